@@ -1,0 +1,90 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// FogLedger: a permissioned blockchain platform for IoT fleets.
+///
+/// Layers (dependencies point down only; see docs/architecture.md):
+/// - L0 pure values:    FogCore, FogCrypto, FogMerkle, FogTypes, FogWire
+/// - L1 pure machines:  FogConsensus, FogMempool, FogExecution, FogLight
+/// - L2 IO adapters:    FogStore, FogStoreSQLite, FogP2P, FogMQTT, FogContracts
+/// - L3 composition:    FogNode, FogAPI, FogExplorer, FogCLICommands, fogledger
+/// - test support:      FogSimulation, FogTestKit
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "FogLedger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fogledger", targets: ["fogledger"]),
+        .library(name: "FogCore", targets: ["FogCore"]),
+        .library(name: "FogCrypto", targets: ["FogCrypto"]),
+        .library(name: "FogMerkle", targets: ["FogMerkle"]),
+        .library(name: "FogTypes", targets: ["FogTypes"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // L0 — pure values
+        .target(name: "FogCore", swiftSettings: strict),
+        .target(
+            name: "FogCrypto",
+            dependencies: ["FogCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(name: "FogMerkle", dependencies: ["FogCore", "FogCrypto"], swiftSettings: strict),
+        .target(name: "FogTypes", dependencies: ["FogCore", "FogCrypto", "FogMerkle"], swiftSettings: strict),
+        .target(name: "FogWire", dependencies: ["FogCore", "FogTypes"], swiftSettings: strict),
+
+        // L1 — pure machines
+        .target(name: "FogConsensus", dependencies: ["FogTypes"], swiftSettings: strict),
+        .target(name: "FogMempool", dependencies: ["FogTypes"], swiftSettings: strict),
+        .target(name: "FogExecution", dependencies: ["FogTypes", "FogMerkle"], swiftSettings: strict),
+        .target(name: "FogLight", dependencies: ["FogTypes", "FogMerkle"], swiftSettings: strict),
+
+        // L2 — IO adapters
+        .target(name: "FogStore", dependencies: ["FogTypes"], swiftSettings: strict),
+        .target(name: "FogStoreSQLite", dependencies: ["FogStore"], swiftSettings: strict),
+        .target(name: "FogP2P", dependencies: ["FogWire"], swiftSettings: strict),
+        .target(name: "FogMQTT", dependencies: ["FogCore"], swiftSettings: strict),
+        .target(name: "FogContracts", dependencies: ["FogExecution"], swiftSettings: strict),
+
+        // L3 — composition
+        .target(
+            name: "FogNode",
+            dependencies: ["FogConsensus", "FogMempool", "FogExecution", "FogStore", "FogP2P"],
+            swiftSettings: strict),
+        .target(name: "FogAPI", dependencies: ["FogNode"], swiftSettings: strict),
+        .target(name: "FogExplorer", dependencies: ["FogAPI"], swiftSettings: strict),
+        .target(
+            name: "FogCLICommands",
+            dependencies: [
+                "FogCore", "FogCrypto", "FogTypes",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "fogledger", dependencies: ["FogCLICommands"], swiftSettings: strict),
+        .executableTarget(
+            name: "fog-vectors",
+            dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes"],
+            path: "Sources/fog-vectors",
+            swiftSettings: strict),
+
+        // Test support
+        .target(name: "FogSimulation", dependencies: ["FogConsensus", "FogExecution"], swiftSettings: strict),
+        .target(name: "FogTestKit", dependencies: ["FogCore"], swiftSettings: strict),
+
+        // Tests: one target per layer.
+        .testTarget(
+            name: "FogValuesTests",
+            dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogTestKit"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FogCLICommandsTests",
+            dependencies: ["FogCLICommands", "FogCore", "FogCrypto", "FogTypes", "FogTestKit"],
+            swiftSettings: strict),
+    ]
+)

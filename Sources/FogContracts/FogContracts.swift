@@ -1,0 +1,1 @@
+// FogContracts — placeholder target; its issue fills it in. See docs/architecture.md for its role.

@@ -1,0 +1,1 @@
+// FogLight — placeholder target; its issue fills it in. See docs/architecture.md for its role.

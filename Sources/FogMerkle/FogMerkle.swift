@@ -1,0 +1,1 @@
+// FogMerkle — RFC 9162 Merkle trees and the sparse Merkle state tree.

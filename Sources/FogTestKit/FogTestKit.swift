@@ -1,0 +1,1 @@
+// FogTestKit — helpers shared by the test targets.

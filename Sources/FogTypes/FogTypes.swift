@@ -1,0 +1,1 @@
+// FogTypes — the data model.
