@@ -69,13 +69,13 @@ let package = Package(
         .executableTarget(name: "fogledger", dependencies: ["FogCLICommands"], swiftSettings: strict),
         .executableTarget(
             name: "fog-vectors",
-            dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes"],
+            dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogTestKit"],
             path: "Sources/fog-vectors",
             swiftSettings: strict),
 
         // Test support
         .target(name: "FogSimulation", dependencies: ["FogConsensus", "FogExecution"], swiftSettings: strict),
-        .target(name: "FogTestKit", dependencies: ["FogCore"], swiftSettings: strict),
+        .target(name: "FogTestKit", dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes"], swiftSettings: strict),
 
         // Tests: one target per layer.
         .testTarget(

@@ -1,1 +1,0 @@
-// FogTestKit — helpers shared by the test targets.

@@ -1,0 +1,18 @@
+import FogTestKit
+import Foundation
+
+/// One vector file and the function that writes it.
+struct VectorGenerator {
+    let file: String
+    let write: (URL) throws -> Void
+
+    init<T: Encodable>(_ file: String, _ make: @escaping () throws -> T) {
+        self.file = file
+        self.write = { directory in try VectorFiles.write(make(), to: file, in: directory) }
+    }
+}
+
+/// Every vector file, in the order they are written.
+enum VectorGenerators {
+    static let all: [VectorGenerator] = []
+}
