@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The published JSON test vectors under `Tests/Vectors/`: where they live, and how to read and write them.
 ///
