@@ -2,11 +2,11 @@ import FogTestKit
 import Foundation
 
 /// One vector file and the function that writes it.
-struct VectorGenerator {
+struct VectorGenerator: Sendable {
     let file: String
-    let write: (URL) throws -> Void
+    let write: @Sendable (URL) throws -> Void
 
-    init<T: Encodable>(_ file: String, _ make: @escaping () throws -> T) {
+    init<T: Encodable>(_ file: String, _ make: @escaping @Sendable () throws -> T) {
         self.file = file
         self.write = { directory in try VectorFiles.write(make(), to: file, in: directory) }
     }
