@@ -1,0 +1,51 @@
+import FogCore
+
+/// A public signature key of a device, account or validator.
+///
+/// Equality and hashing use the algorithm and raw key bytes; the parsed backend key is kept so that
+/// verifying many signatures with one key parses it once.
+public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
+    /// The signature algorithm.
+    public let algorithm: SignatureAlgorithm
+    /// The raw key: 32 bytes (Ed25519), 64 bytes x ‖ y (P-256), 1,952 bytes (ML-DSA-65).
+    public let rawBytes: [UInt8]
+    let backend: BackendPublicKey
+
+    /// Parses a raw public key, rejecting bytes that are not a valid key (wrong length, a P-256 point
+    /// off the curve, …).
+    public init(algorithm: SignatureAlgorithm, rawBytes: [UInt8]) throws(CryptoError) {
+        guard rawBytes.count == algorithm.publicKeyByteCount else {
+            throw CryptoError(.invalidKey,
+                              "\(algorithm) public key must be \(algorithm.publicKeyByteCount) bytes, found \(rawBytes.count)")
+        }
+        self.algorithm = algorithm
+        self.backend = try BackendPublicKey(algorithm: algorithm, rawBytes: rawBytes)
+        self.rawBytes = backend.rawBytes
+    }
+
+    init(backend: BackendPublicKey, algorithm: SignatureAlgorithm) {
+        self.algorithm = algorithm
+        self.backend = backend
+        self.rawBytes = backend.rawBytes
+    }
+
+    /// Whether `signature` is a valid signature by this key over `message`.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        guard signature.count == algorithm.signatureByteCount else { return false }
+        return backend.isValidSignature(signature, for: message)
+    }
+
+    /// The ledger address derived from this key (see `Address`).
+    public var address: Address { Address(publicKey: self) }
+
+    public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
+        lhs.algorithm == rhs.algorithm && lhs.rawBytes == rhs.rawBytes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(algorithm)
+        hasher.combine(rawBytes)
+    }
+
+    public var description: String { "\(algorithm):\(Hex.encode(rawBytes.prefix(8)))…" }
+}
