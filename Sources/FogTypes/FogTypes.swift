@@ -1,1 +1,0 @@
-// FogTypes — the data model.

@@ -1,0 +1,41 @@
+/// The type tag every FogLedger object carries under key 0 of its CBOR map.
+///
+/// Together with the chain id under key 1, it separates signature domains: a signature over one kind
+/// of object on one chain can never be replayed as another kind, or on another chain.
+public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// A device reading, signed by the device (or its gateway).
+    case reading = 1
+    /// Several readings of one device under one signature.
+    case readingBatch = 2
+    /// A transaction signed by an account.
+    case transaction = 3
+    /// A block proposal signed by the round's proposer.
+    case proposal = 4
+    /// A prevote or precommit signed by a validator.
+    case vote = 5
+    /// A block header (hashed, not signed: validators sign votes for its hash).
+    case blockHeader = 16
+    /// A block: header, transactions and the previous block's commit.
+    case block = 17
+    /// The precommit signatures that finalise a block.
+    case commit = 18
+    /// A validator set.
+    case validatorSet = 19
+    /// The genesis document.
+    case genesis = 20
+
+    public var description: String {
+        switch self {
+        case .reading: return "reading"
+        case .readingBatch: return "reading-batch"
+        case .transaction: return "transaction"
+        case .proposal: return "proposal"
+        case .vote: return "vote"
+        case .blockHeader: return "block-header"
+        case .block: return "block"
+        case .commit: return "commit"
+        case .validatorSet: return "validator-set"
+        case .genesis: return "genesis"
+        }
+    }
+}
