@@ -18,6 +18,31 @@ public enum ReadingContent: Hashable, Sendable {
         }
     }
 
+    /// Equal exactly when the encodings are: the media type compares by its UTF-8 bytes, not by
+    /// Swift's Unicode canonical equivalence.
+    public static func == (lhs: ReadingContent, rhs: ReadingContent) -> Bool {
+        switch (lhs, rhs) {
+        case (.inline(let a), .inline(let b)):
+            return a == b
+        case (.payload(let hashA, let typeA), .payload(let hashB, let typeB)):
+            return hashA == hashB && typeA.utf8.elementsEqual(typeB.utf8)
+        default:
+            return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .inline(let value):
+            hasher.combine(0 as UInt8)
+            hasher.combine(value)
+        case .payload(let hash, let mediaType):
+            hasher.combine(1 as UInt8)
+            hasher.combine(hash)
+            for byte in mediaType.utf8 { hasher.combine(byte) }
+        }
+    }
+
     static func read(_ fields: inout CBORFields, object: String) throws -> ReadingContent {
         let value = fields.optional(5)
         let hash = fields.optional(6)
