@@ -44,10 +44,11 @@ public struct ValidatorSet: CanonicalObject {
             if index > 0, sorted[index - 1].address == validator.address {
                 throw ObjectError(.invalidValue, "validator \(validator.address) appears twice")
             }
-            total += validator.power
-            guard total <= Self.maxTotalPower else {
+            // Compare before adding: a power near 2⁶⁴ from a peer must not overflow the sum.
+            guard validator.power <= Self.maxTotalPower - total else {
                 throw ObjectError(.limitExceeded, "total voting power exceeds \(Self.maxTotalPower)")
             }
+            total += validator.power
         }
         self.validators = sorted
         self.totalPower = total
@@ -66,7 +67,8 @@ public struct ValidatorSet: CanonicalObject {
 
     /// Whether `power` is more than two thirds of the total: a quorum.
     public func isQuorum(_ power: UInt64) -> Bool {
-        power * 3 > totalPower * 2
+        // totalPower ≤ 2⁶⁰, so 3 × power cannot overflow once power ≤ totalPower.
+        power > totalPower || power * 3 > totalPower * 2
     }
 
     public func fields() -> [CBORMapEntry] {
