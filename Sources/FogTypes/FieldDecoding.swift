@@ -44,6 +44,17 @@ extension Array where Element == CBORMapEntry {
 }
 
 extension CBORFields {
+    /// A public key stored in an object: its canonical COSE_Key and nothing else (no `alg`, no
+    /// `kid`), so that the object re-encodes to the bytes it was read from.
+    mutating func canonicalKey(_ key: Int64, _ field: String) throws -> PublicKey {
+        let value = try required(key, "key")
+        let publicKey = try COSEKey.decode(value)
+        guard COSEKey.value(publicKey) == value else {
+            throw ObjectError(.malformed, "\(field).key: not the canonical COSE_Key (extra parameters)")
+        }
+        return publicKey
+    }
+
     /// The chain id under key 1.
     mutating func chain() throws -> ChainID {
         try ChainID(cbor: try required(1, "chain"), field: "chain")

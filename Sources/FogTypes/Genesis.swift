@@ -85,7 +85,7 @@ public struct Genesis: CanonicalObject {
         var accounts: [GenesisAccount] = []
         for (index, item) in items.enumerated() {
             var entry = try CBORFields(item, object: "genesis.accounts[\(index)]")
-            let key = try COSEKey.decode(try entry.required(1, "key"))
+            let key = try entry.canonicalKey(1, "genesis.accounts[\(index)]")
             let balance = try entry.uint(2, "balance")
             try entry.finish()
             accounts.append(GenesisAccount(publicKey: key, balance: balance))

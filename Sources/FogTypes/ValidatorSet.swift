@@ -87,7 +87,7 @@ public struct ValidatorSet: CanonicalObject {
         var validators: [Validator] = []
         for (index, item) in items.enumerated() {
             var entry = try CBORFields(item, object: "validator-set.validators[\(index)]")
-            let key = try COSEKey.decode(try entry.required(1, "key"))
+            let key = try entry.canonicalKey(1, "validator-set.validators[\(index)]")
             let power = try entry.uint(2, "power")
             try entry.finish()
             validators.append(try Validator(publicKey: key, power: power))
