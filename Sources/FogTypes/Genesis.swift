@@ -76,7 +76,10 @@ public struct Genesis: CanonicalObject {
     public init(fields: inout CBORFields) throws {
         let chainID = try fields.chain()
         let time = try fields.uint(2, "time")
-        let modeText = try fields.text(3, "consensus", maxBytes: 8)
+        let modeValue = try fields.required(3, "consensus")
+        guard case .text(let modeText) = modeValue else {
+            throw ObjectError(.malformed, "genesis.consensus: expected text string, found \(modeValue.typeName)")
+        }
         guard let mode = ConsensusMode(rawValue: modeText) else {
             throw ObjectError(.invalidValue, "genesis.consensus: \"\(modeText)\" is neither \"poa\" nor \"dpos\"")
         }

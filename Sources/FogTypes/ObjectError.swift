@@ -36,9 +36,15 @@ public struct ObjectError: Error, Hashable, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
-    /// Wraps a CBOR error (malformed bytes or schema).
+    /// Wraps a CBOR error: a decoder or field limit (input size, nesting depth, string length,
+    /// item count) is `limit-exceeded`; anything else (malformed bytes, schema) is `malformed`.
     public init(_ error: CBORError) {
-        self.init(.malformed, error.description)
+        switch error.code {
+        case .inputTooLarge, .depthLimitExceeded, .lengthLimitExceeded:
+            self.init(.limitExceeded, error.description)
+        default:
+            self.init(.malformed, error.description)
+        }
     }
 
     /// Wraps a crypto error.

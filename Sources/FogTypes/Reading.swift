@@ -57,7 +57,10 @@ public enum ReadingContent: Hashable, Sendable {
             return .inline(value)
         case (nil, let hash?, let mediaType?):
             let digest = Hash256(bytes: try CBORFields.bytes(hash, "\(object).payloadHash", length: 32...32))!
-            let type = try CBORFields.text(mediaType, "\(object).mediaType", maxBytes: ObjectLimits.maxMediaTypeBytes)
+            // Its length is checked by Reading.init, as for a reading built in code.
+            guard case .text(let type) = mediaType else {
+                throw ObjectError(.malformed, "\(object).mediaType: expected text string, found \(mediaType.typeName)")
+            }
             return .payload(hash: digest, mediaType: type)
         default:
             throw ObjectError(.malformed, "\(object): needs either value (5) or payloadHash (6) with mediaType (7)")
@@ -90,9 +93,11 @@ public struct Reading: SignedObject {
         if case .inline(let value) = content, value.encoded.count > ObjectLimits.maxInlineValueBytes {
             throw ObjectError(.limitExceeded, "reading.value exceeds \(ObjectLimits.maxInlineValueBytes) bytes")
         }
-        if case .payload(_, let mediaType) = content,
-           mediaType.isEmpty || mediaType.utf8.count > ObjectLimits.maxMediaTypeBytes {
-            throw ObjectError(.limitExceeded, "reading.mediaType must be 1–\(ObjectLimits.maxMediaTypeBytes) bytes")
+        if case .payload(_, let mediaType) = content {
+            guard mediaType.utf8.count <= ObjectLimits.maxMediaTypeBytes else {
+                throw ObjectError(.limitExceeded, "reading.mediaType exceeds \(ObjectLimits.maxMediaTypeBytes) bytes")
+            }
+            guard !mediaType.isEmpty else { throw ObjectError(.invalidValue, "reading.mediaType must not be empty") }
         }
         self.chainID = chainID
         self.device = device
