@@ -24,15 +24,42 @@ public struct Block: CanonicalObject {
         if let tooLarge = transactions.firstIndex(where: { $0.count > ObjectLimits.maxEnvelopeBytes }) {
             throw ObjectError(.limitExceeded, "block transaction \(tooLarge) exceeds \(ObjectLimits.maxEnvelopeBytes) bytes")
         }
+        if let empty = transactions.firstIndex(where: \.isEmpty) {
+            throw ObjectError(.invalidValue, "block transaction \(empty) is empty")
+        }
         guard (header.height == 1) == (lastCommit == nil) else {
             throw ObjectError(.invalidValue, "a block carries the previous block's commit exactly when its height is above 1")
         }
         if let lastCommit, lastCommit.height != header.height - 1 || lastCommit.chainID != header.chainID {
             throw ObjectError(.invalidValue, "block.lastCommit is not for height \(header.height - 1) of this chain")
         }
+        let size = Self.encodedSize(header: header, transactions: transactions, lastCommit: lastCommit)
+        guard size <= ObjectLimits.maxBlockBytes else {
+            throw ObjectError(.limitExceeded, "block of \(size) bytes exceeds \(ObjectLimits.maxBlockBytes)")
+        }
         self.header = header
         self.transactions = transactions
         self.lastCommit = lastCommit
+    }
+
+    /// The length of the block's encoding, computed without encoding the transactions.
+    private static func encodedSize(header: BlockHeader, transactions: [[UInt8]], lastCommit: Commit?) -> Int {
+        func head(_ n: Int) -> Int {
+            switch n {
+            case 0..<24: return 1
+            case 24...0xff: return 2
+            case 0x100...0xffff: return 3
+            case 0x1_0000...0xffff_ffff: return 5
+            default: return 9
+            }
+        }
+        // Map head, keys 0–3 (one byte each) and the type tag 17 (one byte).
+        var size = 1 + 4 + 1
+        size += header.encoded.count
+        size += head(transactions.count)
+        for transaction in transactions { size += head(transaction.count) + transaction.count }
+        size += lastCommit?.encoded.count ?? 1
+        return size
     }
 
     public func fields() -> [CBORMapEntry] {
@@ -50,7 +77,7 @@ public struct Block: CanonicalObject {
         transactions.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             transactions.append(try CBORFields.bytes(item, "block.transactions[\(index)]",
-                                                     length: 1...ObjectLimits.maxEnvelopeBytes))
+                                                     length: 0...ObjectLimits.maxEnvelopeBytes))
         }
         let commitValue = try fields.required(3, "lastCommit")
         let lastCommit = commitValue == .null ? nil : try Commit.decode(commitValue)
