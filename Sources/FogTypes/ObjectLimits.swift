@@ -13,7 +13,14 @@ public enum ObjectLimits {
     /// Most transactions (readings, batches, account transactions) in one block.
     public static let maxBlockTransactions = 20_000
     /// Largest encoded transaction envelope of any kind inside a block, in bytes.
-    public static let maxEnvelopeBytes = 1024 * 1024 + 8 * 1024
+    ///
+    /// Every valid signed object fits: the largest, a batch of 1,024 readings each with a
+    /// 1,024-byte inline value and 64-bit seq and time, on a 64-character chain, signed with
+    /// ML-DSA-65, is 1,074,547 bytes.
+    public static let maxEnvelopeBytes = 1024 * 1024 + 64 * 1024
+    /// Largest encoded block, in bytes: the default decoder input limit (`CBORLimits.default`),
+    /// so that every block that can be built can be decoded.
+    public static let maxBlockBytes = 4 * 1024 * 1024
     /// Most validators in a set.
     public static let maxValidators = 256
     /// Most accounts allocated in genesis.
