@@ -47,10 +47,12 @@ public struct Genesis: CanonicalObject {
         guard accounts.count <= ObjectLimits.maxGenesisAccounts else {
             throw ObjectError(.limitExceeded, "genesis holds at most \(ObjectLimits.maxGenesisAccounts) accounts")
         }
-        let sorted = accounts.sorted { $0.publicKey.address < $1.publicKey.address }
-        for index in sorted.indices.dropFirst() where sorted[index - 1].publicKey.address == sorted[index].publicKey.address {
-            throw ObjectError(.invalidValue, "genesis account \(sorted[index].publicKey.address) appears twice")
+        // Each address is a hash of the key's COSE_Key: compute it once per account, not per comparison.
+        let keyed = accounts.map { (address: $0.publicKey.address, account: $0) }.sorted { $0.address < $1.address }
+        for index in keyed.indices.dropFirst() where keyed[index - 1].address == keyed[index].address {
+            throw ObjectError(.invalidValue, "genesis account \(keyed[index].address) appears twice")
         }
+        let sorted = keyed.map(\.account)
         self.chainID = chainID
         self.timeMillis = timeMillis
         self.consensus = consensus
