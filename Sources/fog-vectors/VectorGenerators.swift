@@ -14,5 +14,9 @@ struct VectorGenerator: Sendable {
 
 /// Every vector file, in the order they are written.
 enum VectorGenerators {
-    static let all: [VectorGenerator] = []
+    static let all: [VectorGenerator] = [
+        VectorGenerator("cose-key.json", COSEKeyVectors.make),
+        VectorGenerator("cose-sign1.json", COSESign1Vectors.make),
+        VectorGenerator("objects.json", ObjectVectors.make),
+    ]
 }
