@@ -72,12 +72,15 @@ public struct Block: CanonicalObject {
 
     public init(fields: inout CBORFields) throws {
         let header = try BlockHeader.decode(try fields.required(1, "header"))
-        let items = try fields.array(2, "transactions", maxCount: ObjectLimits.maxBlockTransactions)
+        let items = try fields.list(2, "block.transactions", maxCount: ObjectLimits.maxBlockTransactions)
         var transactions: [[UInt8]] = []
         transactions.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            transactions.append(try CBORFields.bytes(item, "block.transactions[\(index)]",
-                                                     length: 0...ObjectLimits.maxEnvelopeBytes))
+            // Sizes are checked by init, as for a block built in code.
+            guard case .bytes(let envelope) = item else {
+                throw ObjectError(.malformed, "block.transactions[\(index)]: expected byte string, found \(item.typeName)")
+            }
+            transactions.append(envelope)
         }
         let commitValue = try fields.required(3, "lastCommit")
         let lastCommit = commitValue == .null ? nil : try Commit.decode(commitValue)

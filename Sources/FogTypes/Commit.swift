@@ -117,7 +117,7 @@ public struct Commit: CanonicalObject {
         let height = try fields.uint(2, "height")
         let round = try fields.uint(3, "round")
         let blockID = try fields.hash(4, "block")
-        let items = try fields.array(5, "signatures", maxCount: ObjectLimits.maxValidators)
+        let items = try fields.list(5, "commit.signatures", maxCount: ObjectLimits.maxValidators)
         var signatures: [CommitSignature] = []
         for (index, item) in items.enumerated() {
             let field = "commit.signatures[\(index)]"
@@ -125,7 +125,11 @@ public struct Commit: CanonicalObject {
                 throw ObjectError(.malformed, "\(field): expected [validator, signature]")
             }
             let address = Address(bytes: try CBORFields.bytes(pair[0], "\(field).validator", length: 20...20))!
-            let signature = try CBORFields.bytes(pair[1], "\(field).signature", length: 1...SignatureAlgorithm.mldsa65.signatureByteCount)
+            let maxSignature = SignatureAlgorithm.mldsa65.signatureByteCount
+            if case .bytes(let long) = pair[1], long.count > maxSignature {
+                throw ObjectError(.limitExceeded, "\(field).signature: \(long.count) bytes exceed \(maxSignature)")
+            }
+            let signature = try CBORFields.bytes(pair[1], "\(field).signature", length: 1...maxSignature)
             signatures.append(CommitSignature(validator: address, signature: signature))
         }
         try self.init(chainID: chainID, height: height, round: round, blockID: blockID, signatures: signatures)

@@ -44,6 +44,19 @@ extension Array where Element == CBORMapEntry {
 }
 
 extension CBORFields {
+    /// The array under `key`: more than `maxCount` items is `limit-exceeded`, anything but an array
+    /// is `malformed`.
+    mutating func list(_ key: Int64, _ field: String, maxCount: Int) throws -> [CBORValue] {
+        let value = try required(key, field.split(separator: ".").last.map(String.init) ?? field)
+        guard case .array(let items) = value else {
+            throw ObjectError(.malformed, "\(field): expected array, found \(value.typeName)")
+        }
+        guard items.count <= maxCount else {
+            throw ObjectError(.limitExceeded, "\(field): \(items.count) items exceed the limit of \(maxCount)")
+        }
+        return items
+    }
+
     /// A public key stored in an object: its canonical COSE_Key and nothing else (no `alg`, no
     /// `kid`), so that the object re-encodes to the bytes it was read from.
     mutating func canonicalKey(_ key: Int64, _ field: String) throws -> PublicKey {

@@ -86,7 +86,7 @@ public struct Genesis: CanonicalObject {
             throw ObjectError(.invalidValue, "genesis.consensus: \"\(modeText)\" is neither \"poa\" nor \"dpos\"")
         }
         let validators = try ValidatorSet.decode(try fields.required(4, "validators"))
-        let items = try fields.array(5, "accounts", maxCount: ObjectLimits.maxGenesisAccounts)
+        let items = try fields.list(5, "genesis.accounts", maxCount: ObjectLimits.maxGenesisAccounts)
         var accounts: [GenesisAccount] = []
         for (index, item) in items.enumerated() {
             var entry = try CBORFields(item, object: "genesis.accounts[\(index)]")

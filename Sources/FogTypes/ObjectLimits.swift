@@ -12,12 +12,14 @@ public enum ObjectLimits {
     public static let maxTransactionBodyBytes = 16 * 1024
     /// Most transactions (readings, batches, account transactions) in one block.
     public static let maxBlockTransactions = 20_000
-    /// Largest encoded transaction envelope of any kind inside a block, in bytes.
-    ///
-    /// Every valid signed object fits: the largest, a batch of 1,024 readings each with a
-    /// 1,024-byte inline value and 64-bit seq and time, on a 64-character chain, signed with
-    /// ML-DSA-65, is 1,074,547 bytes.
-    public static let maxEnvelopeBytes = 1024 * 1024 + 64 * 1024
+    /// Largest encoded payload of a signed object, in bytes. Only a reading batch can reach it (1,024
+    /// readings with 1,024-byte values would not fit); 8 KiB below `maxEnvelopeBytes` leaves room
+    /// for the COSE_Sign1 around it, kid and ML-DSA-65 signature included.
+    public static let maxPayloadBytes = 1024 * 1024 - 8 * 1024
+    /// Largest encoded signed envelope (COSE_Sign1) of any kind, in bytes: the decoder's default
+    /// string limit (`CBORLimits.default.maxStringBytes`), so that a block can carry any envelope as
+    /// one byte string. Every signed object within `maxPayloadBytes` fits.
+    public static let maxEnvelopeBytes = 1024 * 1024
     /// Largest encoded block, in bytes: the default decoder input limit (`CBORLimits.default`),
     /// so that every block that can be built can be decoded.
     public static let maxBlockBytes = 4 * 1024 * 1024

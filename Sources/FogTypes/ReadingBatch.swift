@@ -4,7 +4,8 @@ public import FogCrypto
 /// Many readings of one device under one signature, so a device signs rarely:
 /// `{0: 2, 1: chain, 2: device, 8: [{3: seq, 4: time, 5: value | 6: hash, 7: type}, …]}`.
 ///
-/// Entries are in strictly increasing sequence order; there are 1 to `ObjectLimits.maxBatchReadings`.
+/// Entries are in strictly increasing sequence order; there are 1 to `ObjectLimits.maxBatchReadings`,
+/// and the encoding is at most `ObjectLimits.maxPayloadBytes`.
 public struct ReadingBatch: SignedObject {
     public static let objectType = ObjectType.readingBatch
 
@@ -33,6 +34,10 @@ public struct ReadingBatch: SignedObject {
         self.chainID = chainID
         self.device = device
         self.readings = readings
+        let size = encoded.count
+        guard size <= ObjectLimits.maxPayloadBytes else {
+            throw ObjectError(.limitExceeded, "reading batch of \(size) bytes exceeds \(ObjectLimits.maxPayloadBytes)")
+        }
     }
 
     public var signer: Address { device }
@@ -54,7 +59,7 @@ public struct ReadingBatch: SignedObject {
     public init(fields: inout CBORFields) throws {
         let chainID = try fields.chain()
         let device = try fields.address(2, "device")
-        let items = try fields.array(8, "readings", maxCount: ObjectLimits.maxBatchReadings)
+        let items = try fields.list(8, "reading-batch.readings", maxCount: ObjectLimits.maxBatchReadings)
         var readings: [Reading] = []
         readings.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {

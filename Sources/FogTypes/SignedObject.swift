@@ -46,9 +46,19 @@ public struct Signed<Object: SignedObject>: Hashable, Sendable {
     ///
     /// - Parameter chain: when given, an object for any other chain is rejected with `wrong-chain`.
     public init(decoding bytes: [UInt8], chain: ChainID? = nil, limits: CBORLimits = .default) throws(ObjectError) {
+        guard bytes.count <= ObjectLimits.maxEnvelopeBytes else {
+            throw ObjectError(.limitExceeded, "envelope of \(bytes.count) bytes exceeds \(ObjectLimits.maxEnvelopeBytes)")
+        }
+        // Decode the CBOR here rather than in COSESign1, so that a decoder limit stays limit-exceeded.
+        let value: CBORValue
+        do {
+            value = try CBORReader.decode(bytes, limits: limits)
+        } catch {
+            throw ObjectError(error)
+        }
         let envelope: COSESign1
         do {
-            envelope = try COSESign1(decoding: bytes, limits: limits)
+            envelope = try COSESign1(value: value)
         } catch {
             throw ObjectError(error)
         }

@@ -86,7 +86,7 @@ public struct ValidatorSet: CanonicalObject {
     }
 
     public init(fields: inout CBORFields) throws {
-        let items = try fields.array(1, "validators", maxCount: ObjectLimits.maxValidators)
+        let items = try fields.list(1, "validator-set.validators", maxCount: ObjectLimits.maxValidators)
         var validators: [Validator] = []
         for (index, item) in items.enumerated() {
             var entry = try CBORFields(item, object: "validator-set.validators[\(index)]")

@@ -62,15 +62,14 @@ public struct CBORFields: Sendable {
         try Self.text(required(key, name), "\(object).\(name)", maxBytes: maxBytes)
     }
 
-    /// The array under `key`, with at most `maxCount` items (more is a `lengthLimitExceeded` error).
+    /// The array under `key`, with at most `maxCount` items.
     public mutating func array(_ key: Int64, _ name: String, maxCount: Int) throws(CBORError) -> [CBORValue] {
         let value = try required(key, name)
         guard case .array(let items) = value else {
             throw .schema("\(object).\(name): expected array, found \(value.typeName)")
         }
         guard items.count <= maxCount else {
-            throw CBORError(.lengthLimitExceeded, at: nil,
-                            "\(object).\(name): \(items.count) items exceed the limit of \(maxCount)")
+            throw .schema("\(object).\(name): \(items.count) items exceed the limit of \(maxCount)")
         }
         return items
     }
@@ -91,17 +90,9 @@ public struct CBORFields: Sendable {
     }
 
     /// `value` as a byte string whose length lies in `length`, or a schema error naming `field`.
-    ///
-    /// A string longer than a variable-length range's upper bound is a `lengthLimitExceeded` error;
-    /// any other length outside the range, and any length but the one of a fixed-size field, is a
-    /// schema violation.
     public static func bytes(_ value: CBORValue, _ field: String, length: ClosedRange<Int>) throws(CBORError) -> [UInt8] {
         guard case .bytes(let b) = value else {
             throw .schema("\(field): expected byte string, found \(value.typeName)")
-        }
-        if b.count > length.upperBound, length.lowerBound != length.upperBound {
-            throw CBORError(.lengthLimitExceeded, at: nil,
-                            "\(field): \(b.count) bytes exceed the limit of \(length.upperBound)")
         }
         guard length.contains(b.count) else {
             let expected = length.lowerBound == length.upperBound
@@ -111,18 +102,13 @@ public struct CBORFields: Sendable {
         return b
     }
 
-    /// `value` as a non-empty text string of at most `maxBytes` bytes, or an error naming `field`:
-    /// `lengthLimitExceeded` when it is too long, a schema violation otherwise.
+    /// `value` as a non-empty text string of at most `maxBytes` bytes, or a schema error naming `field`.
     public static func text(_ value: CBORValue, _ field: String, maxBytes: Int) throws(CBORError) -> String {
         guard case .text(let t) = value else {
             throw .schema("\(field): expected text string, found \(value.typeName)")
         }
-        guard t.utf8.count <= maxBytes else {
-            throw CBORError(.lengthLimitExceeded, at: nil,
-                            "\(field): \(t.utf8.count) bytes exceed the limit of \(maxBytes)")
-        }
-        guard !t.isEmpty else {
-            throw .schema("\(field): text must not be empty")
+        guard !t.isEmpty, t.utf8.count <= maxBytes else {
+            throw .schema("\(field): text must be 1–\(maxBytes) bytes, found \(t.utf8.count)")
         }
         return t
     }

@@ -20,10 +20,7 @@ public struct CBORLimits: Hashable, Sendable {
         self.maxStringBytes = maxStringBytes
     }
 
-    /// Defaults for any FogLedger object: 4 MiB input, depth 32, 65,536 entries, 2 MiB strings.
-    ///
-    /// Strings must hold the payload of the largest valid reading batch (just over 1 MiB), which
-    /// travels as one byte string inside its COSE_Sign1.
+    /// Defaults for any FogLedger object: 4 MiB input, depth 32, 65,536 entries, 1 MiB strings.
     public static let `default` = CBORLimits(
-        maxInputBytes: 4 * 1024 * 1024, maxDepth: 32, maxCollectionCount: 65_536, maxStringBytes: 2 * 1024 * 1024)
+        maxInputBytes: 4 * 1024 * 1024, maxDepth: 32, maxCollectionCount: 65_536, maxStringBytes: 1024 * 1024)
 }
