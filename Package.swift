@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "FogCLICommands",
             dependencies: [
-                "FogCore", "FogCrypto", "FogTypes",
+                "FogCore", "FogCrypto", "FogMerkle", "FogTypes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -6,7 +6,7 @@ struct VectorGenerator: Sendable {
     let file: String
     let write: @Sendable (URL) throws -> Void
 
-    init<T: Encodable>(_ file: String, _ make: @escaping @Sendable () throws -> T) {
+    init<T: Encodable & SendableMetatype>(_ file: String, _ make: @escaping @Sendable () throws -> T) {
         self.file = file
         self.write = { directory in try VectorFiles.write(make(), to: file, in: directory) }
     }
