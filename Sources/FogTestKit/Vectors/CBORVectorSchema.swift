@@ -1,7 +1,7 @@
 public import FogCore
 
 /// The layout of the deterministic-CBOR vector files `Tests/Vectors/cbor-rfc8949.json` and
-/// `Tests/Vectors/cbor-rejections.json` (described in `spec/encoding.md`, section 1.9).
+/// `Tests/Vectors/cbor-rejections.json` (described in `spec/encoding.md`, section 1.8).
 public struct CBORVectorFile: Codable, Sendable {
     /// What the file holds and where its entries come from.
     public var description: String
