@@ -28,7 +28,7 @@ import Testing
     func randomBytesNeverCrashTheReader(seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
         var failures: [String] = []
-        for _ in 0..<1_500 {
+        for _ in 0..<3_000 {
             let bytes = (0..<Int.random(in: 0...24, using: &rng)).map { _ in Self.interestingByte(using: &rng) }
             if let problem = Self.violation(bytes) { failures.append(problem) }
             if let problem = Self.violation(bytes, limits: Self.tight) { failures.append("tight limits: " + problem) }
@@ -43,7 +43,7 @@ import Testing
         let random = RandomCBOR()
         var failures: [String] = []
         var accepted = 0
-        for _ in 0..<300 {
+        for _ in 0..<600 {
             let original = random.value(using: &rng).encoded
             for _ in 0..<4 {
                 var bytes = original
@@ -84,7 +84,7 @@ import Testing
         var rng = SeededGenerator(seed: seed)
         let random = RandomCBOR()
         var failures: [String] = []
-        for _ in 0..<400 {
+        for _ in 0..<800 {
             let value = random.value(using: &rng)
             let bytes = value.encoded
             do {
