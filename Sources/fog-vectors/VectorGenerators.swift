@@ -14,5 +14,8 @@ struct VectorGenerator: Sendable {
 
 /// Every vector file, in the order they are written.
 enum VectorGenerators {
-    static let all: [VectorGenerator] = [MerkleVectors.log, MerkleVectors.sparse]
+    static let all: [VectorGenerator] = [
+        CBORVectors.rfc8949, CBORVectors.rejections,
+        MerkleVectors.log, MerkleVectors.sparse,
+    ]
 }
