@@ -541,3 +541,40 @@ enum CLI {
         }
     }
 }
+
+@Suite struct UsageEndToEndTests {
+    @Test func usageErrorsInJSONModeAreJSON() throws {
+        try withTemporaryDirectory { directory in
+            let key = try CLI.keygen(.ed25519, in: directory)
+            let cases: [[String]] = [
+                ["reading", "sign", "--key", key.path, "--seq", "abc", "--value", "1", "--json"],
+                ["reading", "sign", "--key", key.path, "--seq", "-1", "--value", "1", "--json"],
+                ["reading", "sign", "--key", key.path, "--value", "1", "--json"],
+                ["reading", "verify", "--json", "--no-such-option"],
+                ["keygen", "--json"],
+                ["keygen", "--alg", "rsa", "--out", directory.appendingPathComponent("x").path, "--json"],
+                ["no-such-command", "--json"],
+            ]
+            for arguments in cases {
+                let result = try FogledgerBinary.run(arguments)
+                CLI.expectFailure(result, code: "invalid-argument")
+                #expect(result.stderr.isEmpty, "\(arguments): \(result.err)")
+            }
+        }
+    }
+
+    @Test func usageErrorsInTextModeKeepTheUsualReport() throws {
+        let result = try FogledgerBinary.run(["keygen"])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.err.contains("--out"))
+    }
+
+    @Test func helpIsStillHelp() throws {
+        for arguments in [["--help"], ["reading", "sign", "--help", "--json"], ["help", "reading", "verify"]] {
+            let result = try FogledgerBinary.run(arguments)
+            #expect(result.status == 0, "\(arguments)")
+            #expect(result.out.contains("USAGE"), "\(arguments)")
+        }
+    }
+}
