@@ -51,7 +51,8 @@ struct ReadingSignCommand: ParsableCommand {
     @Option(name: .long, help: "The device's sequence number (from 1, strictly increasing).")
     var seq: UInt64
 
-    @Option(name: .long, help: "The reading's value as JSON, e.g. '{\"temp\": 4.5}'.")
+    @Option(name: .long, parsing: .unconditional,
+            help: "The reading's value as JSON, e.g. '{\"temp\": 4.5}' or -3 (taken as given, even when it starts with -).")
     var value: String?
 
     @Option(name: .long, help: "SHA-256 (hex) of an off-chain payload, instead of --value.")

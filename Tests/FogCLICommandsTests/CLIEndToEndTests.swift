@@ -577,4 +577,16 @@ enum CLI {
             #expect(result.out.contains("USAGE"), "\(arguments)")
         }
     }
+
+    @Test func aNegativeValueNeedsNoEqualsSign() throws {
+        try withTemporaryDirectory { directory in
+            let key = try CLI.keygen(.ed25519, in: directory)
+            for (value, expected) in [("-3", -3.0), ("-1.5", -1.5)] {
+                let hex = try CLI.signValue(key, value)
+                let result = try CLI.verify(["--key", key.path, hex])
+                let reading = (result.json()["readings"] as? [[String: Any]])?.first
+                #expect((reading?["value"] as? NSNumber)?.doubleValue == expected, "\(value)")
+            }
+        }
+    }
 }
