@@ -44,14 +44,11 @@ enum SignedInput {
         case (let hex?, nil):
             raw = Array(hex.utf8)
         case (nil, let path?):
-            let handle: FileHandle?
-            handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
-            guard let handle else { throw CLIError("io-error", "cannot read \(path)") }
-            let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
+            let data = try BoundedInput.read(path == "-" ? nil : path, limit: maxBytes)
             guard data.count <= maxBytes else { throw CLIError("invalid-argument", "input exceeds \(maxBytes) bytes") }
             raw = Array(data)
         case (nil, nil):
-            let data = (try? FileHandle.standardInput.read(upToCount: maxBytes + 1)) ?? Data()
+            let data = try BoundedInput.read(nil, limit: maxBytes)
             guard data.count <= maxBytes else { throw CLIError("invalid-argument", "input exceeds \(maxBytes) bytes") }
             raw = Array(data)
         default:

@@ -590,3 +590,42 @@ enum CLI {
         }
     }
 }
+
+@Suite struct FileInputEndToEndTests {
+    @Test func aDirectoryIsAnIOErrorNotGarbage() throws {
+        try withTemporaryDirectory { directory in
+            let key = try CLI.keygen(.ed25519, in: directory)
+            let result = try CLI.verify(["--key", key.path, "--in", directory.path])
+            CLI.expectFailure(result, code: "io-error")
+            let asKey = try FogledgerBinary.run(["reading", "sign", "--key", directory.path, "--seq", "1", "--value", "1", "--json"])
+            CLI.expectFailure(asKey, code: "io-error")
+        }
+    }
+
+    @Test func anEmptyKeyFileIsNotAKeyFile() throws {
+        let result = try FogledgerBinary.run(["reading", "sign", "--key", "/dev/null", "--seq", "1", "--value", "1", "--json"])
+        CLI.expectFailure(result, code: "invalid-key-file")
+    }
+
+    @Test func anEndlessKeyFileIsReadOnlyToItsLimit() throws {
+        let result = try FogledgerBinary.run(["reading", "sign", "--key", "/dev/zero", "--seq", "1", "--value", "1", "--json"],
+                                             timeout: 30)
+        CLI.expectFailure(result, code: "invalid-key-file")
+        #expect(result.out.contains("larger than a key file"))
+        let input = try FogledgerBinary.run(["reading", "verify", "--did", "did:key:z6Mk", "--in", "/dev/zero", "--json"],
+                                            timeout: 30)
+        #expect(input.status == 1)
+    }
+
+    @Test func aKeyFromAPipe() throws {
+        let bash = try #require(Subprocess.onPath("bash"), "bash is needed for process substitution")
+        let binary = try #require(FogledgerBinary.url, Comment(rawValue: FogledgerBinary.missingReason))
+        try withTemporaryDirectory { directory in
+            let key = try CLI.keygen(.ed25519, in: directory)
+            let script = #"exec "$0" reading sign --key <(cat "$1") --seq 1 --value 1 --json"#
+            let result = try Subprocess.run(bash, ["-c", script, binary.path, key.path], timeout: 60)
+            #expect(result.status == 0, "\(result.out) \(result.err)")
+            #expect(result.json()["device"] as? String == key.address)
+        }
+    }
+}
