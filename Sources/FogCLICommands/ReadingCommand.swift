@@ -143,11 +143,12 @@ struct ReadingVerifyCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(output) {
-            let bytes = try SignedInput.read(argument: reading, path: input)
+            // Check the options before reading: standard input may be a terminal that never ends.
             let verifier = try verificationKey()
             let chainID = try chain.map { (text: String) throws(CLIError) -> ChainID in
                 try ChainOptions(chain: text).chainID()
             }
+            let bytes = try SignedInput.read(argument: reading, path: input)
             let readings = try ReadingVerification.verify(bytes, with: verifier, chain: chainID)
             let first = readings[0]
             var rows: [(String, String)] = [

@@ -592,6 +592,16 @@ enum CLI {
 }
 
 @Suite struct FileInputEndToEndTests {
+    @Test func verifyChecksItsOptionsBeforeWaitingForStandardInput() throws {
+        // Standard input stays open, as a terminal's would: the missing key must be reported at once.
+        let result = try FogledgerBinary.run(["reading", "verify", "--json"], keepStdinOpen: true, timeout: 20)
+        CLI.expectFailure(result, code: "invalid-argument")
+        let badChain = try FogledgerBinary.run(["reading", "verify", "--json", "--did", "did:key:z6Mk", "--chain", "A B"],
+                                               keepStdinOpen: true, timeout: 20)
+        #expect(badChain.status == 1)
+        #expect(!badChain.timedOut)
+    }
+
     @Test func aDirectoryIsAnIOErrorNotGarbage() throws {
         try withTemporaryDirectory { directory in
             let key = try CLI.keygen(.ed25519, in: directory)
