@@ -91,11 +91,16 @@ struct ReadingSignCommand: ParsableCommand {
                 }
             }
             let hex = Hex.encode(signed.bytes)
-            return (hex, .object([
-                "reading": .string(hex), "bytes": .uint(UInt64(signed.bytes.count)),
-                "device": .string(signed.object.device.hex), "seq": .uint(seq), "time": .uint(timeMillis),
-                "chain": .string(signed.object.chainID.value), "payloadHash": .string(signed.payloadHash.hex),
-            ]))
+            // The reading's fields as `verify` shows them, so "payloadHash" means the same in both.
+            guard case .object(var members) = ReadingVerifyCommand.json(signed.object) else {
+                preconditionFailure("a reading renders as an object")
+            }
+            members["reading"] = .string(hex)
+            members["bytes"] = .int(Int64(signed.bytes.count))
+            members["id"] = .string(signed.payloadHash.hex)
+            members["device"] = .string(signed.object.device.hex)
+            members["chain"] = .string(signed.object.chainID.value)
+            return (hex, .object(members))
         }
     }
 
@@ -149,7 +154,7 @@ struct ReadingVerifyCommand: ParsableCommand {
                 try ChainOptions(chain: text).chainID()
             }
             let bytes = try SignedInput.read(argument: reading, path: input)
-            let readings = try ReadingVerification.verify(bytes, with: verifier, chain: chainID)
+            let (readings, id) = try ReadingVerification.verify(bytes, with: verifier, chain: chainID)
             let first = readings[0]
             var rows: [(String, String)] = [
                 ("signature", "valid (\(verifier.algorithm))"),
@@ -161,7 +166,7 @@ struct ReadingVerifyCommand: ParsableCommand {
             }
             let json = JSONValue.object([
                 "valid": .bool(true), "algorithm": .string(verifier.algorithm.rawValue),
-                "chain": .string(first.chainID.value), "device": .string(first.device.hex),
+                "chain": .string(first.chainID.value), "device": .string(first.device.hex), "id": .string(id.hex),
                 "readings": .array(readings.map(Self.json)),
             ])
             return (table(rows), json)
@@ -189,7 +194,8 @@ struct ReadingVerifyCommand: ParsableCommand {
         }
     }
 
-    private static func json(_ reading: Reading) -> JSONValue {
+    /// One reading as JSON: seq, time, and value or payloadHash with mediaType.
+    static func json(_ reading: Reading) -> JSONValue {
         var members: [String: JSONValue] = ["seq": .uint(reading.sequence), "time": .uint(reading.timeMillis)]
         switch reading.content {
         case .inline(let value): members["value"] = JSONValue(cbor: value)

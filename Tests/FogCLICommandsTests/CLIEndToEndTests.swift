@@ -160,6 +160,8 @@ enum CLI {
             #expect(signed["time"] as? Int == 1_700_000_000_123)
             #expect(signed["chain"] as? String == "cold-chain.eu-1")
             #expect(signed["bytes"] as? Int == hex.count / 2)
+            #expect((signed["value"] as? [String: Any])?["temp"] as? Double == 4.5)
+            #expect((signed["id"] as? String)?.count == 64)
 
             for keyArguments in [["--key", key.path], ["--public-key", key.publicKey], ["--did", key.did]] {
                 let result = try CLI.verify(keyArguments + [hex])
@@ -242,6 +244,15 @@ enum CLI {
             #expect(reading["payloadHash"] as? String == digest)
             #expect(reading["mediaType"] as? String == "application/cbor")
             #expect(reading["value"] == nil)
+
+            // sign says "payloadHash" and "mediaType" as verify does: the off-chain payload, not the reading.
+            #expect(signed["payloadHash"] as? String == digest)
+            #expect(signed["mediaType"] as? String == "application/cbor")
+            #expect(signed["value"] == nil)
+            // The reading's own id is the SHA-256 of the signed payload, and both commands print it.
+            let envelope = try COSESign1(decoding: try #require(Hex.decode(hex)))
+            #expect(signed["id"] as? String == SHA256Hasher.hash(envelope.payload).hex)
+            #expect(result.json()["id"] as? String == signed["id"] as? String)
         }
     }
 
