@@ -605,10 +605,10 @@ enum CLI {
 @Suite struct FileInputEndToEndTests {
     @Test func verifyChecksItsOptionsBeforeWaitingForStandardInput() throws {
         // Standard input stays open, as a terminal's would: the missing key must be reported at once.
-        let result = try FogledgerBinary.run(["reading", "verify", "--json"], keepStdinOpen: true, timeout: 20)
+        let result = try FogledgerBinary.run(["reading", "verify", "--json"], keepStdinOpen: true, timeout: 60)
         CLI.expectFailure(result, code: "invalid-argument")
         let badChain = try FogledgerBinary.run(["reading", "verify", "--json", "--did", "did:key:z6Mk", "--chain", "A B"],
-                                               keepStdinOpen: true, timeout: 20)
+                                               keepStdinOpen: true, timeout: 60)
         #expect(badChain.status == 1)
         #expect(!badChain.timedOut)
     }
