@@ -53,10 +53,10 @@ public enum KeyFile {
     /// Reads and checks a key file.
     public static func read(_ path: String) throws(CLIError) -> PrivateKey {
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        do throws(CLIError) {
+            data = try BoundedInput.read(path, limit: maxFileBytes)
         } catch {
-            throw CLIError("io-error", "cannot read key file \(path): \(error.localizedDescription)")
+            throw CLIError(error.code, "key file: \(error.message)")
         }
         guard data.count <= maxFileBytes else {
             throw CLIError("invalid-key-file", "\(path) is larger than a key file can be")

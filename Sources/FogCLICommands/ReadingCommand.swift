@@ -51,7 +51,8 @@ struct ReadingSignCommand: ParsableCommand {
     @Option(name: .long, help: "The device's sequence number (from 1, strictly increasing).")
     var seq: UInt64
 
-    @Option(name: .long, help: "The reading's value as JSON, e.g. '{\"temp\": 4.5}'.")
+    @Option(name: .long, parsing: .unconditional,
+            help: "The reading's value as JSON, e.g. '{\"temp\": 4.5}' or -3 (taken as given, even when it starts with -).")
     var value: String?
 
     @Option(name: .long, help: "SHA-256 (hex) of an off-chain payload, instead of --value.")
@@ -90,11 +91,16 @@ struct ReadingSignCommand: ParsableCommand {
                 }
             }
             let hex = Hex.encode(signed.bytes)
-            return (hex, .object([
-                "reading": .string(hex), "bytes": .uint(UInt64(signed.bytes.count)),
-                "device": .string(signed.object.device.hex), "seq": .uint(seq), "time": .uint(timeMillis),
-                "chain": .string(signed.object.chainID.value), "payloadHash": .string(signed.payloadHash.hex),
-            ]))
+            // The reading's fields as `verify` shows them, so "payloadHash" means the same in both.
+            guard case .object(var members) = ReadingVerifyCommand.json(signed.object) else {
+                preconditionFailure("a reading renders as an object")
+            }
+            members["reading"] = .string(hex)
+            members["bytes"] = .int(Int64(signed.bytes.count))
+            members["id"] = .string(signed.payloadHash.hex)
+            members["device"] = .string(signed.object.device.hex)
+            members["chain"] = .string(signed.object.chainID.value)
+            return (hex, .object(members))
         }
     }
 
@@ -142,12 +148,13 @@ struct ReadingVerifyCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(output) {
-            let bytes = try SignedInput.read(argument: reading, path: input)
+            // Check the options before reading: standard input may be a terminal that never ends.
             let verifier = try verificationKey()
             let chainID = try chain.map { (text: String) throws(CLIError) -> ChainID in
                 try ChainOptions(chain: text).chainID()
             }
-            let readings = try ReadingVerification.verify(bytes, with: verifier, chain: chainID)
+            let bytes = try SignedInput.read(argument: reading, path: input)
+            let (readings, id) = try ReadingVerification.verify(bytes, with: verifier, chain: chainID)
             let first = readings[0]
             var rows: [(String, String)] = [
                 ("signature", "valid (\(verifier.algorithm))"),
@@ -159,7 +166,7 @@ struct ReadingVerifyCommand: ParsableCommand {
             }
             let json = JSONValue.object([
                 "valid": .bool(true), "algorithm": .string(verifier.algorithm.rawValue),
-                "chain": .string(first.chainID.value), "device": .string(first.device.hex),
+                "chain": .string(first.chainID.value), "device": .string(first.device.hex), "id": .string(id.hex),
                 "readings": .array(readings.map(Self.json)),
             ])
             return (table(rows), json)
@@ -187,7 +194,8 @@ struct ReadingVerifyCommand: ParsableCommand {
         }
     }
 
-    private static func json(_ reading: Reading) -> JSONValue {
+    /// One reading as JSON: seq, time, and value or payloadHash with mediaType.
+    static func json(_ reading: Reading) -> JSONValue {
         var members: [String: JSONValue] = ["seq": .uint(reading.sequence), "time": .uint(reading.timeMillis)]
         switch reading.content {
         case .inline(let value): members["value"] = JSONValue(cbor: value)

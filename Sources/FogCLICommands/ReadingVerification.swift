@@ -6,8 +6,9 @@ import Foundation
 /// Offline verification of a signed reading or reading batch.
 enum ReadingVerification {
     /// Decodes `bytes` as a signed reading or batch, checks the signature with `key`, and returns the
-    /// readings it carries.
-    static func verify(_ bytes: [UInt8], with key: PublicKey, chain: ChainID?) throws(CLIError) -> [Reading] {
+    /// readings it carries and its id (the SHA-256 of the signed payload).
+    static func verify(_ bytes: [UInt8], with key: PublicKey, chain: ChainID?) throws(CLIError)
+        -> (readings: [Reading], id: Hash256) {
         do {
             let envelope = try COSESign1(decoding: bytes)
             let value = try CBORReader.decode(envelope.payload)
@@ -15,11 +16,11 @@ enum ReadingVerification {
             case .unsigned(ObjectType.readingBatch.rawValue):
                 let signed = try Signed<ReadingBatch>(decoding: bytes, chain: chain)
                 try signed.verify(with: key)
-                return signed.object.readings
+                return (signed.object.readings, signed.payloadHash)
             default:
                 let signed = try Signed<Reading>(decoding: bytes, chain: chain)
                 try signed.verify(with: key)
-                return [signed.object]
+                return ([signed.object], signed.payloadHash)
             }
         } catch let error as ObjectError {
             throw CLIError(error.code.description, error.detail)
@@ -44,14 +45,11 @@ enum SignedInput {
         case (let hex?, nil):
             raw = Array(hex.utf8)
         case (nil, let path?):
-            let handle: FileHandle?
-            handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
-            guard let handle else { throw CLIError("io-error", "cannot read \(path)") }
-            let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
+            let data = try BoundedInput.read(path == "-" ? nil : path, limit: maxBytes)
             guard data.count <= maxBytes else { throw CLIError("invalid-argument", "input exceeds \(maxBytes) bytes") }
             raw = Array(data)
         case (nil, nil):
-            let data = (try? FileHandle.standardInput.read(upToCount: maxBytes + 1)) ?? Data()
+            let data = try BoundedInput.read(nil, limit: maxBytes)
             guard data.count <= maxBytes else { throw CLIError("invalid-argument", "input exceeds \(maxBytes) bytes") }
             raw = Array(data)
         default:
