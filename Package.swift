@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "FogCLICommands",
             dependencies: [
-                "FogCore", "FogCrypto", "FogTypes",
+                "FogCore", "FogCrypto", "FogMerkle", "FogTypes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -84,7 +84,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "FogCLICommandsTests",
-            dependencies: ["FogCLICommands", "FogCore", "FogCrypto", "FogTypes", "FogTestKit"],
+            // "fogledger" so that the executable the end-to-end tests run is always built with them.
+            dependencies: ["FogCLICommands", "FogCore", "FogCrypto", "FogTypes", "FogTestKit", "fogledger"],
             swiftSettings: strict),
     ]
 )

@@ -26,10 +26,12 @@ public struct Signed<Object: SignedObject>: Hashable, Sendable {
     /// The envelope's encoding, as received or as signed.
     public let bytes: [UInt8]
 
-    /// Signs `object` with `key`, setting the envelope's kid to the signer's address.
+    /// Signs `object` with `key`.
+    ///
+    /// No kid is written: the payload already names the signer, and devices count every byte they send.
     public static func sign(_ object: Object, with key: PrivateKey) throws(ObjectError) -> Signed<Object> {
         do {
-            let envelope = try COSESign1.sign(payload: object.encoded, with: key, keyID: object.signer.bytes)
+            let envelope = try COSESign1.sign(payload: object.encoded, with: key)
             return Signed(envelope: envelope, object: object, bytes: envelope.encoded)
         } catch {
             throw ObjectError(error)

@@ -1,1 +1,3 @@
-print("fogledger")
+import FogCLICommands
+
+RootCommand.main()

@@ -1,8 +1,10 @@
 /// Why a CBOR input was rejected, and where.
 ///
-/// `offset` is the byte offset of the offending data item's first byte (or of the missing byte for
-/// truncated input); schema errors raised after decoding, which concern a value rather than a byte,
-/// carry the field they concern in `detail` and no offset.
+/// `offset` is the byte offset of the offending data item's first byte (for a map key out of order or
+/// repeated, that key's first byte); for truncated input it is the input's length, where the missing
+/// byte would be; for trailing bytes, the first of them; for input over the size limit, the limit.
+/// Schema errors raised after decoding, which concern a value rather than a byte, carry the field they
+/// concern in `detail` and no offset.
 public struct CBORError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The kind of problem; a closed set that can grow without breaking callers that compare codes.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -10,7 +12,7 @@ public struct CBORError: Error, Hashable, Sendable, CustomStringConvertible {
         private init(_ name: String) { self.name = name }
         public var description: String { name }
 
-        /// The input ended inside a data item.
+        /// The input ended inside a data item, or a declared length or count needs more bytes than remain.
         public static let truncated = Code("truncated")
         /// Bytes follow the single top-level data item.
         public static let trailingBytes = Code("trailing-bytes")
@@ -32,7 +34,7 @@ public struct CBORError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unsortedMapKeys = Code("unsorted-map-keys")
         /// Nesting deeper than the decoder's limit.
         public static let depthLimitExceeded = Code("depth-limit-exceeded")
-        /// A string or collection longer than the decoder's limit, or longer than the input.
+        /// A string or collection longer than the decoder's limit (checked before the bytes that remain).
         public static let lengthLimitExceeded = Code("length-limit-exceeded")
         /// The input is larger than the decoder's limit.
         public static let inputTooLarge = Code("input-too-large")

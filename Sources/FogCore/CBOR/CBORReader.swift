@@ -176,7 +176,8 @@ public struct CBORReader: Sendable {
                             "collection of \(declared) entries exceeds the limit of \(limits.maxCollectionCount)")
         }
         let count = Int(declared)
-        guard count * minimumBytesEach <= input.count - offset else {
+        // Divide rather than multiply: `count * minimumBytesEach` can overflow when the limit is large.
+        guard count <= (input.count - offset) / minimumBytesEach else {
             throw CBORError(.truncated, at: input.count, "collection of \(count) entries runs past the end of input")
         }
         return count

@@ -25,7 +25,7 @@ public indirect enum CBORValue: Hashable, Sendable {
     case null
     /// Major type 7: `undefined`.
     case undefined
-    /// Major type 7: an unassigned simple value (0–19 or 32–255).
+    /// Major type 7: an unassigned simple value (0–19 or 32–255); `CBORWriter` refuses any other.
     case simple(UInt8)
     /// Major type 7: a floating-point number, written in its shortest exact form.
     case float(Double)

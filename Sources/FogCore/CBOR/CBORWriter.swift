@@ -94,7 +94,8 @@ public struct CBORWriter: Sendable {
 
     /// Writes a whole data item; map entries are emitted in deterministic order.
     ///
-    /// - Precondition: no map holds two equal keys.
+    /// - Precondition: no map holds two keys with the same encoding, and every `.simple(n)` has `n` in
+    ///   0–19 or 32–255.
     public mutating func write(_ value: CBORValue) {
         switch value {
         case .unsigned(let n): writeHead(major: 0, argument: n)
@@ -114,6 +115,8 @@ public struct CBORWriter: Sendable {
         case .null: writeNull()
         case .undefined: bytes.append(0xf7)
         case .simple(let n):
+            precondition(n < 20 || n >= 32, "simple(\(n)) has no encoding of its own: 20–23 are false, true, null, "
+                + "undefined and 24–31 are not well-formed")
             if n < 24 {
                 bytes.append(0xe0 | n)
             } else {
