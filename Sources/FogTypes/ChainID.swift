@@ -5,15 +5,12 @@ public struct ChainID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The chain id text.
     public let value: String
 
-    /// Validates `value`: longer than `ObjectLimits.maxChainIDBytes` is `limit-exceeded`; empty,
-    /// or any character outside the set, is `invalid-value`.
+    /// Validates `value`: a length outside 1–`ObjectLimits.maxChainIDBytes` is `limit-exceeded`; a
+    /// character outside the set is `invalid-value`.
     public init(_ value: String) throws(ObjectError) {
         let utf8 = value.utf8
-        guard utf8.count <= ObjectLimits.maxChainIDBytes else {
-            throw ObjectError(.limitExceeded, "chain id of \(utf8.count) bytes exceeds \(ObjectLimits.maxChainIDBytes)")
-        }
-        guard !utf8.isEmpty else {
-            throw ObjectError(.invalidValue, "chain id must not be empty")
+        guard !utf8.isEmpty, utf8.count <= ObjectLimits.maxChainIDBytes else {
+            throw ObjectError(.limitExceeded, "chain id must be 1–\(ObjectLimits.maxChainIDBytes) bytes, found \(utf8.count)")
         }
         for byte in utf8 {
             switch byte {

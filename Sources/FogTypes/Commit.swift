@@ -39,11 +39,8 @@ public struct Commit: CanonicalObject {
     public init(chainID: ChainID, height: UInt64, round: UInt64, blockID: Hash256,
                 signatures: [CommitSignature]) throws(ObjectError) {
         guard height >= 1 else { throw ObjectError(.invalidValue, "commit.height must be at least 1") }
-        guard signatures.count <= ObjectLimits.maxValidators else {
-            throw ObjectError(.limitExceeded, "a commit holds at most \(ObjectLimits.maxValidators) signatures")
-        }
-        guard !signatures.isEmpty else {
-            throw ObjectError(.invalidValue, "a commit holds at least one signature")
+        guard !signatures.isEmpty, signatures.count <= ObjectLimits.maxValidators else {
+            throw ObjectError(.limitExceeded, "a commit holds 1–\(ObjectLimits.maxValidators) signatures, found \(signatures.count)")
         }
         let sorted = signatures.sorted { $0.validator < $1.validator }
         for index in sorted.indices.dropFirst() where sorted[index - 1].validator == sorted[index].validator {

@@ -19,7 +19,8 @@ public struct ObjectError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let badSignature = Code("bad-signature")
         /// A signature algorithm, key type or curve that is not accepted.
         public static let unsupportedAlgorithm = Code("unsupported-algorithm")
-        /// A size, count or length beyond a named limit.
+        /// A size, count or length outside its allowed range (an `ObjectLimits` bound, a decoder limit,
+        /// or an empty list, media type or chain id where at least one item or byte is required).
         public static let limitExceeded = Code("limit-exceeded")
         /// A value outside its allowed range (a zero sequence number, unordered entries, …).
         public static let invalidValue = Code("invalid-value")

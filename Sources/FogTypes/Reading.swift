@@ -93,11 +93,9 @@ public struct Reading: SignedObject {
         if case .inline(let value) = content, value.encoded.count > ObjectLimits.maxInlineValueBytes {
             throw ObjectError(.limitExceeded, "reading.value exceeds \(ObjectLimits.maxInlineValueBytes) bytes")
         }
-        if case .payload(_, let mediaType) = content {
-            guard mediaType.utf8.count <= ObjectLimits.maxMediaTypeBytes else {
-                throw ObjectError(.limitExceeded, "reading.mediaType exceeds \(ObjectLimits.maxMediaTypeBytes) bytes")
-            }
-            guard !mediaType.isEmpty else { throw ObjectError(.invalidValue, "reading.mediaType must not be empty") }
+        if case .payload(_, let mediaType) = content,
+           mediaType.isEmpty || mediaType.utf8.count > ObjectLimits.maxMediaTypeBytes {
+            throw ObjectError(.limitExceeded, "reading.mediaType must be 1–\(ObjectLimits.maxMediaTypeBytes) bytes, found \(mediaType.utf8.count)")
         }
         self.chainID = chainID
         self.device = device

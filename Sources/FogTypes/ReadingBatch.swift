@@ -17,11 +17,8 @@ public struct ReadingBatch: SignedObject {
 
     /// Creates a batch from readings of one device on one chain, in increasing sequence order.
     public init(chainID: ChainID, device: Address, readings: [Reading]) throws(ObjectError) {
-        guard readings.count <= ObjectLimits.maxBatchReadings else {
-            throw ObjectError(.limitExceeded, "a batch holds at most \(ObjectLimits.maxBatchReadings) readings, found \(readings.count)")
-        }
-        guard !readings.isEmpty else {
-            throw ObjectError(.invalidValue, "a batch holds at least one reading")
+        guard !readings.isEmpty, readings.count <= ObjectLimits.maxBatchReadings else {
+            throw ObjectError(.limitExceeded, "a batch holds 1–\(ObjectLimits.maxBatchReadings) readings, found \(readings.count)")
         }
         for (index, reading) in readings.enumerated() {
             guard reading.chainID == chainID, reading.device == device else {

@@ -35,11 +35,8 @@ public struct ValidatorSet: CanonicalObject {
 
     /// Creates a set from validators in any order; addresses must be distinct.
     public init(_ validators: [Validator]) throws(ObjectError) {
-        guard validators.count <= ObjectLimits.maxValidators else {
-            throw ObjectError(.limitExceeded, "a validator set holds at most \(ObjectLimits.maxValidators) validators, found \(validators.count)")
-        }
-        guard !validators.isEmpty else {
-            throw ObjectError(.invalidValue, "a validator set holds at least one validator")
+        guard !validators.isEmpty, validators.count <= ObjectLimits.maxValidators else {
+            throw ObjectError(.limitExceeded, "a validator set holds 1–\(ObjectLimits.maxValidators) validators, found \(validators.count)")
         }
         let sorted = validators.sorted { $0.address < $1.address }
         var total: UInt64 = 0

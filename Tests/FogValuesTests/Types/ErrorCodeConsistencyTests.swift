@@ -4,8 +4,8 @@ import FogTestKit
 import FogTypes
 import Testing
 
-/// A value beyond a named limit is `limit-exceeded`, an empty or out-of-range value is
-/// `invalid-value`, whether the object is built in code or decoded from a peer's bytes.
+/// A size or count outside its allowed range is `limit-exceeded` (at either end), a value that is
+/// not allowed is `invalid-value`, whether the object is built in code or decoded from a peer's bytes.
 @Suite struct ErrorCodeConsistencyTests {
     let chain = try! ChainID("fog-test")
     let device = Address(bytes: [UInt8](repeating: 9, count: 20))!
@@ -36,19 +36,20 @@ import Testing
                                        content: .payload(hash: .zero, mediaType: long)) } == .limitExceeded)
         #expect(code { _ = try Reading.decode(rawReading(mediaType: long)) } == .limitExceeded)
         #expect(code { _ = try Reading(chainID: chain, device: device, sequence: 1, timeMillis: 1,
-                                       content: .payload(hash: .zero, mediaType: "")) } == .invalidValue)
-        #expect(code { _ = try Reading.decode(rawReading(mediaType: "")) } == .invalidValue)
+                                       content: .payload(hash: .zero, mediaType: "")) } == .limitExceeded)
+        #expect(code { _ = try Reading.decode(rawReading(mediaType: "")) } == .limitExceeded)
     }
 
     @Test func chainIDLengthIsALimit() {
         #expect(code { _ = try ChainID(String(repeating: "a", count: 65)) } == .limitExceeded)
-        #expect(code { _ = try ChainID("") } == .invalidValue)
+        #expect(code { _ = try ChainID("") } == .limitExceeded)
+        #expect(code { _ = try ChainID("Fog") } == .invalidValue)
     }
 
-    @Test func emptyCollectionsAreInvalidValues() {
-        #expect(code { _ = try ReadingBatch(chainID: chain, device: device, readings: []) } == .invalidValue)
-        #expect(code { _ = try ValidatorSet([]) } == .invalidValue)
-        #expect(code { _ = try Commit(chainID: chain, height: 1, round: 0, blockID: .zero, signatures: []) } == .invalidValue)
+    @Test func emptyListsAreBelowTheirRange() {
+        #expect(code { _ = try ReadingBatch(chainID: chain, device: device, readings: []) } == .limitExceeded)
+        #expect(code { _ = try ValidatorSet([]) } == .limitExceeded)
+        #expect(code { _ = try Commit(chainID: chain, height: 1, round: 0, blockID: .zero, signatures: []) } == .limitExceeded)
     }
 
     @Test func decoderLimitsAreLimitExceeded() {
