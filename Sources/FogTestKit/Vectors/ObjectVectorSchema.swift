@@ -83,7 +83,7 @@ public struct SignedObjectVector: Codable, Sendable {
     public var algorithm: String
     /// The signer's public key as a canonical COSE_Key.
     public var coseKey: String
-    /// The signer's address (also the envelope's kid).
+    /// The signer's address (named in the payload; FogLedger writes no kid).
     public var address: String
     /// A valid tagged COSE_Sign1 over `encoded` (signatures may be randomised: check, never compare).
     public var coseSign1: String
