@@ -21,9 +21,10 @@ extension CBORValue {
         }
     }
 
-    /// Whether two values are the same data item bit for bit, which `==` does not answer: it compares
-    /// floats by value (0.0 == -0.0, NaN != NaN) and text by Unicode canonical equivalence. Here floats
-    /// compare by bit pattern, text by UTF-8 bytes, and map entries in order.
+    /// Whether two values are the same data item bit for bit, map entries in the same order. `==`
+    /// compares as the encoding does (floats by bit pattern with every NaN equal, text by UTF-8 bytes,
+    /// map entries in any order); here floats compare by exact bit pattern, NaN payloads included, and
+    /// map entries in order.
     public func isIdentical(to other: CBORValue) -> Bool {
         switch (self, other) {
         case (.float(let a), .float(let b)):
