@@ -25,7 +25,7 @@ public struct Block: CanonicalObject {
             throw ObjectError(.limitExceeded, "block transaction \(tooLarge) exceeds \(ObjectLimits.maxEnvelopeBytes) bytes")
         }
         if let empty = transactions.firstIndex(where: \.isEmpty) {
-            throw ObjectError(.invalidValue, "block transaction \(empty) is empty")
+            throw ObjectError(.limitExceeded, "block transaction \(empty) is empty")
         }
         guard (header.height == 1) == (lastCommit == nil) else {
             throw ObjectError(.invalidValue, "a block carries the previous block's commit exactly when its height is above 1")

@@ -12,13 +12,13 @@ import Testing
 
     @Test func emptyEnvelopeIsRejectedByBothPaths() throws {
         let error = #expect(throws: ObjectError.self) { try Block(header: Self.header, transactions: [[]], lastCommit: nil) }
-        #expect(error?.code == .invalidValue)
+        #expect(error?.code == .limitExceeded)
         let raw = CBORValue.map([
             CBORMapEntry(.int(0), .int(17)), CBORMapEntry(.int(1), Self.header.cborValue),
             CBORMapEntry(.int(2), .array([.bytes([])])), CBORMapEntry(.int(3), .null),
         ]).encoded
         let decodeError = #expect(throws: ObjectError.self) { try Block.decode(raw) }
-        #expect(decodeError?.code == .invalidValue)
+        #expect(decodeError?.code == .limitExceeded)
     }
 
     @Test func envelopeAtTheSizeLimitRoundTripsAndOneMoreByteIsRejected() throws {
