@@ -122,11 +122,14 @@ public struct Commit: CanonicalObject {
                 throw ObjectError(.malformed, "\(field): expected [validator, signature]")
             }
             let address = Address(bytes: try CBORFields.bytes(pair[0], "\(field).validator", length: 20...20))!
+            // 1 byte up to the longest signature of any algorithm (ML-DSA-65's); verify checks the exact length.
             let maxSignature = SignatureAlgorithm.mldsa65.signatureByteCount
-            if case .bytes(let long) = pair[1], long.count > maxSignature {
-                throw ObjectError(.limitExceeded, "\(field).signature: \(long.count) bytes exceed \(maxSignature)")
+            guard case .bytes(let signature) = pair[1] else {
+                throw ObjectError(.malformed, "\(field).signature: expected byte string, found \(pair[1].typeName)")
             }
-            let signature = try CBORFields.bytes(pair[1], "\(field).signature", length: 1...maxSignature)
+            guard (1...maxSignature).contains(signature.count) else {
+                throw ObjectError(.limitExceeded, "\(field).signature: must be 1–\(maxSignature) bytes, found \(signature.count)")
+            }
             signatures.append(CommitSignature(validator: address, signature: signature))
         }
         try self.init(chainID: chainID, height: height, round: round, blockID: blockID, signatures: signatures)

@@ -132,6 +132,8 @@ import Testing
         let long = CBORValue.array([.bytes(signatures[0].validator.bytes),
                                     .bytes([UInt8](repeating: 1, count: SignatureAlgorithm.mldsa65.signatureByteCount + 1))])
         expectObjectError(.limitExceeded) { _ = try Commit.decode(atLimit.cborValue.setting(5, .array([long])).encoded) }
+        let empty = CBORValue.array([.bytes(signatures[0].validator.bytes), .bytes([])])
+        expectObjectError(.limitExceeded) { _ = try Commit.decode(atLimit.cborValue.setting(5, .array([empty])).encoded) }
     }
 
     @Test func transactionsPerBlock() throws {

@@ -167,7 +167,7 @@ struct ObjectSample: Sendable, CustomTestStringConvertible {
         let signatures = commit.field(5).arrayItems!
         for bad: CBORValue in [.array(signatures[0].arrayItems! + [.null]), .array([signatures[0].arrayItems![0]]),
                                .map([]), .array([.bytes([1]), signatures[0].arrayItems![1]]),
-                               .array([signatures[0].arrayItems![0], .bytes([])])] {
+                               .array([signatures[0].arrayItems![0], .text("signature")])] {
             expectObjectError(.malformed, "\(bad)") {
                 _ = try Commit.decode(commit.setting(5, .array([bad] + signatures.dropFirst())).encoded)
             }
