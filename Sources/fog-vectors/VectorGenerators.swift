@@ -14,5 +14,5 @@ struct VectorGenerator: Sendable {
 
 /// Every vector file, in the order they are written.
 enum VectorGenerators {
-    static let all: [VectorGenerator] = []
+    static let all: [VectorGenerator] = [MerkleVectors.log, MerkleVectors.sparse]
 }
