@@ -37,6 +37,7 @@ let suites: [(name: String, products: [String])] = [
     ("CBOR", ["FogCore", "FogCrypto", "FogTypes"]),
     ("Signatures", ["FogCore", "FogCrypto"]),
     ("Hashing", ["FogCrypto"]),
+    ("Merkle", ["FogCrypto", "FogMerkle"]),
     ("Readings", ["FogCore", "FogCrypto", "FogTypes"]),
 ]
 

@@ -9,9 +9,7 @@ import FogTypes
 /// 1,000 times (`scalingFactor: .kilo`); the tables report it per operation.
 let benchmarks: @Sendable () -> Void = {
     FogBenchmark.configure()
-    let perOp = Benchmark.Configuration(
-        metrics: FogBenchmark.metrics, warmupIterations: 10, scalingFactor: .kilo,
-        maxDuration: .seconds(2), maxIterations: 100_000, thresholds: FogBenchmark.thresholds)
+    let perOp = FogBenchmark.perOperation
 
     let key = Fixtures.key(.ed25519)
     let reading = Fixtures.reading(of: key)

@@ -6,9 +6,7 @@ import FogCrypto
 /// Each measured iteration hashes 1,000 times; the tables report it per hash.
 let benchmarks: @Sendable () -> Void = {
     FogBenchmark.configure()
-    let perOp = Benchmark.Configuration(
-        metrics: FogBenchmark.metrics, warmupIterations: 10, scalingFactor: .kilo,
-        maxDuration: .seconds(2), maxIterations: 100_000, thresholds: FogBenchmark.thresholds)
+    let perOp = FogBenchmark.perOperation
 
     var generator = BenchmarkGenerator(seed: 256)
     for size in [32, 1024] {

@@ -87,6 +87,14 @@ public enum FogBenchmark {
         ]
     }
 
+    /// For operations of a few microseconds or less: each measured iteration runs the operation
+    /// 1,000 times (`for _ in benchmark.scaledIterations`), so the clock's own cost is negligible;
+    /// results are reported per operation.
+    public static var perOperation: Benchmark.Configuration {
+        .init(metrics: metrics, warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(2),
+              maxIterations: 100_000, thresholds: thresholds)
+    }
+
     /// Sets the suite's defaults: the metrics above, a short warm-up, up to `seconds` per benchmark.
     public static func configure(seconds: Int = 2) {
         Benchmark.defaultConfiguration = .init(
