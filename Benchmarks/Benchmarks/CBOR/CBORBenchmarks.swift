@@ -18,43 +18,43 @@ let benchmarks: @Sendable () -> Void = {
     let envelopeBytes = signed.bytes
     let payloadValue = try! CBORReader.decode(payload)
 
-    Benchmark("CBOR encode reading payload (Reading.encoded)", configuration: perOp) { benchmark in
+    Benchmark("Reading-payload-encode", configuration: perOp) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(reading.encoded)
         }
     }
 
-    Benchmark("CBOR encode reading payload (CBORValue, pre-built)", configuration: perOp) { benchmark in
+    Benchmark("Reading-payload-encode-from-CBORValue", configuration: perOp) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(payloadValue.encoded)
         }
     }
 
-    Benchmark("CBOR encode COSE_Sign1 reading (ed25519)", configuration: perOp) { benchmark in
+    Benchmark("COSE_Sign1-encode-ed25519", configuration: perOp) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(signed.envelope.encoded)
         }
     }
 
-    Benchmark("CBOR decode reading payload (CBORReader)", configuration: perOp) { benchmark in
+    Benchmark("Reading-payload-decode-CBORReader", configuration: perOp) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try CBORReader.decode(payload))
         }
     }
 
-    Benchmark("CBOR decode reading payload (Reading.decode, schema)", configuration: perOp) { benchmark in
+    Benchmark("Reading-payload-decode-schema", configuration: perOp) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try Reading.decode(payload))
         }
     }
 
-    Benchmark("CBOR decode COSE_Sign1 reading (COSESign1)", configuration: perOp) { benchmark in
+    Benchmark("COSE_Sign1-decode-ed25519", configuration: perOp) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try COSESign1(decoding: envelopeBytes))
         }
     }
 
-    Benchmark("CBOR decode COSE_Sign1 reading (Signed<Reading>, no verify)", configuration: perOp) { benchmark in
+    Benchmark("Signed<Reading>-decode-no-verify-ed25519", configuration: perOp) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try Signed<Reading>(decoding: envelopeBytes, chain: Fixtures.chain))
         }

@@ -11,7 +11,7 @@ let benchmarks: @Sendable () -> Void = {
     var generator = BenchmarkGenerator(seed: 256)
     for size in [32, 1024] {
         let input = generator.bytes(size)
-        Benchmark("SHA-256 \(size) B", configuration: perOp) { benchmark in
+        Benchmark("SHA-256-\(size)B", configuration: perOp) { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(SHA256Hasher.hash(input))
             }

@@ -17,7 +17,7 @@ let benchmarks: @Sendable () -> Void = {
         let reading = Fixtures.reading(of: key)
         let bytes = Fixtures.signedReading(key).bytes
 
-        Benchmark("Signed<Reading> decode+verify \(algorithm)") { benchmark in
+        Benchmark("Signed<Reading>-decode-verify-\(algorithm)") { benchmark in
             for _ in benchmark.scaledIterations {
                 let signed = try Signed<Reading>(decoding: bytes, chain: Fixtures.chain)
                 try signed.verify(with: publicKey)
@@ -25,7 +25,7 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
 
-        Benchmark("Signed<Reading> encode+sign \(algorithm)") { benchmark in
+        Benchmark("Signed<Reading>-encode-sign-\(algorithm)") { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(try Signed.sign(reading, with: key))
             }
@@ -34,7 +34,7 @@ let benchmarks: @Sendable () -> Void = {
 
     let key = Fixtures.key(.ed25519)
     let batchBytes = Fixtures.signedBatch(key, count: 100).bytes
-    Benchmark("Signed<ReadingBatch> of 100 decode+verify ed25519") { benchmark in
+    Benchmark("Signed<ReadingBatch>-100-decode-verify-ed25519") { benchmark in
         for _ in benchmark.scaledIterations {
             let signed = try Signed<ReadingBatch>(decoding: batchBytes, chain: Fixtures.chain)
             try signed.verify(with: key.publicKey)

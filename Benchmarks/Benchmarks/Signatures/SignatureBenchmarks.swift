@@ -16,26 +16,26 @@ let benchmarks: @Sendable () -> Void = {
         let toBeSigned = COSESign1.toBeSigned(protectedHeader: envelope.protectedHeader, payload: payload)
         precondition(envelope.isValid(with: publicKey))
 
-        Benchmark("COSE_Sign1 sign \(algorithm)") { benchmark in
+        Benchmark("COSE_Sign1-sign-\(algorithm)") { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(try COSESign1.sign(payload: payload, with: key))
             }
         }
 
-        Benchmark("COSE_Sign1 verify \(algorithm)") { benchmark in
+        Benchmark("COSE_Sign1-verify-\(algorithm)") { benchmark in
             for _ in benchmark.scaledIterations {
                 try envelope.verify(with: publicKey)
             }
         }
 
-        Benchmark("Signature verify \(algorithm) (raw, no COSE)") { benchmark in
+        Benchmark("raw-signature-verify-\(algorithm)") { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(publicKey.isValidSignature(envelope.signature, for: toBeSigned))
             }
         }
 
         let rawKey = publicKey.rawBytes
-        Benchmark("PublicKey parse \(algorithm)") { benchmark in
+        Benchmark("PublicKey-parse-\(algorithm)") { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(try PublicKey(algorithm: algorithm, rawBytes: rawKey))
             }

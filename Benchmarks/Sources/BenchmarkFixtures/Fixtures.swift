@@ -77,15 +77,33 @@ public enum FogBenchmark {
     /// Wall clock and throughput, and mallocs (counted by the malloc interposer).
     public static var metrics: [BenchmarkMetric] { [.wallClock, .throughput, .mallocCountTotal] }
 
-    /// What a `thresholds check` tolerates against Thresholds/: time-based metrics may move 35 % at
-    /// p90 (this is a shared 2-core machine), allocation counts, which are deterministic, 5 %.
-    public static var thresholds: [BenchmarkMetric: BenchmarkThresholds] {
-        [
-            .wallClock: .init(relative: [.p90: 35.0]),
-            .throughput: .init(relative: [.p90: 35.0]),
+    /// What `swift package benchmark thresholds check` tolerates against the p90 values in
+    /// Thresholds/ (the tool checks p90 only, and checks any measured metric without a tolerance
+    /// here strictly):
+    /// - wall clock: `timePercent` % either way (100 % by default: on the shared 2-core virtual
+    ///   machine these were recorded on, the p90 of a few-microsecond operation moved by up to 77 %
+    ///   between runs, so only a doubling is a reliable signal there);
+    /// - mallocs, which are deterministic: 5 %;
+    /// - peak resident memory, where measured (`memory`): 10 %;
+    /// - throughput: not checked. It is the reciprocal of wall clock, and benchmark 1.38.1 writes
+    ///   its p90 from one tail of the distribution and checks it against the other, which fails
+    ///   for wide distributions such as ML-DSA signing.
+    public static func thresholds(timePercent: Double = 100, memory: Bool = false)
+        -> [BenchmarkMetric: BenchmarkThresholds]
+    {
+        var thresholds: [BenchmarkMetric: BenchmarkThresholds] = [
+            .wallClock: .init(relative: [.p90: timePercent]),
+            .throughput: .init(),
             .mallocCountTotal: .init(relative: [.p90: 5.0]),
         ]
+        if memory {
+            thresholds[.peakMemoryResident] = .init(relative: [.p90: 10.0])
+        }
+        return thresholds
     }
+
+    /// The default thresholds.
+    public static var thresholds: [BenchmarkMetric: BenchmarkThresholds] { thresholds() }
 
     /// For operations of a few microseconds or less: each measured iteration runs the operation
     /// 1,000 times (`for _ in benchmark.scaledIterations`), so the clock's own cost is negligible;
