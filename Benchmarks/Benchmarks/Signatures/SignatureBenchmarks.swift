@@ -1,0 +1,44 @@
+import Benchmark
+import BenchmarkFixtures
+import FogCore
+import FogCrypto
+
+/// COSE_Sign1 signing and verification per algorithm over a reading's payload, the bare signature
+/// check underneath (to show what COSE adds), and public-key parsing.
+let benchmarks: @Sendable () -> Void = {
+    FogBenchmark.configure()
+
+    for algorithm in SignatureAlgorithm.allCases {
+        let key = Fixtures.key(algorithm)
+        let publicKey = key.publicKey
+        let payload = Fixtures.reading(of: key).encoded
+        let envelope = try! COSESign1.sign(payload: payload, with: key)
+        let toBeSigned = COSESign1.toBeSigned(protectedHeader: envelope.protectedHeader, payload: payload)
+        precondition(envelope.isValid(with: publicKey))
+
+        Benchmark("COSE_Sign1-sign-\(algorithm)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(try COSESign1.sign(payload: payload, with: key))
+            }
+        }
+
+        Benchmark("COSE_Sign1-verify-\(algorithm)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                try envelope.verify(with: publicKey)
+            }
+        }
+
+        Benchmark("raw-signature-verify-\(algorithm)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(publicKey.isValidSignature(envelope.signature, for: toBeSigned))
+            }
+        }
+
+        let rawKey = publicKey.rawBytes
+        Benchmark("PublicKey-parse-\(algorithm)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(try PublicKey(algorithm: algorithm, rawBytes: rawKey))
+            }
+        }
+    }
+}
