@@ -35,7 +35,8 @@ public enum MerkleTree {
 
     /// The root of the tree whose leaves have the hashes `leafHashes`, in order.
     ///
-    /// Makes `n − 1` node hashes and no heap allocation.
+    /// Makes `n − 1` node hashes and keeps no per-node arrays (each hash still allocates its SHA-256
+    /// context inside swift-crypto).
     public static func root(leafHashes: [Hash256]) -> Hash256 {
         leafHashes.withUnsafeBufferPointer { root(of: $0[...]) }
     }
