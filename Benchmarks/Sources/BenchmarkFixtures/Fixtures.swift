@@ -1,23 +1,12 @@
 public import Benchmark
-import FogCore
+public import FogCore
 public import FogCrypto
 public import FogTypes
 
-/// SplitMix64, the same generator as FogTestKit's `SeededGenerator` (which is not a product of the
-/// root package): every fixture is the same on every run.
-public struct BenchmarkGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+/// The fixtures' seeded generator: FogCore's SplitMix64, so every fixture is the same on every run.
+public typealias BenchmarkGenerator = SplitMix64
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// `count` random bytes.
     public mutating func bytes(_ count: Int) -> [UInt8] {
         var out: [UInt8] = []
