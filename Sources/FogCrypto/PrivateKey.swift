@@ -21,7 +21,7 @@ public struct PrivateKey: Sendable {
 
     /// Generates a new key from the random bytes of `generator`.
     ///
-    /// Pass a cryptographically secure generator (`SystemRandomNumberGenerator`) for real keys, and a
+    /// Pass the system's cryptographically secure generator for real keys (the CLI does), and a
     /// seeded one only in simulations and tests, where reproducible keys are the point.
     public static func generate(
         _ algorithm: SignatureAlgorithm, using generator: inout some RandomNumberGenerator
