@@ -82,6 +82,7 @@ let package = Package(
             name: "FogValuesTests",
             dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogTestKit"],
             swiftSettings: strict),
+        .testTarget(name: "FogMachinesTests", dependencies: ["FogExecution", "FogLight", "FogTypes", "FogMerkle", "FogCrypto", "FogCore", "FogTestKit"], swiftSettings: strict),
         .testTarget(
             name: "FogCLICommandsTests",
             // "fogledger" so that the executable the end-to-end tests run is always built with them.

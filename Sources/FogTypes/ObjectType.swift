@@ -23,6 +23,14 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
     case validatorSet = 19
     /// The genesis document.
     case genesis = 20
+    /// A block header with the commit that finalises it (a light-client proof part).
+    case signedHeader = 24
+    /// A signed header at which the validator set changes, with the next set (a light-client proof part).
+    case validatorSetChange = 25
+    /// A self-contained proof that a reading was committed (spec/light-client.md).
+    case readingProof = 26
+    /// A self-contained proof of a state key's value hash, or its absence, at a height (spec/light-client.md).
+    case stateProof = 27
 
     public var description: String {
         switch self {
@@ -36,6 +44,10 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
         case .commit: return "commit"
         case .validatorSet: return "validator-set"
         case .genesis: return "genesis"
+        case .signedHeader: return "signed-header"
+        case .validatorSetChange: return "validator-set-change"
+        case .readingProof: return "reading-proof"
+        case .stateProof: return "state-proof"
         }
     }
 }

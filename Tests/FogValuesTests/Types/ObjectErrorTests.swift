@@ -25,6 +25,10 @@ struct ObjectSample: Sendable, CustomTestStringConvertible {
         case .commit: _ = try Commit.decode(bytes)
         case .validatorSet: _ = try ValidatorSet.decode(bytes)
         case .genesis: _ = try Genesis.decode(bytes)
+        case .signedHeader: _ = try SignedHeader.decode(bytes)
+        case .validatorSetChange: _ = try ValidatorSetChange.decode(bytes)
+        case .readingProof: _ = try ReadingProof.decode(bytes)
+        case .stateProof: _ = try StateProof.decode(bytes)
         }
     }
 

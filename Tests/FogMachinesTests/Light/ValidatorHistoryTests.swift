@@ -1,0 +1,125 @@
+import FogCore
+import FogCrypto
+import FogLight
+import FogMerkle
+import FogTypes
+import Testing
+
+/// The validator-set history: sequential from genesis, each step signed by the set trusted so far.
+@Suite struct ValidatorHistoryTests {
+    let chain = LightChainFixture.mixed
+
+    func withHistory(_ proof: ReadingProof, _ history: [ValidatorSetChange]) -> ReadingProof {
+        try! ReadingProof(chainID: proof.chainID, genesisHash: proof.genesisHash, history: history,
+                          signedHeader: proof.signedHeader, reading: proof.reading, inclusion: proof.inclusion)
+    }
+
+    @Test func headerAfterAChangeNeedsTheHistory() {
+        let proof = chain.readingProof(height: 4, index: 1)
+        #expect(proof.history.count == 1)
+        #expect((try? LightVerifier.verify(proof, genesis: chain.genesis)) != nil)
+        expectLightError(.untrustedValidatorSet) { try LightVerifier.verify(withHistory(proof, []), genesis: chain.genesis) }
+    }
+
+    @Test func historyBeyondTheProvenHeightIsRejected() {
+        // Height 2 is signed by the genesis set; a history that has already moved past height 3 can't reach it.
+        let proof = chain.readingProof(height: 2, index: 1)
+        expectLightError(.untrustedValidatorSet) { try LightVerifier.verify(withHistory(proof, chain.changes), genesis: chain.genesis) }
+        // The change header itself (height 3) is proved with an empty history.
+        #expect((try? LightVerifier.verify(chain.readingProof(height: 3, index: 0), genesis: chain.genesis)) != nil)
+        expectLightError(.untrustedValidatorSet) {
+            try LightVerifier.verify(withHistory(chain.readingProof(height: 3, index: 0), chain.changes), genesis: chain.genesis)
+        }
+    }
+
+    @Test func forgedNextValidatorSetIsRejected() throws {
+        let proof = chain.readingProof(height: 5, index: 0)
+        let change = proof.history[0]
+        let attackers = [LightChainFixture.key(.ed25519, 66), LightChainFixture.key(.ed25519, 67)]
+        let forgedSet = LightChainFixture.validatorSet(attackers, powers: [1])
+
+        // 1. The genuine header with a forged next set: the hash does not match.
+        let swapped = ValidatorSetChange(signedHeader: change.signedHeader, nextValidators: forgedSet)
+        expectLightError(.untrustedValidatorSet) { try LightVerifier.verify(withHistory(proof, [swapped]), genesis: chain.genesis) }
+
+        // 2. A header rewritten to name the forged set, with the genuine commit: the commit is for another block.
+        let h = change.signedHeader.header
+        let rewritten = try BlockHeader(chainID: h.chainID, height: h.height, timeMillis: h.timeMillis, previousBlockID: h.previousBlockID,
+                                        lastCommitHash: h.lastCommitHash, transactionsRoot: h.transactionsRoot,
+                                        readingsRoot: h.readingsRoot, stateRoot: h.stateRoot, validatorsHash: h.validatorsHash,
+                                        nextValidatorsHash: forgedSet.hash, proposer: h.proposer)
+        let rewrittenChange = ValidatorSetChange(signedHeader: SignedHeader(header: rewritten, commit: change.signedHeader.commit),
+                                                 nextValidators: forgedSet)
+        expectLightError(.commitInvalid) { try LightVerifier.verify(withHistory(proof, [rewrittenChange]), genesis: chain.genesis) }
+
+        // 3. The same header re-signed by the attackers: they are not the trusted set.
+        let resigned = ValidatorSetChange(
+            signedHeader: SignedHeader(header: rewritten, commit: LightChainFixture.commit(rewritten, signedBy: attackers)),
+            nextValidators: forgedSet)
+        expectLightError(.commitInvalid) { try LightVerifier.verify(withHistory(proof, [resigned]), genesis: chain.genesis) }
+
+        // 4. A whole forged chain segment signed by the attackers, naming themselves as validators.
+        var forged = LightChainFixture(chain: chain.chainID.value, keys: attackers)
+        forged.commit(readings: forged.readings(count: 2))
+        let forgedProof = forged.readingProof(height: 1, index: 0)
+        expectLightError(.genesisMismatch) { try LightVerifier.verify(forgedProof, genesis: chain.genesis) }
+        let claimingOurs = try ReadingProof(chainID: chain.chainID, genesisHash: chain.genesis.hash, history: [],
+                                            signedHeader: forgedProof.signedHeader, reading: forgedProof.reading,
+                                            inclusion: forgedProof.inclusion)
+        expectLightError(.untrustedValidatorSet) { try LightVerifier.verify(claimingOurs, genesis: chain.genesis) }
+    }
+
+    @Test func historyStepThatChangesNothingIsMalformed() {
+        // Height 2's header keeps the set: it is not a change.
+        let block2 = chain.blocks[1].signedHeader
+        let step = ValidatorSetChange(signedHeader: block2, nextValidators: chain.genesis.validators)
+        let proof = withHistory(chain.readingProof(height: 5, index: 0), [step] + chain.changes)
+        expectLightError(.malformed) { try LightVerifier.verify(proof, genesis: chain.genesis) }
+    }
+
+    @Test func historyOutOfOrderIsRejected() {
+        var twice = LightChainFixture(keys: [LightChainFixture.key(.ed25519, 1)])
+        twice.commit(next: ([LightChainFixture.key(.p256, 2)], [1]))
+        twice.commit(readings: twice.readings(count: 3), next: ([LightChainFixture.key(.ed25519, 3)], [1]))
+        twice.commit(readings: twice.readings(count: 3))
+        let proof = twice.readingProof(height: 3, index: 1)
+        #expect(proof.history.count == 2)
+        #expect((try? LightVerifier.verify(proof, genesis: twice.genesis)) != nil)
+        expectLightError(.untrustedValidatorSet) {
+            try LightVerifier.verify(withHistory(proof, proof.history.reversed()), genesis: twice.genesis)
+        }
+        expectLightError(.untrustedValidatorSet) {
+            try LightVerifier.verify(withHistory(proof, [proof.history[1]]), genesis: twice.genesis)
+        }
+        expectLightError(.untrustedValidatorSet) {
+            try LightVerifier.verify(withHistory(proof, [proof.history[0], proof.history[0], proof.history[1]]), genesis: twice.genesis)
+        }
+    }
+
+    @Test func historyAtItsLimit() throws {
+        let proof = chain.readingProof(height: 5, index: 0)
+        let step = proof.history[0]
+        #expect(throws: ObjectError.self) {
+            _ = try ReadingProof(chainID: proof.chainID, genesisHash: proof.genesisHash,
+                                 history: Array(repeating: step, count: ProofLimits.maxValidatorSetChanges + 1),
+                                 signedHeader: proof.signedHeader, reading: proof.reading, inclusion: proof.inclusion)
+        }
+        // At the limit it is accepted by the type (and rejected by the verifier: the steps repeat).
+        let atLimit = try ReadingProof(chainID: proof.chainID, genesisHash: proof.genesisHash,
+                                       history: Array(repeating: step, count: ProofLimits.maxValidatorSetChanges),
+                                       signedHeader: proof.signedHeader, reading: proof.reading, inclusion: proof.inclusion)
+        #expect(try ReadingProof.decode(atLimit.encoded) == atLimit)
+        expectLightError(.untrustedValidatorSet) { try LightVerifier.verify(atLimit, genesis: chain.genesis) }
+        // One past it, decoded from bytes.
+        let over = atLimit.cborValue.replacing(3, with: .array(Array(repeating: step.cborValue, count: ProofLimits.maxValidatorSetChanges + 1)))
+        expectLightError(.limitExceeded) { try LightVerifier(genesis: chain.genesis).verifyReadingProof(over.encoded) }
+    }
+}
+
+extension CBORValue {
+    /// This map with `key` set to `value`.
+    func replacing(_ key: Int64, with value: CBORValue) -> CBORValue {
+        guard case .map(let entries) = self else { return self }
+        return .map(entries.filter { $0.key != .int(key) } + [CBORMapEntry(.int(key), value)])
+    }
+}
