@@ -52,7 +52,13 @@ public struct ReadingProof: CanonicalObject {
         let genesisHash = try fields.hash(2, "genesis")
         let history = try ValidatorSetChange.history(&fields, 3, "reading-proof")
         let signedHeader = try SignedHeader.decode(try fields.required(4, "signedHeader"))
-        let readingBytes = try fields.bytes(5, "reading", length: 1...ProofLimits.maxReadingBytes)
+        let readingValue = try fields.required(5, "reading")
+        guard case .bytes(let readingBytes) = readingValue else {
+            throw ObjectError(.malformed, "reading-proof.reading: expected byte string, found \(readingValue.typeName)")
+        }
+        guard readingBytes.count <= ProofLimits.maxReadingBytes else {
+            throw ObjectError(.limitExceeded, "reading-proof.reading: \(readingBytes.count) bytes exceed \(ProofLimits.maxReadingBytes)")
+        }
         let reading = try Reading.decode(readingBytes)
         let inclusion = try ProofEncoding.inclusionProof(try fields.required(6, "inclusion"), "reading-proof.inclusion")
         try self.init(chainID: chainID, genesisHash: genesisHash, history: history, signedHeader: signedHeader,

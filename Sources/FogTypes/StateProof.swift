@@ -66,7 +66,11 @@ public struct StateProof: CanonicalObject {
         let record: [UInt8]?
         switch recordValue {
         case .null: record = nil
-        case .bytes: record = try CBORFields.bytes(recordValue, "state-proof.record", length: 1...ProofLimits.maxStateRecordBytes)
+        case .bytes(let bytes):
+            guard (1...ProofLimits.maxStateRecordBytes).contains(bytes.count) else {
+                throw ObjectError(.limitExceeded, "state-proof.record: must be 1–\(ProofLimits.maxStateRecordBytes) bytes, found \(bytes.count)")
+            }
+            record = bytes
         default: throw ObjectError(.malformed, "state-proof.record: expected byte string or null, found \(recordValue.typeName)")
         }
         let proof = try ProofEncoding.sparseProof(try fields.required(7, "proof"), "state-proof.proof")

@@ -116,6 +116,20 @@ import Testing
     }
 }
 
+@Suite struct ReadingProofLimitTests {
+    @Test func readingBytesLimit() {
+        let chain = LightChainFixture.mixed
+        let verifier = LightVerifier(genesis: chain.genesis)
+        let value = chain.readingProof(height: 2, index: 0).cborValue
+        let over = value.replacing(5, with: .bytes([UInt8](repeating: 0xa0, count: ProofLimits.maxReadingBytes + 1)))
+        expectLightError(.limitExceeded) { try verifier.verifyReadingProof(over.encoded) }
+        expectLightError(.malformed) { try verifier.verifyReadingProof(value.replacing(5, with: .bytes([])).encoded) }
+        expectLightError(.malformed) { try verifier.verifyReadingProof(value.replacing(5, with: .text("reading")).encoded) }
+        // A reading-proof's bytes decoded as a state proof.
+        expectLightError(.malformed) { try verifier.verifyStateProof(value.encoded) }
+    }
+}
+
 extension CBORValue {
     /// This map with `key` set to `value`.
     func replacing(_ key: Int64, with value: CBORValue) -> CBORValue {

@@ -1,0 +1,51 @@
+import FogCore
+import FogCrypto
+import FogLight
+import FogMerkle
+import FogTypes
+import Testing
+
+/// Bundle sizes and verification times, logged (not asserted on time) and quoted in
+/// spec/light-client.md §7.
+@Suite struct ProofSizeTests {
+    /// Verifies `proof` `runs` times; returns the mean time in microseconds.
+    func meanMicroseconds(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure { for _ in 0..<runs { try body() } }
+        let (seconds, attoseconds) = elapsed.components
+        return (Double(seconds) * 1e6 + Double(attoseconds) / 1e12) / Double(runs)
+    }
+
+    @Test func oneEd25519ValidatorTenThousandReadings() throws {
+        var chain = LightChainFixture(keys: [LightChainFixture.key(.ed25519, 1)])
+        chain.commit(readings: chain.readings(count: 10_000))
+        let proof = chain.readingProof(height: 1, index: 6_789)
+        let bytes = proof.encoded
+        let verifier = LightVerifier(genesis: chain.genesis)
+        let verified = try verifier.verifyReadingProof(bytes)
+        #expect(verified.reading == chain.blocks[0].readings[6_789])
+        #expect(proof.inclusion.path.count == 14)  // ⌈log2 10,000⌉
+        // Measured 1,067 bytes (spec/light-client.md §7); pin a bound, log the exact size.
+        #expect(bytes.count < 1_500)
+        let micros = try meanMicroseconds(runs: 200) { _ = try verifier.verifyReadingProof(bytes) }
+        print("light-client size: reading proof, 1 Ed25519 validator, 10,000 readings per block, no history: "
+              + "\(bytes.count) bytes (reading \(proof.reading.encoded.count) B, signed header \(proof.signedHeader.encoded.count) B, "
+              + "path \(proof.inclusion.path.count) hashes); decode + verify \(Int(micros)) µs")
+    }
+
+    @Test func mixedFourValidatorsWithOneChange() throws {
+        let chain = LightChainFixture.mixed
+        let verifier = LightVerifier(genesis: chain.genesis)
+        let reading = chain.readingProof(height: 5, index: 3).encoded
+        let state = chain.stateProof(height: 5, key: LightChainFixture.stateKey("balance")).encoded
+        let absent = chain.stateProof(height: 4, key: LightChainFixture.stateKey("device-5")).encoded
+        let change = chain.changes[0].encoded
+        let readingMicros = try meanMicroseconds(runs: 20) { _ = try verifier.verifyReadingProof(reading) }
+        let stateMicros = try meanMicroseconds(runs: 20) { _ = try verifier.verifyStateProof(state) }
+        print("light-client size: 4 validators (Ed25519, P-256, ML-DSA-65, Ed25519/P-256), one set change: "
+              + "reading proof \(reading.count) bytes (history step \(change.count) B), state proof \(state.count) bytes, "
+              + "non-inclusion \(absent.count) bytes; decode + verify reading \(Int(readingMicros)) µs, "
+              + "state \(Int(stateMicros)) µs")
+        #expect(reading.count > change.count)
+    }
+}
