@@ -27,6 +27,9 @@ import Testing
         #expect(proof.inclusion.path.count == 14)  // ⌈log2 10,000⌉
         // Measured 1,067 bytes (spec/light-client.md §7); pin a bound, log the exact size.
         #expect(bytes.count < 1_500)
+        for entry in proof.cborValue.mapEntries! {
+            print("light-client size: reading proof key \(entry.key.int64!): \(entry.value.encoded.count) bytes")
+        }
         let micros = try meanMicroseconds(runs: 200) { _ = try verifier.verifyReadingProof(bytes) }
         print("light-client size: reading proof, 1 Ed25519 validator, 10,000 readings per block, no history: "
               + "\(bytes.count) bytes (reading \(proof.reading.encoded.count) B, signed header \(proof.signedHeader.encoded.count) B, "
@@ -47,5 +50,21 @@ import Testing
               + "non-inclusion \(absent.count) bytes; decode + verify reading \(Int(readingMicros)) µs, "
               + "state \(Int(stateMicros)) µs")
         #expect(reading.count > change.count)
+    }
+
+    @Test func perValidatorCost() throws {
+        for algorithm in SignatureAlgorithm.allCases {
+            let key = LightChainFixture.key(algorithm, 7)
+            let one = LightChainFixture.validatorSet([key], powers: [1])
+            let two = LightChainFixture.validatorSet([key, LightChainFixture.key(.ed25519, 8)], powers: [1])
+            let header = try BlockHeader(chainID: try ChainID("fogledger-light"), height: 1, timeMillis: 0, previousBlockID: .zero,
+                                         lastCommitHash: .zero, transactionsRoot: .zero, readingsRoot: .zero, stateRoot: .zero,
+                                         validatorsHash: one.hash, nextValidatorsHash: one.hash, proposer: key.publicKey.address)
+            let commitOne = LightChainFixture.commit(header, signedBy: [LightChainFixture.key(.ed25519, 8)])
+            let commitTwo = LightChainFixture.commit(header, signedBy: [LightChainFixture.key(.ed25519, 8), key])
+            print("light-client size: \(algorithm): validator entry \(two.encoded.count - LightChainFixture.validatorSet([LightChainFixture.key(.ed25519, 8)], powers: [1]).encoded.count) bytes, "
+                  + "commit signature \(commitTwo.encoded.count - commitOne.encoded.count) bytes")
+            #expect(one.encoded.count > 0)
+        }
     }
 }
