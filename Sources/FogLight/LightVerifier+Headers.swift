@@ -31,9 +31,13 @@ extension LightVerifier {
             guard nextHash == header.nextValidatorsHash else {
                 throw LightError(.untrustedValidatorSet, "\(step): the next validator set hashes to \(nextHash), the header names \(header.nextValidatorsHash)")
             }
+            let (following, overflow) = header.height.addingReportingOverflow(1)
+            guard !overflow else {
+                throw LightError(.untrustedValidatorSet, "\(step): no height follows it, so nothing can be proven after it")
+            }
             trusted = change.nextValidators
             trustedHash = nextHash
-            firstHeight = header.height + 1  // cannot overflow: header.height < next step's or the proven height
+            firstHeight = following
         }
         try checkSignedHeader(signedHeader, trusted: trusted, trustedHash: trustedHash, firstHeight: firstHeight,
                               name: "the proven header (height \(signedHeader.header.height))")

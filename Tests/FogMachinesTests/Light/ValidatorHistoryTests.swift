@@ -96,6 +96,23 @@ import Testing
         }
     }
 
+    @Test func changeAtTheLastHeightIsRejectedWithoutOverflow() throws {
+        // A genuine-looking change at height 2⁶⁴ − 1, signed by the genesis set: nothing can follow it.
+        var single = LightChainFixture(keys: [LightChainFixture.key(.ed25519, 1)])
+        single.commit(readings: single.readings(count: 2))
+        let proof = single.readingProof(height: 1, index: 0)
+        let nextSet = LightChainFixture.validatorSet([LightChainFixture.key(.p256, 2)], powers: [1])
+        let h = proof.signedHeader.header
+        let last = try BlockHeader(chainID: h.chainID, height: .max, timeMillis: h.timeMillis, previousBlockID: h.previousBlockID,
+                                   lastCommitHash: h.lastCommitHash, transactionsRoot: h.transactionsRoot,
+                                   readingsRoot: h.readingsRoot, stateRoot: h.stateRoot, validatorsHash: h.validatorsHash,
+                                   nextValidatorsHash: nextSet.hash, proposer: h.proposer)
+        let step = ValidatorSetChange(
+            signedHeader: SignedHeader(header: last, commit: LightChainFixture.commit(last, signedBy: single.keys)),
+            nextValidators: nextSet)
+        expectLightError(.untrustedValidatorSet) { try LightVerifier.verify(withHistory(proof, [step]), genesis: single.genesis) }
+    }
+
     @Test func historyAtItsLimit() throws {
         let proof = chain.readingProof(height: 5, index: 0)
         let step = proof.history[0]
