@@ -1,4 +1,5 @@
 import FogLight
+import FogTestKit
 import FogTypes
 import Testing
 

@@ -2,6 +2,7 @@ import FogCore
 import FogCrypto
 import FogLight
 import FogMerkle
+import FogTestKit
 import FogTypes
 import Testing
 
