@@ -20,5 +20,6 @@ enum VectorGenerators {
         VectorGenerator("cose-key.json", COSEKeyVectors.make),
         VectorGenerator("cose-sign1.json", COSESign1Vectors.make),
         VectorGenerator("objects.json", ObjectVectors.make),
+        VectorGenerator("light-client.json", LightClientVectors.make),
     ]
 }

@@ -10,8 +10,8 @@ import Testing
     static func named(_ name: String) -> ObjectVector { file.vectors.first { $0.name == name }! }
 
     @Test func coversEveryObjectType() {
-        // The light-client bundles (tags 24–27) are specified in spec/light-client.md and tested in
-        // FogMachinesTests/Light; objects.json does not hold vectors for them yet.
+        // The light-client bundles (tags 24–27) have their own file, light-client.json
+        // (spec/light-client.md §9), checked by FogMachinesTests' LightClientVectorTests.
         let bundleTypes: Set<ObjectType> = [.signedHeader, .validatorSetChange, .readingProof, .stateProof]
         #expect(Set(Self.file.vectors.map(\.typeTag)) == Set(ObjectType.allCases.filter { !bundleTypes.contains($0) }.map(\.rawValue)))
         #expect(Set(Self.file.vectors.map(\.name)).count == Self.file.vectors.count)
