@@ -23,6 +23,12 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
     case validatorSet = 19
     /// The genesis document.
     case genesis = 20
+    /// An account's state record (not signed: committed in the state tree).
+    case accountRecord = 21
+    /// A device's state record (not signed: committed in the state tree).
+    case deviceRecord = 22
+    /// The outcome of one envelope in a block.
+    case receipt = 23
 
     public var description: String {
         switch self {
@@ -36,6 +42,9 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
         case .commit: return "commit"
         case .validatorSet: return "validator-set"
         case .genesis: return "genesis"
+        case .accountRecord: return "account-record"
+        case .deviceRecord: return "device-record"
+        case .receipt: return "receipt"
         }
     }
 }

@@ -25,6 +25,9 @@ struct ObjectSample: Sendable, CustomTestStringConvertible {
         case .commit: _ = try Commit.decode(bytes)
         case .validatorSet: _ = try ValidatorSet.decode(bytes)
         case .genesis: _ = try Genesis.decode(bytes)
+        case .accountRecord: _ = try AccountRecord.decode(bytes)
+        case .deviceRecord: _ = try DeviceRecord.decode(bytes)
+        case .receipt: _ = try Receipt.decode(bytes)
         }
     }
 

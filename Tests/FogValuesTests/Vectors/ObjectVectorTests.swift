@@ -37,6 +37,9 @@ import Testing
         case .commit: return try run(Commit.self)
         case .validatorSet: return try run(ValidatorSet.self)
         case .genesis: return try run(Genesis.self)
+        case .accountRecord: return try run(AccountRecord.self)
+        case .deviceRecord: return try run(DeviceRecord.self)
+        case .receipt: return try run(Receipt.self)
         }
     }
 
