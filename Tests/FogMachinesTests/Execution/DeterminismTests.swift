@@ -55,7 +55,8 @@ import Testing
     }
 
     /// Pinned roots: a change to any encoding, key or rule shows here (and across processes,
-    /// whatever their hashing seeds).
+    /// whatever their hashing seeds). The genesis root was also computed by an independent Python
+    /// implementation of spec/state.md and spec/merkle.md §3 (the `cryptography` package for Ed25519).
     @Test func pinnedRoots() throws {
         let (_, results) = try Self.scenario()
         let genesisRoot = try GenesisState.root(Ledger.genesis())
