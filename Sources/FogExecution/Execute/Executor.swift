@@ -57,27 +57,32 @@ public struct Executor: Sendable {
     /// Applies one envelope to `overlay`: all of its writes, or (with an error) none.
     func apply<Base>(_ bytes: [UInt8], context: BlockContext,
                      overlay: inout StateOverlay<Base>) throws -> (EnvelopeOutcome, [Reading]) {
-        var id = SignedEnvelope.transactionID(of: bytes)
-        var committed: [Reading] = []
-        var failure: ExecutionError?
+        let envelope: SignedEnvelope
         do {
-            let envelope = try SignedEnvelope(decoding: bytes, chain: chainID)
-            id = envelope.transactionID
+            envelope = try SignedEnvelope(decoding: bytes, chain: chainID)
+        } catch {
+            return (failed(SignedEnvelope.transactionID(of: bytes), ExecutionError(error), context, &overlay), [])
+        }
+        let committed: [Reading]
+        do {
             committed = try apply(envelope, context: context, overlay: &overlay)
         } catch let error as ExecutionError {
-            failure = error
+            return (failed(envelope.transactionID, error, context, &overlay), [])
         } catch let error as ObjectError {
-            failure = ExecutionError(error)
-        }
-        if let failure {
-            overlay.discardPending()
-            committed = []
-            let receipt = try! Receipt(transactionID: id, height: context.height, code: failure.code.name)
-            return (EnvelopeOutcome(receipt: receipt, error: failure), [])
+            return (failed(envelope.transactionID, ExecutionError(error), context, &overlay), [])
         }
         overlay.commitPending()
-        let receipt = try! Receipt(transactionID: id, height: context.height, code: Receipt.ok)
+        // Codes are short constants (≤ maxReceiptCodeBytes), so a receipt always builds.
+        let receipt = try! Receipt(transactionID: envelope.transactionID, height: context.height, code: Receipt.ok)
         return (EnvelopeOutcome(receipt: receipt, error: nil), committed)
+    }
+
+    /// Discards the envelope's writes and makes its failure receipt.
+    private func failed<Base>(_ id: Hash256, _ error: ExecutionError, _ context: BlockContext,
+                              _ overlay: inout StateOverlay<Base>) -> EnvelopeOutcome {
+        overlay.discardPending()
+        let receipt = try! Receipt(transactionID: id, height: context.height, code: error.code.name)
+        return EnvelopeOutcome(receipt: receipt, error: error)
     }
 
     func apply<Base>(_ envelope: SignedEnvelope, context: BlockContext,
