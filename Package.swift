@@ -42,7 +42,8 @@ let package = Package(
         // L1 — pure machines
         .target(name: "FogConsensus", dependencies: ["FogTypes"], swiftSettings: strict),
         .target(name: "FogMempool", dependencies: ["FogTypes"], swiftSettings: strict),
-        .target(name: "FogExecution", dependencies: ["FogTypes", "FogMerkle"], swiftSettings: strict),
+        .target(
+            name: "FogExecution", dependencies: ["FogCore", "FogCrypto", "FogTypes", "FogMerkle"], swiftSettings: strict),
         .target(name: "FogLight", dependencies: ["FogTypes", "FogMerkle"], swiftSettings: strict),
 
         // L2 — IO adapters
@@ -82,7 +83,10 @@ let package = Package(
             name: "FogValuesTests",
             dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogTestKit"],
             swiftSettings: strict),
-        .testTarget(name: "FogMachinesTests", dependencies: ["FogExecution", "FogLight", "FogTypes", "FogMerkle", "FogCrypto", "FogCore", "FogTestKit"], swiftSettings: strict),
+        .testTarget(
+            name: "FogMachinesTests",
+            dependencies: ["FogExecution", "FogLight", "FogTypes", "FogMerkle", "FogCrypto", "FogCore", "FogTestKit"],
+            swiftSettings: strict),
         .testTarget(
             name: "FogCLICommandsTests",
             // "fogledger" so that the executable the end-to-end tests run is always built with them.

@@ -27,4 +27,10 @@ public enum ObjectLimits {
     public static let maxValidators = 256
     /// Most accounts allocated in genesis.
     public static let maxGenesisAccounts = 10_000
+    /// Longest device type text, in bytes (at least 1).
+    public static let maxDeviceTypeBytes = 64
+    /// Largest encoded device metadata map, in bytes.
+    public static let maxDeviceMetadataBytes = 1024
+    /// Longest receipt code, in bytes.
+    public static let maxReceiptCodeBytes = 64
 }

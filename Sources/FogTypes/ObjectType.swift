@@ -23,6 +23,12 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
     case validatorSet = 19
     /// The genesis document.
     case genesis = 20
+    /// An account's state record (not signed: committed in the state tree).
+    case accountRecord = 21
+    /// A device's state record (not signed: committed in the state tree).
+    case deviceRecord = 22
+    /// The outcome of one envelope in a block.
+    case receipt = 23
     /// A block header with the commit that finalises it (a light-client proof part).
     case signedHeader = 24
     /// A signed header at which the validator set changes, with the next set (a light-client proof part).
@@ -44,6 +50,9 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
         case .commit: return "commit"
         case .validatorSet: return "validator-set"
         case .genesis: return "genesis"
+        case .accountRecord: return "account-record"
+        case .deviceRecord: return "device-record"
+        case .receipt: return "receipt"
         case .signedHeader: return "signed-header"
         case .validatorSetChange: return "validator-set-change"
         case .readingProof: return "reading-proof"

@@ -22,6 +22,10 @@ enum ObjectVectors {
         .commit: [0: "type", 1: "chain", 2: "height", 3: "round", 4: "block", 5: "signatures"],
         .validatorSet: [0: "type", 1: "validators"],
         .genesis: [0: "type", 1: "chain", 2: "time", 3: "consensus", 4: "validators", 5: "accounts"],
+        .accountRecord: [0: "type", 1: "key", 2: "nonce", 3: "balance"],
+        .deviceRecord: [0: "type", 1: "key", 2: "owner", 3: "deviceType", 4: "metadata", 5: "status", 6: "lastSeq",
+                        7: "registeredAt", 8: "nonce"],
+        .receipt: [0: "type", 1: "txID", 2: "height", 3: "code"],
     ]
 
     static func vector<T: CanonicalObject>(_ name: String, _ object: T, _ comment: String) -> ObjectVector {
@@ -137,6 +141,15 @@ enum ObjectVectors {
                 commitVector, commit3Vector,
                 vector("block-header-2", header2, "The header of block 2: previous = block 1's id, lastCommit = the commit's SHA-256."),
                 vector("block-2", block2, "Block 2 carrying the reading, batch and transaction envelopes above and the commit of block 1."),
+                vector("account-record", AccountRecord(publicKey: account.publicKey, nonce: 2, balance: 750),
+                       "The state record of account-1 after its transaction of nonce 1 (spec/state.md)."),
+                vector("device-record", try! DeviceRecord(
+                    publicKey: deviceEd.publicKey, owner: account.publicKey.address, deviceType: "thermometer",
+                    metadata: .map([CBORMapEntry(.text("site"), .text("dock-4"))]), status: .active, lastSequence: 4,
+                    registeredAt: 1, nonce: 0),
+                       "The state record of device-1 (Ed25519) after the batch of block 2: active, last seq 4 (spec/state.md)."),
+                vector("receipt", try! Receipt(transactionID: transaction.hash, height: 2, code: "ok"),
+                       "The receipt of the transaction in block 2: its id is the payload hash (spec/state.md)."),
             ])
     }
 }

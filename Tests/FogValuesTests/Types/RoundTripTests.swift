@@ -147,6 +147,7 @@ import Testing
             (.reading, 1, "reading"), (.readingBatch, 2, "reading-batch"), (.transaction, 3, "transaction"),
             (.proposal, 4, "proposal"), (.vote, 5, "vote"), (.blockHeader, 16, "block-header"), (.block, 17, "block"),
             (.commit, 18, "commit"), (.validatorSet, 19, "validator-set"), (.genesis, 20, "genesis"),
+            (.accountRecord, 21, "account-record"), (.deviceRecord, 22, "device-record"), (.receipt, 23, "receipt"),
             (.signedHeader, 24, "signed-header"), (.validatorSetChange, 25, "validator-set-change"),
             (.readingProof, 26, "reading-proof"), (.stateProof, 27, "state-proof"),
         ]

@@ -1,0 +1,27 @@
+import FogCrypto
+import FogTypes
+
+extension Executor {
+    /// Accepts readings of one device under one signature: the device must exist, the signature
+    /// verify with its current key, the device be active, and the first seq exceed the last accepted
+    /// (the readings' own order was checked by decoding). Records the last seq.
+    func applyReadings<Base>(_ readings: [Reading], device: Address,
+                             verify: (PublicKey) throws(ObjectError) -> Void,
+                             overlay: inout StateOverlay<Base>) throws {
+        guard var record = try overlay.device(device) else {
+            throw ExecutionError(.unknownDevice, "device \(device) is not registered")
+        }
+        try verify(record.publicKey)
+        switch record.status {
+        case .active: break
+        case .suspended: throw ExecutionError(.deviceSuspended, "device \(device) is suspended")
+        case .revoked: throw ExecutionError(.deviceRevoked, "device \(device) is revoked")
+        }
+        let first = readings[0].sequence
+        guard first > record.lastSequence else {
+            throw ExecutionError(.staleSequence, "device \(device): seq \(first) is not above \(record.lastSequence)")
+        }
+        record.lastSequence = readings[readings.count - 1].sequence
+        overlay.setDevice(device, record)
+    }
+}

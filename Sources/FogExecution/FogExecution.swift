@@ -1,1 +1,0 @@
-// FogExecution — placeholder target; its issue fills it in. See docs/architecture.md for its role.

@@ -1,0 +1,57 @@
+public import FogCrypto
+public import FogMerkle
+
+/// The state during a block: the parent state's reader, the writes of envelopes already applied,
+/// and the writes of the envelope being applied, which are kept or discarded as one.
+///
+/// Reads see the newest write of a key. The writes leave as ``StateChange``s sorted by key, never in
+/// dictionary order.
+public struct StateOverlay<Base: StateReader>: StateReader {
+    /// The parent state.
+    public let base: Base
+    private var committed: [Hash256: [UInt8]?] = [:]
+    private var pending: [Hash256: [UInt8]?] = [:]
+
+    /// Starts a block on `base`.
+    public init(base: Base) {
+        self.base = base
+    }
+
+    public func record(_ key: Hash256) throws -> [UInt8]? {
+        if let write = pending[key] { return write }
+        if let write = committed[key] { return write }
+        return try base.record(key)
+    }
+
+    public func node(_ hash: Hash256) throws -> SparseMerkleNode? {
+        try base.node(hash)
+    }
+
+    /// Writes (or, for `nil`, removes) a record as part of the current envelope.
+    public mutating func set(_ key: Hash256, _ record: [UInt8]?) {
+        pending[key] = .some(record)
+    }
+
+    /// Keeps the current envelope's writes.
+    public mutating func commitPending() {
+        for (key, write) in pending {
+            committed[key] = .some(write)
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Discards the current envelope's writes.
+    public mutating func discardPending() {
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The kept writes, sorted by key.
+    public var changes: [StateChange] {
+        committed.keys.sorted().map { StateChange(key: $0, record: committed[$0]!) }
+    }
+
+    /// The kept writes applied to the tree with root `parentRoot` (held by `base`).
+    public func diff(parentRoot: Hash256) throws -> StateDiff {
+        try StateDiff.compute(parentRoot: parentRoot, changes: changes, nodes: base)
+    }
+}

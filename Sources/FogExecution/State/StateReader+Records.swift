@@ -1,0 +1,45 @@
+public import FogCrypto
+public import FogTypes
+
+/// A stored record that does not decode: the store is corrupt (never a user's fault).
+public struct StateCorruption: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The key whose record is bad.
+    public let key: Hash256
+    /// Why it does not decode.
+    public let error: ObjectError
+
+    public var description: String { "state record \(key) is corrupt: \(error)" }
+}
+
+extension StateReader {
+    /// The account with address `address`, or `nil`.
+    public func account(_ address: Address) throws -> AccountRecord? {
+        try decodedRecord(StateKey.account(address))
+    }
+
+    /// The device with address `address`, or `nil`.
+    public func device(_ address: Address) throws -> DeviceRecord? {
+        try decodedRecord(StateKey.device(address))
+    }
+
+    private func decodedRecord<Record: CanonicalObject>(_ key: Hash256) throws -> Record? {
+        guard let bytes = try record(key) else { return nil }
+        do {
+            return try Record.decode(bytes)
+        } catch {
+            throw StateCorruption(key: key, error: error)
+        }
+    }
+}
+
+extension StateOverlay {
+    /// Writes an account record in the current envelope.
+    mutating func setAccount(_ address: Address, _ record: AccountRecord) {
+        set(StateKey.account(address), record.encoded)
+    }
+
+    /// Writes a device record in the current envelope.
+    mutating func setDevice(_ address: Address, _ record: DeviceRecord) {
+        set(StateKey.device(address), record.encoded)
+    }
+}

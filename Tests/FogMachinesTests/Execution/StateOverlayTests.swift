@@ -1,0 +1,63 @@
+import FogCrypto
+import FogExecution
+import FogMerkle
+import FogTypes
+import Testing
+
+@Suite struct StateOverlayTests {
+    @Test func readsItsOwnWritesAndKeepsOnlyCommittedOnes() throws {
+        let store = try InMemoryStateStore(genesis: Ledger.genesis())
+        var overlay = StateOverlay(base: store)
+        let aliceKey = StateKey.account(Ledger.alice.publicKey.address)
+        let keys = (0..<50).map { SHA256Hasher.hash([UInt8($0)]) }
+        for key in keys.reversed() { overlay.set(key, [1]) }
+        #expect(try overlay.record(keys[0]) == [1])
+        overlay.discardPending()
+        #expect(try overlay.record(keys[0]) == nil)
+        #expect(overlay.changes.isEmpty)
+        for key in keys.reversed() { overlay.set(key, [2]) }
+        overlay.set(aliceKey, nil)
+        #expect(try overlay.record(aliceKey) == nil)
+        overlay.commitPending()
+        overlay.set(keys[1], [3])
+        overlay.discardPending()
+        #expect(try overlay.record(keys[1]) == [2])
+        #expect(store.record(aliceKey) != nil)
+        let changes = overlay.changes
+        #expect(changes.map(\.key) == (keys + [aliceKey]).sorted())
+        // Removing Alice leaves Bob alone with the new keys.
+        let diff = try overlay.diff(parentRoot: store.root)
+        var updated = store
+        updated.apply(diff)
+        #expect(updated.recordCount == 51)
+        #expect(updated.root == (try Rebuild.root(of: updated)))
+    }
+
+    @Test func errorCodesAreStable() {
+        let codes: [ExecutionError.Code] = [
+            .unknownSigner, .badNonce, .unknownKind, .insufficientBalance, .balanceOverflow, .unknownAccount,
+            .accountExists, .unknownDevice, .deviceExists, .deviceSuspended, .deviceRevoked, .deviceActive,
+            .staleSequence, .notOwner,
+        ]
+        #expect(codes.map(\.name) == [
+            "unknown-signer", "bad-nonce", "unknown-kind", "insufficient-balance", "balance-overflow", "unknown-account",
+            "account-exists", "unknown-device", "device-exists", "device-suspended", "device-revoked", "device-active",
+            "stale-sequence", "not-owner",
+        ])
+        #expect(codes.allSatisfy { $0.name.utf8.count <= ObjectLimits.maxReceiptCodeBytes })
+        #expect(ExecutionError(ObjectError(.wrongChain, "x")).code.name == "wrong-chain")
+    }
+
+    @Test func aNonceAtTheTopCannotBeUsed() throws {
+        struct Exhausted: StateReader {
+            let account = AccountRecord(publicKey: Ledger.alice.publicKey, nonce: .max, balance: 5)
+            func record(_ key: Hash256) -> [UInt8]? {
+                key == StateKey.account(Ledger.alice.publicKey.address) ? account.encoded : nil
+            }
+            func node(_ hash: Hash256) -> SparseMerkleNode? { nil }
+        }
+        var ledger = Ledger()
+        let envelope = ledger.tx(Ledger.alice, .transfer(to: Ledger.alice.publicKey.address, amount: 1), nonce: .max)
+        #expect(try ledger.executor.check(envelope, height: 1, state: Exhausted())?.code == .badNonce)
+    }
+}
