@@ -33,6 +33,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         configuration.label = "FogStoreSQLite"
         configuration.busyMode = .timeout(10)
         do {
+            try Self.checkOwnership(path)
             pool = try DatabasePool(path: path, configuration: configuration)
             // DatabasePool sets synchronous = NORMAL with WAL, after `prepareDatabase`: a transaction
             // committed under NORMAL can be lost on power failure. FULL fsyncs the WAL at every commit.
@@ -59,21 +60,32 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    /// Migrates the schema and writes (new store) or checks (existing store) the metadata.
-    private static func setUp(_ pool: DatabasePool, genesis: Genesis) throws -> StoreMetadata {
-        let migrator = SQLiteSchema.migrator
-        try pool.read { db in
+    /// Refuses another application's SQLite database (tables, and not our application id) or a
+    /// newer schema, through a plain connection that leaves the file as it is (a pool would switch
+    /// it to WAL).
+    private static func checkOwnership(_ path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        // A store crashed before its first checkpoint may hold everything in its WAL.
+        guard size > 0 || FileManager.default.fileExists(atPath: path + "-wal") else { return }
+        let queue = try DatabaseQueue(path: path)
+        try queue.read { db in
             let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             let tables = try String.fetchAll(db, sql: """
                 SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
                 """)
             if applicationID != SQLiteSchema.applicationID, !tables.isEmpty {
-                throw StoreError(.notALedgerStore, "\(db.description) belongs to another application (tables: \(tables.sorted().joined(separator: ", ")))")
+                throw StoreError(.notALedgerStore, "\(path) belongs to another application (tables: \(tables.sorted().joined(separator: ", ")))")
             }
-            if applicationID == SQLiteSchema.applicationID, try migrator.hasBeenSuperseded(db) {
-                throw StoreError(.unsupportedSchema, "the store's schema is newer than this build (\(try migrator.appliedIdentifiers(db).sorted()))")
+            if applicationID == SQLiteSchema.applicationID, try SQLiteSchema.migrator.hasBeenSuperseded(db) {
+                throw StoreError(.unsupportedSchema, "the schema of \(path) is newer than this build (migrations \(try SQLiteSchema.migrator.appliedIdentifiers(db).sorted()))")
             }
         }
+        try queue.close()
+    }
+
+    /// Migrates the schema and writes (new store) or checks (existing store) the metadata.
+    private static func setUp(_ pool: DatabasePool, genesis: Genesis) throws -> StoreMetadata {
+        let migrator = SQLiteSchema.migrator
         try migrator.migrate(pool)
         return try pool.write { db in
             if let stored = try SQLiteSchema.readMetadata(db) {

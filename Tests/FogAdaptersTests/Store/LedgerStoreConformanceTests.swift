@@ -13,7 +13,8 @@ struct LedgerStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func startsAtGenesis(kind: StoreKind) throws {
-        let store = try kind.make().store
+        let test = try kind.make()
+        let store = test.store
         #expect(try store.latestHeight() == 0)
         #expect(try store.stateRoot(at: 0) == GenesisState.root(StoreChain.genesis))
         #expect(try store.latestStateRoot() == store.metadata.genesisStateRoot)

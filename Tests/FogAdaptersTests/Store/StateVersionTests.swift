@@ -26,7 +26,8 @@ struct StateVersionTests {
 
     @Test(arguments: StoreKind.allCases)
     func recordsAtRecentHeights(kind: StoreKind) throws {
-        let store = try Self.paying(kind, blocks: 6, retained: 10).store
+        let test = try Self.paying(kind, blocks: 6, retained: 10)
+        let store = test.store
         for height in UInt64(0)...6 {
             #expect(try Self.balance(store.record(Self.bobKey, at: height)) == 10 + height)
         }
@@ -37,7 +38,8 @@ struct StateVersionTests {
 
     @Test(arguments: StoreKind.allCases)
     func versionsPastTheWindowArePruned(kind: StoreKind) throws {
-        let store = try Self.paying(kind, blocks: 8, retained: 3).store
+        let test = try Self.paying(kind, blocks: 8, retained: 3)
+        let store = test.store
         #expect(try store.oldestRetainedHeight() == 6)
         for height in UInt64(6)...8 {
             #expect(try Self.balance(store.record(Self.bobKey, at: height)) == 10 + height)
