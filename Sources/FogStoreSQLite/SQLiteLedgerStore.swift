@@ -112,6 +112,30 @@ public final class SQLiteLedgerStore: LedgerStore {
         try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
+    /// Checks the file (`PRAGMA integrity_check`) and that nothing lies beyond the latest block:
+    /// no receipt, reading, commit or state version above it, and one stored block per height.
+    /// Throws ``StoreError/Code/corrupt`` otherwise.
+    public func verifyIntegrity() throws {
+        try pool.read { db in
+            let check = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            guard check == ["ok"] else {
+                throw StoreError(.corrupt, "integrity check: \(check.prefix(5).joined(separator: "; "))")
+            }
+            let latest = try SQLiteSchema.latestHeight(db)
+            let blocks = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks") ?? 0
+            guard blocks == Int64(latest) else {
+                throw StoreError(.corrupt, "\(blocks) blocks stored for heights 1...\(latest)")
+            }
+            for table in ["receipts", "readings", "commits", "state_versions"] {
+                let beyond = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE height > ?",
+                                                arguments: [Int64(latest)]) ?? 0
+                guard beyond == 0 else {
+                    throw StoreError(.corrupt, "\(beyond) rows of \(table) above the latest height \(latest)")
+                }
+            }
+        }
+    }
+
     // MARK: writes
 
     public func commitBlock(_ commitment: BlockCommitment) throws {

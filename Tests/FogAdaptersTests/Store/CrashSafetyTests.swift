@@ -51,6 +51,7 @@ struct CrashSafetyTests {
             for report in reports {
                 #expect(try store.stateRoot(at: report.height) == report.root, "round \(round), height \(report.height)")
             }
+            try store.verifyIntegrity()
             try Self.checkIntact(store, through: latest)
             reportedSoFar = latest
         }

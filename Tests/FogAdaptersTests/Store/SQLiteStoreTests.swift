@@ -50,6 +50,7 @@ struct SQLiteStoreTests {
         let third = try chain.commit([chain.reading(sensor, timeMillis: 1_700_000_400_010)])
         #expect(third.receipts.map(\.code) == ["ok"])
         #expect(try store.latestHeight() == 3)
+        try store.verifyIntegrity()
     }
 
     @Test func anEmptyFileIsMigrated() throws {
