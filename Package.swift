@@ -27,6 +27,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // L0 — pure values
@@ -47,8 +48,17 @@ let package = Package(
         .target(name: "FogLight", dependencies: ["FogTypes", "FogMerkle"], swiftSettings: strict),
 
         // L2 — IO adapters
-        .target(name: "FogStore", dependencies: ["FogTypes"], swiftSettings: strict),
-        .target(name: "FogStoreSQLite", dependencies: ["FogStore"], swiftSettings: strict),
+        .target(
+            name: "FogStore",
+            dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogExecution"],
+            swiftSettings: strict),
+        .target(
+            name: "FogStoreSQLite",
+            dependencies: [
+                "FogStore", "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogExecution",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
         .target(name: "FogP2P", dependencies: ["FogWire"], swiftSettings: strict),
         .target(name: "FogMQTT", dependencies: ["FogCore"], swiftSettings: strict),
         .target(name: "FogContracts", dependencies: ["FogExecution"], swiftSettings: strict),
@@ -74,6 +84,12 @@ let package = Package(
             path: "Sources/fog-vectors",
             swiftSettings: strict),
 
+        .executableTarget(
+            name: "fog-store-crash-helper",
+            dependencies: ["FogStoreSQLite", "FogStore", "FogExecution", "FogTypes", "FogCore", "FogCrypto", "FogTestKit"],
+            path: "Sources/fog-store-crash-helper",
+            swiftSettings: strict),
+
         // Test support
         .target(name: "FogSimulation", dependencies: ["FogConsensus", "FogExecution"], swiftSettings: strict),
         .target(name: "FogTestKit", dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes"], swiftSettings: strict),
@@ -86,6 +102,14 @@ let package = Package(
         .testTarget(
             name: "FogMachinesTests",
             dependencies: ["FogExecution", "FogLight", "FogTypes", "FogMerkle", "FogCrypto", "FogCore", "FogTestKit"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FogAdaptersTests",
+            // "fog-store-crash-helper" so that the crash test's child process is always built with them.
+            dependencies: [
+                "FogStore", "FogStoreSQLite", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto", "FogCore",
+                "FogTestKit", "fog-store-crash-helper",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "FogCLICommandsTests",

@@ -1,0 +1,255 @@
+import Foundation
+public import FogCrypto
+import FogExecution
+public import FogMerkle
+public import FogStore
+public import FogTypes
+import GRDB
+
+/// The ``LedgerStore`` of a node: one SQLite file (GRDB `DatabasePool`, WAL mode).
+///
+/// Every block is one write transaction; the writer connection runs with `synchronous = FULL`, so
+/// when ``commitBlock(_:)`` returns the block is in the fsynced WAL and survives a crash or power
+/// loss. Readers (API, proofs) run concurrently on WAL snapshots. See docs/architecture.md, "Storage".
+public final class SQLiteLedgerStore: LedgerStore {
+    public let metadata: StoreMetadata
+    public let retainedVersions: UInt64
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens the store at `path`, creating it (schema and the genesis state) when the file is new or
+    /// empty, and checking on an existing store that it holds `genesis`'s chain.
+    ///
+    /// Throws ``StoreError/Code/notALedgerStore`` for a file that is not SQLite or belongs to another
+    /// application, ``StoreError/Code/unsupportedSchema`` for a newer schema, and
+    /// ``StoreError/Code/genesisMismatch`` for another chain's store.
+    public init(path: String, genesis: Genesis,
+                retainedVersions: UInt64 = StoreLimits.defaultRetainedVersions) throws {
+        self.path = path
+        self.retainedVersions = max(retainedVersions, 1)
+        try Self.checkFileHeader(path)
+        var configuration = Configuration()
+        configuration.label = "FogStoreSQLite"
+        configuration.busyMode = .timeout(10)
+        do {
+            try Self.checkOwnership(path)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool sets synchronous = NORMAL with WAL, after `prepareDatabase`: a transaction
+            // committed under NORMAL can be lost on power failure. FULL fsyncs the WAL at every commit.
+            // The writer is one long-lived connection, so this holds for every later write.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            metadata = try Self.setUp(pool, genesis: genesis)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// The magic string of every SQLite file (its first 16 bytes).
+    private static let sqliteMagic = Array("SQLite format 3\0".utf8)
+
+    /// Rejects a non-empty file that is not SQLite before SQLite touches it.
+    private static func checkFileHeader(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
+        guard head.isEmpty || head == sqliteMagic else {
+            throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: not an SQLite database")
+        }
+    }
+
+    /// Refuses another application's SQLite database (tables, and not our application id) or a
+    /// newer schema, through a plain connection that leaves the file as it is (a pool would switch
+    /// it to WAL).
+    private static func checkOwnership(_ path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        // A store crashed before its first checkpoint may hold everything in its WAL.
+        guard size > 0 || FileManager.default.fileExists(atPath: path + "-wal") else { return }
+        let queue = try DatabaseQueue(path: path)
+        try queue.read { db in
+            let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let tables = try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                """)
+            if applicationID != SQLiteSchema.applicationID, !tables.isEmpty {
+                throw StoreError(.notALedgerStore, "\(path) belongs to another application (tables: \(tables.sorted().joined(separator: ", ")))")
+            }
+            if applicationID == SQLiteSchema.applicationID, try SQLiteSchema.migrator.hasBeenSuperseded(db) {
+                throw StoreError(.unsupportedSchema, "the schema of \(path) is newer than this build (migrations \(try SQLiteSchema.migrator.appliedIdentifiers(db).sorted()))")
+            }
+        }
+        try queue.close()
+    }
+
+    /// Migrates the schema and writes (new store) or checks (existing store) the metadata.
+    private static func setUp(_ pool: DatabasePool, genesis: Genesis) throws -> StoreMetadata {
+        let migrator = SQLiteSchema.migrator
+        try migrator.migrate(pool)
+        return try pool.write { db in
+            if let stored = try SQLiteSchema.readMetadata(db) {
+                guard stored.genesisHash == genesis.hash else {
+                    throw StoreError(.genesisMismatch, "the store holds chain \(stored.chainID) of genesis \(stored.genesisHash), not \(genesis.chainID) of \(genesis.hash)")
+                }
+                return stored
+            }
+            let diff = try GenesisState.diff(genesis, in: InMemorySparseMerkleNodeStore())
+            let metadata = StoreMetadata(chainID: genesis.chainID, genesisHash: genesis.hash, genesisStateRoot: diff.root)
+            try SQLiteSchema.writeMetadata(metadata, genesis: genesis, db)
+            try SQLiteSchema.apply(diff, height: 0, db)
+            return metadata
+        }
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL).
+    public func writerSynchronousMode() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// The journal mode ("wal").
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Checks the file (`PRAGMA integrity_check`) and that nothing lies beyond the latest block:
+    /// no receipt, reading, commit or state version above it, and one stored block per height.
+    /// Throws ``StoreError/Code/corrupt`` otherwise.
+    public func verifyIntegrity() throws {
+        try pool.read { db in
+            let check = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            guard check == ["ok"] else {
+                throw StoreError(.corrupt, "integrity check: \(check.prefix(5).joined(separator: "; "))")
+            }
+            let latest = try SQLiteSchema.latestHeight(db)
+            let blocks = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks") ?? 0
+            guard blocks == Int64(latest) else {
+                throw StoreError(.corrupt, "\(blocks) blocks stored for heights 1...\(latest)")
+            }
+            for table in ["receipts", "readings", "commits", "state_versions"] {
+                let beyond = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE height > ?",
+                                                arguments: [Int64(latest)]) ?? 0
+                guard beyond == 0 else {
+                    throw StoreError(.corrupt, "\(beyond) rows of \(table) above the latest height \(latest)")
+                }
+            }
+        }
+    }
+
+    // MARK: writes
+
+    public func commitBlock(_ commitment: BlockCommitment) throws {
+        try pool.write { db in
+            let latest = try SQLiteSchema.latestHeight(db)
+            let latestBlockID = try SQLiteSchema.blockID(at: latest, db)
+            let latestRoot = try SQLiteSchema.stateRoot(at: latest, metadata: metadata, db)
+            try commitment.check(metadata: metadata, latestHeight: latest, latestBlockID: latestBlockID,
+                                 latestStateRoot: latestRoot ?? metadata.genesisStateRoot)
+            try SQLiteSchema.insert(commitment, db)
+            try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
+        }
+    }
+
+    public func attachCommit(_ commit: Commit) throws {
+        try pool.write { db in
+            try BlockCommitment.check(commit, height: commit.height, blockID: try SQLiteSchema.blockID(at: commit.height, db))
+            try SQLiteSchema.putCommit(commit, db)
+        }
+    }
+
+    // MARK: reads
+
+    public func latestHeight() throws -> UInt64 {
+        try pool.read(SQLiteSchema.latestHeight)
+    }
+
+    public func stateRoot(at height: UInt64) throws -> Hash256? {
+        try pool.read { db in try SQLiteSchema.stateRoot(at: height, metadata: metadata, db) }
+    }
+
+    public func block(at height: UInt64) throws -> Block? {
+        guard let height = SQLiteSchema.sqlHeight(height) else { return nil }
+        return try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT block FROM blocks WHERE height = ?", arguments: [height])
+        }.map { try SQLiteSchema.decode(Block.self, $0) }
+    }
+
+    public func header(at height: UInt64) throws -> BlockHeader? {
+        guard let height = SQLiteSchema.sqlHeight(height) else { return nil }
+        return try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT header FROM blocks WHERE height = ?", arguments: [height])
+        }.map { try SQLiteSchema.decode(BlockHeader.self, $0) }
+    }
+
+    public func commit(at height: UInt64) throws -> Commit? {
+        guard let height = SQLiteSchema.sqlHeight(height) else { return nil }
+        return try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT commit_bytes FROM commits WHERE height = ?", arguments: [height])
+        }.map { try SQLiteSchema.decode(Commit.self, $0) }
+    }
+
+    public func block(id: Hash256) throws -> Block? {
+        try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT block FROM blocks WHERE block_id = ?", arguments: [Data(id.bytes)])
+        }.map { try SQLiteSchema.decode(Block.self, $0) }
+    }
+
+    public func receipts(transactionID: Hash256) throws -> [StoredReceipt] {
+        let rows = try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT height, position, receipt FROM receipts WHERE tx_id = ? ORDER BY height, position
+                """, arguments: [Data(transactionID.bytes)])
+        }
+        return try rows.map { row in
+            StoredReceipt(receipt: try SQLiteSchema.decode(Receipt.self, row["receipt"]),
+                          location: TransactionLocation(height: UInt64(row["height"] as Int64),
+                                                        index: UInt32(row["position"] as Int64)))
+        }
+    }
+
+    public func readings(device: Address, timeMillis range: Range<UInt64>, after cursor: ReadingCursor?,
+                         limit: Int) throws -> ReadingPage {
+        try StoreLimits.checkPageSize(limit)
+        // After the cursor (when given): a later time, or the cursor's time and a later sequence.
+        let after = cursor ?? ReadingCursor(timeMillis: 0, sequence: 0)
+        let cursorClause = cursor == nil ? "" : "AND (time_ms > ? OR (time_ms = ? AND seq > ?))"
+        var arguments: StatementArguments = [Data(device.bytes), SQLiteSchema.ordered(range.lowerBound),
+                                             SQLiteSchema.ordered(range.upperBound)]
+        if cursor != nil {
+            arguments += [SQLiteSchema.ordered(after.timeMillis), SQLiteSchema.ordered(after.timeMillis),
+                          SQLiteSchema.ordered(after.sequence)]
+        }
+        arguments += [limit + 1]
+        let rows = try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT height, position, reading FROM readings
+                WHERE device = ? AND time_ms >= ? AND time_ms < ? \(cursorClause)
+                ORDER BY time_ms, seq LIMIT ?
+                """, arguments: arguments)
+        }
+        let matching = try rows.map { row in
+            StoredReading(reading: try SQLiteSchema.decode(Reading.self, row["reading"]),
+                          height: UInt64(row["height"] as Int64), index: UInt32(row["position"] as Int64))
+        }
+        return ReadingPage(limited: matching, limit: limit)
+    }
+
+    public func record(_ key: Hash256, at height: UInt64) throws -> [UInt8]? {
+        try pool.read { db in
+            try StoreLimits.checkReadable(height, latest: try SQLiteSchema.latestHeight(db), retained: retainedVersions)
+            return try SQLiteSchema.record(key, at: height, db)
+        }
+    }
+
+    // StateReader: the latest state.
+
+    public func record(_ key: Hash256) throws -> [UInt8]? {
+        try pool.read { db in try SQLiteSchema.record(key, at: nil, db) }
+    }
+
+    public func node(_ hash: Hash256) throws -> SparseMerkleNode? {
+        try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT node FROM smt_nodes WHERE hash = ?", arguments: [Data(hash.bytes)])
+        }.map { try SQLiteSchema.decodeNode($0, hash: hash) }
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import FogCrypto
+import FogExecution
+import FogMerkle
+import FogStore
+import FogTypes
+import GRDB
+
+/// The schema of the SQLite store and the SQL of its reads and writes.
+///
+/// Integers: heights and positions are stored as they are (below 2^63); reading times and sequence
+/// numbers, full `UInt64`s that must sort, as ``ordered(_:)`` (the top bit flipped, so SQLite's signed
+/// order is the unsigned order).
+enum SQLiteSchema {
+    /// `PRAGMA application_id` of a FogLedger store: "FOGL".
+    static let applicationID: Int32 = 0x464F_474C
+    /// `PRAGMA user_version`: the schema version, the number of migrations.
+    static let schemaVersion = 1
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE metadata (
+                    name  TEXT PRIMARY KEY NOT NULL,
+                    value BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE blocks (
+                    height     INTEGER PRIMARY KEY NOT NULL,
+                    block_id   BLOB NOT NULL UNIQUE,
+                    state_root BLOB NOT NULL,
+                    header     BLOB NOT NULL,
+                    block      BLOB NOT NULL
+                );
+                CREATE TABLE commits (
+                    height       INTEGER PRIMARY KEY NOT NULL REFERENCES blocks(height),
+                    commit_bytes BLOB NOT NULL
+                );
+                CREATE TABLE receipts (
+                    height   INTEGER NOT NULL REFERENCES blocks(height),
+                    position INTEGER NOT NULL,
+                    tx_id    BLOB NOT NULL,
+                    receipt  BLOB NOT NULL,
+                    PRIMARY KEY (height, position)
+                ) WITHOUT ROWID;
+                CREATE INDEX receipts_by_tx ON receipts(tx_id);
+                CREATE TABLE readings (
+                    device   BLOB NOT NULL,
+                    time_ms  INTEGER NOT NULL,
+                    seq      INTEGER NOT NULL,
+                    height   INTEGER NOT NULL REFERENCES blocks(height),
+                    position INTEGER NOT NULL,
+                    reading  BLOB NOT NULL,
+                    PRIMARY KEY (device, time_ms, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE state_versions (
+                    state_key BLOB NOT NULL,
+                    height    INTEGER NOT NULL,
+                    record    BLOB,
+                    PRIMARY KEY (state_key, height)
+                ) WITHOUT ROWID;
+                CREATE INDEX state_versions_by_height ON state_versions(height);
+                CREATE TABLE smt_nodes (
+                    hash BLOB PRIMARY KEY NOT NULL,
+                    node BLOB NOT NULL
+                ) WITHOUT ROWID;
+                PRAGMA application_id = \(applicationID);
+                PRAGMA user_version = 1;
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: values
+
+    static func ordered(_ value: UInt64) -> Int64 { Int64(bitPattern: value ^ (1 << 63)) }
+
+    /// A height as SQLite stores it, `nil` when it cannot be one.
+    static func sqlHeight(_ height: UInt64) -> Int64? { Int64(exactly: height) }
+
+    static func hash(_ data: Data, _ what: String) throws -> Hash256 {
+        guard let hash = Hash256(bytes: data) else { throw StoreError(.corrupt, "\(what) is not 32 bytes") }
+        return hash
+    }
+
+    static func decode<Object: CanonicalObject>(_ type: Object.Type, _ data: Data) throws -> Object {
+        do {
+            return try Object.decode([UInt8](data))
+        } catch {
+            throw StoreError(.corrupt, "stored \(Object.objectType) does not decode: \(error)")
+        }
+    }
+
+    /// A node: `0x00 ‖ key ‖ valueHash` (leaf) or `0x01 ‖ left ‖ right` (branch).
+    static func encodeNode(_ node: SparseMerkleNode) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(65)
+        switch node {
+        case let .leaf(key, valueHash):
+            bytes.append(0)
+            key.appendBytes(to: &bytes)
+            valueHash.appendBytes(to: &bytes)
+        case let .branch(left, right):
+            bytes.append(1)
+            left.appendBytes(to: &bytes)
+            right.appendBytes(to: &bytes)
+        }
+        return Data(bytes)
+    }
+
+    static func decodeNode(_ data: Data, hash: Hash256) throws -> SparseMerkleNode {
+        let bytes = [UInt8](data)
+        guard bytes.count == 65, let a = Hash256(bytes: bytes[1..<33]), let b = Hash256(bytes: bytes[33..<65]) else {
+            throw StoreError(.corrupt, "tree node \(hash) is malformed")
+        }
+        let node: SparseMerkleNode
+        switch bytes[0] {
+        case 0: node = .leaf(key: a, valueHash: b)
+        case 1: node = .branch(left: a, right: b)
+        default: throw StoreError(.corrupt, "tree node \(hash) has kind \(bytes[0])")
+        }
+        guard node.hash == hash else { throw StoreError(.corrupt, "tree node stored under \(hash) hashes to \(node.hash)") }
+        return node
+    }
+
+    // MARK: metadata
+
+    static func writeMetadata(_ metadata: StoreMetadata, genesis: Genesis, _ db: Database) throws {
+        let entries: [(String, Data)] = [
+            ("chain_id", Data(metadata.chainID.value.utf8)),
+            ("genesis_hash", Data(metadata.genesisHash.bytes)),
+            ("genesis_state_root", Data(metadata.genesisStateRoot.bytes)),
+            ("genesis", Data(genesis.encoded)),
+            ("schema_version", Data(String(schemaVersion).utf8)),
+        ]
+        for (name, value) in entries {
+            try db.execute(sql: "INSERT INTO metadata (name, value) VALUES (?, ?)", arguments: [name, value])
+        }
+    }
+
+    static func readMetadata(_ db: Database) throws -> StoreMetadata? {
+        let rows = try Row.fetchAll(db, sql: "SELECT name, value FROM metadata")
+        guard !rows.isEmpty else { return nil }
+        var values: [String: Data] = [:]
+        for row in rows { values[row["name"]] = row["value"] as Data }
+        guard let chain = values["chain_id"], let genesisHash = values["genesis_hash"],
+              let root = values["genesis_state_root"],
+              let chainID = try? ChainID(String(decoding: chain, as: UTF8.self)) else {
+            throw StoreError(.corrupt, "the store's metadata is incomplete")
+        }
+        return StoreMetadata(chainID: chainID, genesisHash: try hash(genesisHash, "genesis hash"),
+                             genesisStateRoot: try hash(root, "genesis state root"))
+    }
+
+    // MARK: chain
+
+    static func latestHeight(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks") ?? 0)
+    }
+
+    static func blockID(at height: UInt64, _ db: Database) throws -> Hash256? {
+        guard let height = sqlHeight(height),
+              let data = try Data.fetchOne(db, sql: "SELECT block_id FROM blocks WHERE height = ?", arguments: [height])
+        else { return nil }
+        return try hash(data, "block id")
+    }
+
+    static func stateRoot(at height: UInt64, metadata: StoreMetadata, _ db: Database) throws -> Hash256? {
+        if height == 0 { return metadata.genesisStateRoot }
+        guard let height = sqlHeight(height),
+              let data = try Data.fetchOne(db, sql: "SELECT state_root FROM blocks WHERE height = ?", arguments: [height])
+        else { return nil }
+        return try hash(data, "state root")
+    }
+
+    static func putCommit(_ commit: Commit, _ db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO commits (height, commit_bytes) VALUES (?, ?)",
+                       arguments: [Int64(commit.height), Data(commit.encoded)])
+    }
+
+    /// Writes a checked block commitment (the caller's transaction makes it atomic).
+    static func insert(_ commitment: BlockCommitment, _ db: Database) throws {
+        let header = commitment.block.header
+        let height = Int64(header.height)
+        try db.execute(sql: """
+            INSERT INTO blocks (height, block_id, state_root, header, block) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [height, Data(header.blockID.bytes), Data(header.stateRoot.bytes),
+                             Data(header.encoded), Data(commitment.block.encoded)])
+        if let lastCommit = commitment.block.lastCommit { try putCommit(lastCommit, db) }
+        if let commit = commitment.commit { try putCommit(commit, db) }
+
+        let receipt = try db.cachedStatement(sql: """
+            INSERT INTO receipts (height, position, tx_id, receipt) VALUES (?, ?, ?, ?)
+            """)
+        for (position, value) in commitment.receipts.enumerated() {
+            try receipt.execute(arguments: [height, position, Data(value.transactionID.bytes), Data(value.encoded)])
+        }
+        let reading = try db.cachedStatement(sql: """
+            INSERT INTO readings (device, time_ms, seq, height, position, reading) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for (position, value) in commitment.readings.enumerated() {
+            try reading.execute(arguments: [Data(value.device.bytes), ordered(value.timeMillis), ordered(value.sequence),
+                                            height, position, Data(value.encoded)])
+        }
+        try apply(commitment.state, height: header.height, db)
+    }
+
+    /// Writes a state diff's record versions at `height` and its new tree nodes.
+    static func apply(_ diff: StateDiff, height: UInt64, _ db: Database) throws {
+        let version = try db.cachedStatement(sql: """
+            INSERT INTO state_versions (state_key, height, record) VALUES (?, ?, ?)
+            """)
+        for change in diff.changes {
+            try version.execute(arguments: [Data(change.key.bytes), Int64(height), change.record.map { Data($0) }])
+        }
+        let node = try db.cachedStatement(sql: "INSERT OR IGNORE INTO smt_nodes (hash, node) VALUES (?, ?)")
+        for (hash, value) in diff.newNodes {
+            try node.execute(arguments: [Data(hash.bytes), encodeNode(value)])
+        }
+    }
+
+    /// Drops the state versions no retained height reads: for the keys changed at the new oldest
+    /// retained height, their older versions, and a removal at that height itself.
+    static func prune(latest: UInt64, retained: UInt64, _ db: Database) throws {
+        let floor = StoreLimits.oldestRetained(latest: latest, retained: retained)
+        guard floor > 0 else { return }
+        try db.execute(sql: """
+            DELETE FROM state_versions
+            WHERE height < :floor
+              AND state_key IN (SELECT state_key FROM state_versions WHERE height = :floor);
+            DELETE FROM state_versions WHERE height = :floor AND record IS NULL;
+            """, arguments: ["floor": Int64(floor)])
+    }
+
+    /// The record under `key` at `height` (the latest version at or below it), or at the latest height.
+    static func record(_ key: Hash256, at height: UInt64?, _ db: Database) throws -> [UInt8]? {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT record FROM state_versions WHERE state_key = ? AND height <= ?
+            ORDER BY height DESC LIMIT 1
+            """, arguments: [Data(key.bytes), height.flatMap(sqlHeight) ?? Int64.max])
+        guard let row, let data = row["record"] as Data? else { return nil }
+        return [UInt8](data)
+    }
+}
