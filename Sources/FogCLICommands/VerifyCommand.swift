@@ -29,15 +29,28 @@ struct VerifyCommand: ParsableCommand {
                 throw CLIError("invalid-argument", "only one of FILE and --genesis can be standard input")
             }
             let genesisFile = try GenesisFile.read(genesis)
-            let bytes = try CBORFileInput.read(file, what: "proof bundle", limitCode: LightError.Code.limitExceeded.description,
+            let bytes: [UInt8]
+            do {
+                bytes = try CBORFileInput.read(file, what: "proof bundle", limitCode: LightError.Code.limitExceeded.description,
                                                emptyCode: LightError.Code.malformed.description)
+            } catch let error as CLIError where error.code != "io-error" {
+                throw CLIError(error.code, "proof rejected (\(error.code)): \(error.message)")
+            }
             let verified = Result(catching: { () throws(LightError) -> ProvenFact in
                 try ProofVerification.verify(bytes, genesis: genesisFile.genesis)
             })
             switch verified {
             case .success(let fact): return ProofVerification.render(fact, genesis: genesisFile)
-            case .failure(let error): throw CLIError(error.code.description, error.detail)
+            case .failure(let error): throw Self.rejection(error)
             }
         }
+    }
+
+    /// A rejected bundle as a CLI error: the verifier's code, also named in the message so that the
+    /// text output (stderr) shows it too.
+    static func rejection(_ error: LightError) -> CLIError {
+        let code = error.code.description
+        let detail = error.detail.hasPrefix("\(code): ") ? String(error.detail.dropFirst(code.count + 2)) : error.detail
+        return CLIError(code, "proof rejected (\(code)): \(detail)")
     }
 }
