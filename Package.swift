@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "FogCLICommands",
             dependencies: [
-                "FogCore", "FogCrypto", "FogMerkle", "FogTypes",
+                "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogLight",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

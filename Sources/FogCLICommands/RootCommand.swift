@@ -6,7 +6,7 @@ public struct RootCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fogledger",
         abstract: "FogLedger: a permissioned blockchain for trustworthy IoT data.",
-        subcommands: [DemoCommand.self, KeygenCommand.self, ReadingCommand.self])
+        subcommands: [DemoCommand.self, KeygenCommand.self, ReadingCommand.self, GenesisCommand.self, VerifyCommand.self])
 
     public init() {}
 
