@@ -1,3 +1,9 @@
 import FogCLICommands
 
-RootCommand.main()
+/// The `fogledger` executable: the commands live in FogCLICommands.
+@main
+struct FogLedgerMain {
+    static func main() async {
+        await RootCommand.main()
+    }
+}
