@@ -22,31 +22,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = directory.appendingPathComponent("chain").path
 
-        let node = Process()
-        node.executableURL = binary
-        node.arguments = ["node", "--dev", "--data", data, "--http", "127.0.0.1:0"]
-        let output = Pipe()
-        node.standardOutput = output
-        node.standardError = FileHandle.nullDevice
-        let collected = Collected()
-        output.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
-        try node.run()
-        defer {
-            if node.isRunning { kill(node.processIdentifier, SIGKILL) }
-            output.fileHandleForReading.readabilityHandler = nil
-        }
-
-        // The node prints where its files are and, once listening, the API URL.
-        let deadline = ContinuousClock.now + .seconds(60)
-        var base: String?
-        while base == nil, ContinuousClock.now < deadline, node.isRunning {
-            if let line = collected.text.split(separator: "\n").first(where: { $0.hasPrefix("API: ") }) {
-                base = String(line.dropFirst("API: ".count)).replacingOccurrences(of: "/v1/status", with: "")
-            } else {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
-        let api = try #require(base, "the node printed no API URL: \(collected.text)")
+        let (node, collected) = try Self.start(binary, data: data)
+        defer { if node.isRunning { kill(node.processIdentifier, SIGKILL) } }
+        let api = try await Self.apiURL(node, collected)
         #expect(collected.text.contains("genesis:") && collected.text.contains("operator key:"))
         let operatorKeyPath = "\(data)/operator.key"
         #expect(try Self.permissions(operatorKeyPath) == 0o600)
@@ -86,16 +64,61 @@ import Testing
         #expect(verified.reading.sequence == 1 && verified.reading.device == deviceKey.publicKey.address)
 
         // SIGTERM: a graceful shutdown and exit status 0.
-        kill(node.processIdentifier, SIGTERM)
-        let stopBy = ContinuousClock.now + .seconds(30)
-        while node.isRunning, ContinuousClock.now < stopBy { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(!node.isRunning, "the node did not stop within 30 s of SIGTERM")
-        if !node.isRunning {
-            #expect(node.terminationReason == .exit && node.terminationStatus == 0)
-        }
+        try await Self.terminate(node)
+
+        // A restart reuses the genesis, the keys and the store.
+        let (again, againOutput) = try Self.start(binary, data: data)
+        defer { if again.isRunning { kill(again.processIdentifier, SIGKILL) } }
+        let restarted = try await Self.apiURL(again, againOutput)
+        let (body, _) = try await URLSession.shared.data(from: URL(string: "\(restarted)/v1/status")!)
+        let status = (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
+        #expect(status["genesisHash"] as? String == genesis.hash.hex)
+        #expect(status["height"] as? Int ?? 0 >= 2, "\(status)")
+        #expect(try Self.readKey(operatorKeyPath).publicKey == operatorKey.publicKey)
+        try await Self.terminate(again)
     }
 
     // MARK: Helpers
+
+    /// Starts `fogledger node --dev` on a free port, collecting its standard output.
+    static func start(_ binary: URL, data: String) throws -> (Process, Collected) {
+        let node = Process()
+        node.executableURL = binary
+        node.arguments = ["node", "--dev", "--data", data, "--http", "127.0.0.1:0"]
+        let output = Pipe()
+        node.standardOutput = output
+        node.standardError = FileHandle.nullDevice
+        let collected = Collected()
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil } else { collected.append(chunk) }
+        }
+        try node.run()
+        return (node, collected)
+    }
+
+    /// The API base URL the node prints once listening (at most 60 s).
+    static func apiURL(_ node: Process, _ collected: Collected) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, node.isRunning {
+            if let line = collected.text.split(separator: "\n").first(where: { $0.hasPrefix("API: ") }) {
+                return String(line.dropFirst("API: ".count)).replacingOccurrences(of: "/v1/status", with: "")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try #require(nil as String?, "the node printed no API URL: \(collected.text)")
+    }
+
+    /// Sends SIGTERM and expects a clean exit within 30 s.
+    static func terminate(_ node: Process, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        kill(node.processIdentifier, SIGTERM)
+        let stopBy = ContinuousClock.now + .seconds(30)
+        while node.isRunning, ContinuousClock.now < stopBy { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!node.isRunning, "the node did not stop within 30 s of SIGTERM", sourceLocation: sourceLocation)
+        if !node.isRunning {
+            #expect(node.terminationReason == .exit && node.terminationStatus == 0, sourceLocation: sourceLocation)
+        }
+    }
 
     static func post(_ api: String, _ envelope: [UInt8]) async throws -> ([String: Any], Int) {
         var request = URLRequest(url: URL(string: "\(api)/v1/transactions")!)

@@ -4,6 +4,7 @@ import FogCrypto
 import FogExecution
 import FogLight
 import FogNode
+import FogTestKit
 import FogTypes
 import Foundation
 import Hummingbird
@@ -198,6 +199,38 @@ import Testing
                     #expect(Self.error(Self.json(response.body)) != nil)
                 }
             }
+        }
+    }
+
+    /// Mangled envelopes (bit flips, truncations, random bytes, random CBOR) are answered with a JSON
+    /// body and a status below 500, and the node keeps serving.
+    @Test func mangledSubmissionsNeverBreakTheNode() async throws {
+        try await withAPI { chain, client in
+            try await Self.submit(client, DevChain.registration(), expect: .accepted)
+            try await chain.node.produceBlock()
+            var rng = SeededGenerator(seed: 9162)
+            let valid = [DevChain.reading(seq: 1), DevChain.batch(seqs: [1, 2, 3]),
+                         DevChain.registration(DevChain.stranger, nonce: 1)]
+            for round in 0..<300 {
+                var bytes = valid[round % valid.count]
+                switch round % 4 {
+                case 0:
+                    for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                        let index = Int.random(in: 0..<bytes.count, using: &rng)
+                        bytes[index] ^= UInt8.random(in: 1...255, using: &rng)
+                    }
+                case 1: bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &rng)))
+                case 2: bytes = (0..<Int.random(in: 1...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                default: bytes = RandomCBOR().value(using: &rng).encoded
+                }
+                try await client.execute(uri: "/v1/transactions", method: .post,
+                                         headers: [.contentType: "application/cbor"], body: ByteBuffer(bytes: bytes)) { response in
+                    #expect(response.status.code < 500, "round \(round): \(String(buffer: response.body))")
+                    #expect(!Self.json(response.body).isEmpty, "round \(round)")
+                }
+            }
+            try await chain.node.produceBlock()
+            try await Self.get(client, "/v1/status")
         }
     }
 
