@@ -26,7 +26,7 @@ struct NodeCommand: AsyncParsableCommand {
     var http: String = "127.0.0.1:8080"
 
     @Option(name: .long, help: "Least milliseconds between blocks.")
-    var blockIntervalMs: Int = 50
+    var blockIntervalMs: Int = 10
 
     @Option(name: .long, help: "Also commit an empty block after this many milliseconds without one (default: never).")
     var emptyBlockMs: Int?

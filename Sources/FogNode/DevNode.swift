@@ -17,7 +17,7 @@ public struct DevNodeConfiguration: Hashable, Sendable {
     public var mempool: MempoolLimits
 
     /// Creates a configuration.
-    public init(minBlockInterval: Duration = .milliseconds(50), emptyBlockInterval: Duration? = nil,
+    public init(minBlockInterval: Duration = .milliseconds(10), emptyBlockInterval: Duration? = nil,
                 mempool: MempoolLimits = MempoolLimits()) {
         self.minBlockInterval = minBlockInterval
         self.emptyBlockInterval = emptyBlockInterval
