@@ -43,3 +43,28 @@ enum JSONBody {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
+
+/// Turns every error a route throws into the API's JSON error shape: Hummingbird's own (no such
+/// route: 404 `unknown-route`; 405 `method-not-allowed`; …) and unexpected ones (500 `internal`,
+/// logged without their detail reaching the client).
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            let code = switch error.status {
+            case .notFound: "unknown-route"
+            case .methodNotAllowed: "method-not-allowed"
+            case .contentTooLarge: "body-too-large"
+            default: "http-\(error.status.code)"
+            }
+            throw APIError(error.status, code, error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            throw APIError(.internalServerError, "internal", "the node could not answer; see its log")
+        }
+    }
+}

@@ -29,6 +29,7 @@ public struct NodeAPI: Sendable {
     /// The router with every route.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
         router.post("/v1/transactions") { request, _ in try await submit(request) }
         router.get("/v1/transactions/:id") { _, context in try await transaction(context) }
         router.get("/v1/blocks/latest") { _, _ in try latestBlock() }

@@ -248,6 +248,13 @@ import Testing
             try await Self.get(client, "/v1/devices/zz", expect: .badRequest, code: "invalid-parameter")
             try await Self.get(client, "/v1/state/devices/\(DevChain.sensor.publicKey.address.hex)/proof",
                                expect: .notFound, code: "unknown-height")
+            // No such route, or not with this method: JSON errors too.
+            try await Self.get(client, "/v1/nothing", expect: .notFound, code: "unknown-route")
+            try await Self.get(client, "/", expect: .notFound, code: "unknown-route")
+            try await client.execute(uri: "/v1/status", method: .delete) { response in
+                #expect(response.status.code >= 400 && response.status.code < 500)
+                #expect(Self.error(Self.json(response.body)) != nil, "\(String(buffer: response.body))")
+            }
         }
     }
 
