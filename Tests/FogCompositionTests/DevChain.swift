@@ -25,13 +25,14 @@ struct DevChain {
     let store: InMemoryLedgerStore
     let node: DevNode
 
-    init(limits: MempoolLimits = MempoolLimits(), logger: Logger = Logger(label: "test")) throws {
+    init(limits: MempoolLimits = MempoolLimits(), minBlockInterval: Duration = .milliseconds(10),
+         logger: Logger = Logger(label: "test")) throws {
         genesis = try DevGenesis.make(chainID: Self.chainID, timeMillis: Self.genesisTime,
                                       validator: Self.validator.publicKey, operatorKey: Self.operatorKey.publicKey)
         store = try InMemoryLedgerStore(genesis: genesis)
         let clock = TestClock()
         node = try DevNode(genesis: genesis, validatorKey: Self.validator, store: store,
-                           configuration: DevNodeConfiguration(mempool: limits), logger: logger,
+                           configuration: DevNodeConfiguration(minBlockInterval: minBlockInterval, mempool: limits), logger: logger,
                            now: { clock.tick() })
     }
 

@@ -177,4 +177,24 @@ import Testing
         }
         #expect(chain.store.latestHeight() == 1)
     }
+
+    @Test func gracefulShutdownCommitsWhatIsPending() async throws {
+        // A block gap of an hour: only the shutdown drain can commit.
+        let chain = try DevChain(minBlockInterval: .seconds(3600))
+        let logger = Logger(label: "test")
+        let producer = BlockProducerService(node: chain.node, pollInterval: .milliseconds(2), logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [producer], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            _ = try await chain.node.submit(DevChain.registration())
+            _ = try await chain.node.submit(DevChain.registration(DevChain.stranger, nonce: 1))
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(chain.store.latestHeight() == 0)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(chain.store.latestHeight() == 1)
+        #expect(chain.store.block(at: 1)?.transactions.count == 2)
+        #expect(await chain.node.pendingCount == 0)
+    }
 }
