@@ -38,6 +38,15 @@ public enum TransactionStatus: Hashable, Sendable {
     case unknown
 }
 
+/// A dev node cannot start with what it was given.
+public struct DevNodeSetupError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public let message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
 /// A block the node committed.
 public struct CommittedBlock: Hashable, Sendable {
     /// Its header.
@@ -82,8 +91,7 @@ public actor DevNode {
         guard genesis.validators.validators.count == 1,
               genesis.validators.validator(validatorKey.publicKey.address) != nil
         else {
-            throw SubmissionError(.rejected, "not-the-validator",
-                                  "a dev node needs a genesis whose only validator is its key")
+            throw DevNodeSetupError("a dev node needs a genesis whose only validator is its key")
         }
         guard store.metadata.genesisHash == genesis.hash else {
             throw StoreError(.genesisMismatch, "the store belongs to another genesis")

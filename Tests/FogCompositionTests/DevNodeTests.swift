@@ -197,4 +197,31 @@ import Testing
         #expect(chain.store.block(at: 1)?.transactions.count == 2)
         #expect(await chain.node.pendingCount == 0)
     }
+
+    @Test func emptyBlocksOnlyWhenConfigured() async throws {
+        let genesis = try DevGenesis.make(chainID: DevChain.chainID, timeMillis: DevChain.genesisTime,
+                                          validator: DevChain.validator.publicKey, operatorKey: DevChain.operatorKey.publicKey)
+        let store = try InMemoryLedgerStore(genesis: genesis)
+        let node = try DevNode(genesis: genesis, validatorKey: DevChain.validator, store: store,
+                               configuration: DevNodeConfiguration(minBlockInterval: .milliseconds(1),
+                                                                   emptyBlockInterval: .milliseconds(10)),
+                               logger: Logger(label: "test"))
+        let producer = BlockProducerService(node: node, pollInterval: .milliseconds(2), logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await producer.run() }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while store.latestHeight() < 3, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        #expect(store.latestHeight() >= 3)
+        #expect(store.block(at: 1)?.transactions.isEmpty == true)
+
+        // A node whose key is not the genesis validator refuses to start.
+        #expect(throws: DevNodeSetupError.self) {
+            _ = try DevNode(genesis: genesis, validatorKey: DevChain.stranger, store: store, logger: Logger(label: "test"))
+        }
+    }
 }
