@@ -41,6 +41,11 @@ struct NodeCommand: AsyncParsableCommand {
         let (host, port) = try parseAddress(http)
         var logger = Logger(label: "fogledger.node")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        // One node per data directory: a second producer on the same store would fork nothing (the
+        // store refuses a block that is not the next) but would fail. The lock is taken before any
+        // file is created and lasts as long as the process.
+        let lock = try DataDirectoryLock(directory: data)
+        defer { lock.release() }
         let chain = try DevChainFiles.openOrCreate(directory: data)
         let store = try SQLiteLedgerStore(path: chain.storePath, genesis: chain.genesis)
         let node = try DevNode(
@@ -82,6 +87,32 @@ struct NodeCommand: AsyncParsableCommand {
               (0...65_535).contains(port), colon != text.startIndex
         else { throw CLIError("invalid-argument", "--http must be host:port, found \(text)") }
         return (String(text[..<colon]), port)
+    }
+}
+
+/// An exclusive `flock` on `DIR/node.lock`, held until released or the process exits.
+struct DataDirectoryLock {
+    private let descriptor: Int32
+
+    init(directory: String) throws(CLIError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw CLIError("io-error", "cannot create \(directory): \(error.localizedDescription)")
+        }
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("node.lock").path
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw CLIError("io-error", "cannot open \(path)") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw CLIError("data-in-use", "another node is running on \(directory) (\(path) is locked)")
+        }
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }
 

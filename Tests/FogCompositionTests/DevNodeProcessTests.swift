@@ -26,6 +26,9 @@ import Testing
         defer { if node.isRunning { kill(node.processIdentifier, SIGKILL) } }
         let api = try await Self.apiURL(node, collected)
         #expect(collected.text.contains("genesis:") && collected.text.contains("operator key:"))
+        // A second node on the same data directory refuses to start.
+        let second = try Self.run(binary, ["node", "--dev", "--data", data, "--http", "127.0.0.1:0"])
+        #expect(second.status == 1)
         let operatorKeyPath = "\(data)/operator.key"
         #expect(try Self.permissions(operatorKeyPath) == 0o600)
         #expect(try Self.permissions("\(data)/validator.key") == 0o600)
