@@ -28,6 +28,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
     ],
     targets: [
         // L0 — pure values
@@ -66,15 +71,33 @@ let package = Package(
         // L3 — composition
         .target(
             name: "FogNode",
-            dependencies: ["FogConsensus", "FogMempool", "FogExecution", "FogStore", "FogP2P"],
+            dependencies: [
+                "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogConsensus", "FogMempool", "FogExecution",
+                "FogStore", "FogStoreSQLite", "FogLight", "FogP2P",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict),
-        .target(name: "FogAPI", dependencies: ["FogNode"], swiftSettings: strict),
+        .target(
+            name: "FogAPI",
+            dependencies: [
+                "FogNode", "FogCore", "FogCrypto", "FogTypes", "FogExecution", "FogStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: strict),
         .target(name: "FogExplorer", dependencies: ["FogAPI"], swiftSettings: strict),
         .target(
             name: "FogCLICommands",
             dependencies: [
-                "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogLight",
+                "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogLight", "FogNode", "FogAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(name: "fogledger", dependencies: ["FogCLICommands"], swiftSettings: strict),
@@ -109,6 +132,17 @@ let package = Package(
             dependencies: [
                 "FogStore", "FogStoreSQLite", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto", "FogCore",
                 "FogTestKit", "fog-store-crash-helper",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FogCompositionTests",
+            // "fogledger" so that the dev node the end-to-end test starts is always built with them.
+            dependencies: [
+                "FogNode", "FogAPI", "FogLight", "FogStore", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto",
+                "FogCore", "FogTestKit", "fogledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -2,11 +2,14 @@ public import ArgumentParser
 import Foundation
 
 /// `fogledger`: the command-line tool of FogLedger.
-public struct RootCommand: ParsableCommand {
+public struct RootCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fogledger",
         abstract: "FogLedger: a permissioned blockchain for trustworthy IoT data.",
-        subcommands: [DemoCommand.self, KeygenCommand.self, ReadingCommand.self, GenesisCommand.self, VerifyCommand.self])
+        subcommands: [
+            DemoCommand.self, KeygenCommand.self, ReadingCommand.self, NodeCommand.self, GenesisCommand.self,
+            VerifyCommand.self,
+        ])
 
     public init() {}
 
@@ -14,15 +17,19 @@ public struct RootCommand: ParsableCommand {
     /// (an unknown option, a missing or unreadable value) is reported as
     /// `{"error": {"code": "invalid-argument", …}}` on standard output with exit status 1, as every
     /// other error is, so that a script reading the JSON always gets some.
-    public static func main() {
-        main(Array(CommandLine.arguments.dropFirst()))
+    public static func main() async {
+        await main(Array(CommandLine.arguments.dropFirst()))
     }
 
     /// Runs `arguments` (without the program name).
-    public static func main(_ arguments: [String]) -> Never {
+    public static func main(_ arguments: [String]) async -> Never {
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             exit(withError: nil)
         } catch {
             if wantsJSON(arguments), !(error is ExitCode), exitCode(for: error) != .success {

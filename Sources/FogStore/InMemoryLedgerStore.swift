@@ -145,6 +145,10 @@ public final class InMemoryLedgerStore: LedgerStore {
         return ReadingPage(limited: matching, limit: limit)
     }
 
+    public func reading(device: Address, sequence: UInt64) -> StoredReading? {
+        contents.withLock { $0.readings[device]?.first { $0.reading.sequence == sequence } }
+    }
+
     public func record(_ key: Hash256, at height: UInt64) throws -> [UInt8]? {
         try contents.withLock { contents in
             let latest = UInt64(contents.blocks.count)

@@ -44,6 +44,9 @@ public protocol LedgerStore: StateReader, Sendable {
     /// sequence), starting after `cursor`. `limit` is 1...``StoreLimits/maxReadingsPage``.
     func readings(device: Address, timeMillis range: Range<UInt64>, after cursor: ReadingCursor?,
                   limit: Int) throws -> ReadingPage
+    /// The committed reading of `device` with sequence number `sequence`, or `nil`.
+    func reading(device: Address, sequence: UInt64) throws -> StoredReading?
+
     /// The record under `key` in the state after height `height`; throws ``StoreError/Code/heightPruned``
     /// below the retained window and ``StoreError/Code/unknownHeight`` above the latest height.
     func record(_ key: Hash256, at height: UInt64) throws -> [UInt8]?

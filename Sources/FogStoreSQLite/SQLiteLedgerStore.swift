@@ -234,6 +234,18 @@ public final class SQLiteLedgerStore: LedgerStore {
         return ReadingPage(limited: matching, limit: limit)
     }
 
+    public func reading(device: Address, sequence: UInt64) throws -> StoredReading? {
+        let row = try pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT height, position, reading FROM readings WHERE device = ? AND seq = ?
+                """, arguments: [Data(device.bytes), SQLiteSchema.ordered(sequence)])
+        }
+        return try row.map { row in
+            StoredReading(reading: try SQLiteSchema.decode(Reading.self, row["reading"]),
+                          height: UInt64(row["height"] as Int64), index: UInt32(row["position"] as Int64))
+        }
+    }
+
     public func record(_ key: Hash256, at height: UInt64) throws -> [UInt8]? {
         try pool.read { db in
             try StoreLimits.checkReadable(height, latest: try SQLiteSchema.latestHeight(db), retained: retainedVersions)

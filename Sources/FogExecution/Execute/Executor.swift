@@ -54,6 +54,18 @@ public struct Executor: Sendable {
         return outcome.error
     }
 
+    /// Checks one envelope for admission against `overlay` — the latest state plus the envelopes a
+    /// mempool already admitted — and, when it would apply, keeps its writes there, so that the next
+    /// envelope of the same account or device is checked after it (consecutive nonces, increasing
+    /// sequence numbers). The signature is verified here, once per admission.
+    ///
+    /// Returns the envelope's id and `nil`, or the id and why it would not apply.
+    public func admit<Base>(_ envelope: [UInt8], height: UInt64,
+                            overlay: inout StateOverlay<Base>) throws -> (id: Hash256, error: ExecutionError?) {
+        let (outcome, _) = try apply(envelope, context: BlockContext(height: height, timeMillis: 0), overlay: &overlay)
+        return (outcome.receipt.transactionID, outcome.error)
+    }
+
     /// Applies one envelope to `overlay`: all of its writes, or (with an error) none.
     func apply<Base>(_ bytes: [UInt8], context: BlockContext,
                      overlay: inout StateOverlay<Base>) throws -> (EnvelopeOutcome, [Reading]) {

@@ -66,6 +66,12 @@ struct LedgerStoreConformanceTests {
         #expect(page.readings.map(\.index) == [0, 1, 2])
         #expect(page.readings.allSatisfy { $0.height == 2 })
         #expect(page.next == nil)
+        // By sequence number (readings proofs look them up so).
+        for stored in page.readings {
+            #expect(try store.reading(device: sensor.publicKey.address, sequence: stored.reading.sequence) == stored)
+        }
+        #expect(try store.reading(device: sensor.publicKey.address, sequence: 4) == nil)
+        #expect(try store.reading(device: StoreChain.sensors[1].publicKey.address, sequence: 1) == nil)
     }
 
     @Test(arguments: StoreKind.allCases)

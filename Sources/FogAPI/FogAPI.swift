@@ -1,1 +1,0 @@
-// FogAPI — placeholder target; its issue fills it in. See docs/architecture.md for its role.

@@ -1,0 +1,9 @@
+import FogCLICommands
+
+/// The `fogledger` executable: the commands live in FogCLICommands.
+@main
+struct FogLedgerMain {
+    static func main() async {
+        await RootCommand.main()
+    }
+}

@@ -1,3 +1,0 @@
-import FogCLICommands
-
-RootCommand.main()
