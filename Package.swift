@@ -27,6 +27,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
     ],
     targets: [
         // L0 — pure values
@@ -50,7 +51,14 @@ let package = Package(
         .target(name: "FogStore", dependencies: ["FogTypes"], swiftSettings: strict),
         .target(name: "FogStoreSQLite", dependencies: ["FogStore"], swiftSettings: strict),
         .target(name: "FogP2P", dependencies: ["FogWire"], swiftSettings: strict),
-        .target(name: "FogMQTT", dependencies: ["FogCore"], swiftSettings: strict),
+        .target(
+            name: "FogMQTT",
+            dependencies: [
+                "FogCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .target(name: "FogContracts", dependencies: ["FogExecution"], swiftSettings: strict),
 
         // L3 — composition
@@ -86,6 +94,15 @@ let package = Package(
         .testTarget(
             name: "FogMachinesTests",
             dependencies: ["FogExecution", "FogLight", "FogTypes", "FogMerkle", "FogCrypto", "FogCore", "FogTestKit"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FogAdaptersTests",
+            dependencies: [
+                "FogMQTT", "FogCore", "FogTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "FogCLICommandsTests",
