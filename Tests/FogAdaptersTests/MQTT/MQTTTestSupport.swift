@@ -55,6 +55,12 @@ func freePort() throws -> Int {
     return channel.localAddress!.port!
 }
 
+func trace(_ s: String) {
+    if ProcessInfo.processInfo.environment["MQTT_TRACE"] != nil {
+        FileHandle.standardError.write(Data("[mqtt-test] \(s)\n".utf8))
+    }
+}
+
 enum TestEnvironment {
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
@@ -92,8 +98,7 @@ final class MosquittoBroker: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fog-mosquitto-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try freePort()
-        var config = ["listener \(port) 127.0.0.1", "persistence false", "log_dest stderr", "log_type error",
-                      "log_type warning", "max_inflight_messages 20"]
+        var config = ["listener \(port) 127.0.0.1", "persistence false", "log_dest none", "max_inflight_messages 20"]
         if users.isEmpty {
             config.append("allow_anonymous true")
         } else {
@@ -115,6 +120,8 @@ final class MosquittoBroker: Sendable {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["-c", configFile.path]
         process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        trace("starting mosquitto on \(port)")
         try process.run()
         // Ready once it accepts TCP connections.
         let port = self.port
@@ -127,11 +134,13 @@ final class MosquittoBroker: Sendable {
             stop()
             throw error
         }
+        trace("mosquitto up on \(port)")
     }
 
     func stop() {
+        // SIGKILL: a child of the test process may inherit a signal mask that blocks SIGTERM.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)
@@ -160,8 +169,8 @@ final class ToolProcess: Sendable {
         return (String(decoding: data, as: UTF8.self), process.terminationStatus)
     }
 
-    func kill() {
-        if process.isRunning { process.terminate() }
+    func terminate() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 
