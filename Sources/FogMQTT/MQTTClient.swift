@@ -1,5 +1,6 @@
 public import NIOCore
 public import NIOPosix
+public import NIOSSL
 
 /// How to reach and talk to a broker.
 public struct MQTTClientConfiguration: Sendable {
@@ -27,6 +28,10 @@ public struct MQTTClientConfiguration: Sendable {
     public var will: MQTTWill?
     /// Reconnect after a lost connection; nil: a lost connection fails everything that waits.
     public var reconnect: MQTTReconnectPolicy?
+    /// TLS (swift-nio-ssl) when set; plain TCP otherwise.
+    public var tls: TLSConfiguration?
+    /// The name the broker's certificate must carry (and SNI); defaults to `host` unless it is an IP address.
+    public var tlsServerHostname: String?
 
     public init(host: String, port: Int = 1883, clientID: String, version: MQTTVersion = .v5,
                 username: String? = nil, password: [UInt8]? = nil, cleanStart: Bool = true,
@@ -35,7 +40,8 @@ public struct MQTTClientConfiguration: Sendable {
                 maximumQueuedPublishes: Int = 10_000,
                 maximumPacketSize: Int = MQTTLimits.defaultMaximumPacketSize,
                 subscriptionBuffer: Int = MQTTLimits.defaultSubscriptionBuffer, will: MQTTWill? = nil,
-                reconnect: MQTTReconnectPolicy? = nil) {
+                reconnect: MQTTReconnectPolicy? = nil, tls: TLSConfiguration? = nil,
+                tlsServerHostname: String? = nil) {
         self.host = host
         self.port = port
         self.clientID = clientID
@@ -53,6 +59,8 @@ public struct MQTTClientConfiguration: Sendable {
         self.subscriptionBuffer = subscriptionBuffer
         self.will = will
         self.reconnect = reconnect
+        self.tls = tls
+        self.tlsServerHostname = tlsServerHostname
     }
 
     /// Whether the broker keeps our session across connections, so a reconnect resumes it.

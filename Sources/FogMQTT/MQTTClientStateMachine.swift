@@ -29,6 +29,8 @@ public enum MQTTClientError: Error, Sendable, Equatable {
     /// Every packet identifier is in use.
     case packetIdentifiersExhausted
     case invalidArgument(String)
+    /// The transport failed (a socket error, a failed TLS handshake); the description of the underlying error.
+    case transport(String)
 }
 
 /// The client side of one MQTT connection, with no IO: it allocates packet identifiers, tracks unacknowledged

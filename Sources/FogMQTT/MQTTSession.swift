@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// The shell around `MQTTClientStateMachine`: it owns the connection (and its replacements after a reconnect),
 /// performs the machine's actions, and keeps the callers' promises and subscription streams.
@@ -54,14 +55,30 @@ final class MQTTSession: @unchecked Sendable {
     }
 
     static func tcpConnector(configuration: MQTTClientConfiguration) -> Connector {
-        { eventLoop, initializer in
+        // One TLS context for every connection of this client; a bad TLS configuration fails each connect.
+        let sslContext: Result<NIOSSLContext, any Error>? = configuration.tls.map { tls in
+            Result { try NIOSSLContext(configuration: tls) }
+        }
+        let hostname = configuration.tlsServerHostname
+            ?? (isIPAddress(configuration.host) ? nil : configuration.host)
+        return { eventLoop, initializer in
             ClientBootstrap(group: eventLoop)
                 .connectTimeout(configuration.connectTimeout)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .channelInitializer(initializer)
+                .channelInitializer { channel in
+                    guard let sslContext else { return initializer(channel) }
+                    return channel.eventLoop.makeCompletedFuture {
+                        let handler = try NIOSSLClientHandler(context: try sslContext.get(), serverHostname: hostname)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }.flatMap { initializer(channel) }
+                }
                 .connect(host: configuration.host, port: configuration.port)
         }
+    }
+
+    private static func isIPAddress(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
 
     // MARK: caller operations (on the loop)
@@ -232,7 +249,7 @@ final class MQTTSession: @unchecked Sendable {
         if let codecError = error as? MQTTCodecError {
             perform(machine.malformed(codecError))
         } else {
-            closeReason = closeReason ?? .connectionClosed
+            closeReason = closeReason ?? .transport(String(describing: error))
             channel.close(promise: nil)
         }
     }

@@ -1,5 +1,6 @@
 import FogMQTT
 import NIOCore
+import NIOSSL
 import Testing
 
 private func client(_ broker: MosquittoBroker, _ version: MQTTVersion, id: String, keepAlive: UInt16 = 30,
@@ -130,5 +131,34 @@ struct MQTTMosquittoTests {
         }
         let anonymous = client(broker, version, id: "anon")
         await #expect(throws: MQTTClientError.self) { try await withTimeout(5) { try await anonymous.connect() } }
+    }
+
+    @Test("TLS: the client verifies the broker's certificate against a given CA and refuses an unknown one",
+          arguments: [MQTTVersion.v3_1_1, .v5])
+    func tls(version: MQTTVersion) async throws {
+        let broker = try await MosquittoBroker(tls: true)
+        defer { broker.stop() }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(broker.caFile))
+        let c = MQTTClient(configuration: MQTTClientConfiguration(
+            host: "127.0.0.1", port: broker.port, clientID: "tls-\(version.rawValue)", version: version,
+            connectTimeout: .seconds(5), tls: tls, tlsServerHostname: "localhost"))
+        try await withTimeout(5) { try await c.connect() }
+        let stream = try await withTimeout(5) { try await c.subscribe("secure/#") }
+        try await withTimeout(5) {
+            try await c.publish(topic: "secure/t", payload: ByteBuffer(string: "over TLS"), qos: .atLeastOnce)
+        }
+        let got = try await collect(stream, count: 1, seconds: 5)
+        #expect(got.first.map { String(buffer: $0.payload) } == "over TLS")
+        await c.disconnect()
+
+        // The system trust store does not know the test CA.
+        let untrusting = MQTTClient(configuration: MQTTClientConfiguration(
+            host: "127.0.0.1", port: broker.port, clientID: "tls-untrusted", version: version,
+            connectTimeout: .seconds(5), tls: .makeClientConfiguration(), tlsServerHostname: "localhost"))
+        let error = await #expect(throws: MQTTClientError.self) {
+            try await withTimeout(5) { try await untrusting.connect() }
+        }
+        if case .transport = error {} else { Issue.record("expected a transport (TLS) error, got \(String(describing: error))") }
     }
 }

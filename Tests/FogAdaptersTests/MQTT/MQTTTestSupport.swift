@@ -92,8 +92,12 @@ final class MosquittoBroker: Sendable {
         var description: String { "mosquitto is not installed but CI=true: apt-get install mosquitto mosquitto-clients" }
     }
 
-    /// `users`: name → password; when given, anonymous clients are refused.
-    init(users: [(String, String)] = []) async throws {
+    /// The CA certificate (PEM) that signed a TLS broker's certificate.
+    var caFile: String { directory.appendingPathComponent("ca.crt").path }
+
+    /// `users`: name → password; when given, anonymous clients are refused. `tls`: the listener speaks TLS
+    /// with a certificate for `localhost` / 127.0.0.1 signed by a fresh CA (`caFile`).
+    init(users: [(String, String)] = [], tls: Bool = false) async throws {
         guard let binary = TestEnvironment.executable("mosquitto") else { throw NotInstalled() }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fog-mosquitto-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -112,6 +116,11 @@ final class MosquittoBroker: Sendable {
                 p.waitUntilExit()
             }
             config += ["allow_anonymous false", "password_file \(passwd.path)"]
+        }
+        if tls {
+            try Self.makeCertificates(in: directory)
+            config += ["cafile \(directory.path)/ca.crt", "certfile \(directory.path)/server.crt",
+                       "keyfile \(directory.path)/server.key"]
         }
         if getuid() == 0 { config.append("user root") }
         let configFile = directory.appendingPathComponent("mosquitto.conf")
@@ -135,6 +144,29 @@ final class MosquittoBroker: Sendable {
             throw error
         }
         trace("mosquitto up on \(port)")
+    }
+
+    private static func makeCertificates(in dir: URL) throws {
+        guard let openssl = TestEnvironment.executable("openssl") else { throw NotInstalled() }
+        try "subjectAltName=DNS:localhost,IP:127.0.0.1\n".write(
+            to: dir.appendingPathComponent("ext.cnf"), atomically: true, encoding: .utf8)
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        for args in [
+            ["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=FogMQTT test CA"],
+            ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
+            ["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+             "-out", "server.crt", "-days", "1", "-extfile", "ext.cnf"],
+        ] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: openssl)
+            p.arguments = args
+            p.currentDirectoryURL = dir
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw TimedOut(what: "openssl \(args[0]) failed") }
+        }
     }
 
     func stop() {
