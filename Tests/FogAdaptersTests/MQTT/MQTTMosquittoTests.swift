@@ -66,6 +66,39 @@ struct MQTTMosquittoTests {
         await subscriber.disconnect()
     }
 
+    @Test("500 concurrent QoS 1 publishes share the inflight window (capped by the broker's receive maximum)")
+    func concurrentPublishes() async throws {
+        let broker = try await MosquittoBroker()
+        defer { broker.stop() }
+        let subscriber = client(broker, .v5, id: "csub")
+        let publisher = MQTTClient(configuration: MQTTClientConfiguration(
+            host: "127.0.0.1", port: broker.port, clientID: "cpub", version: .v5, connectTimeout: .seconds(5),
+            inflightWindow: 64, maximumQueuedPublishes: 1_000))
+        let ack = try await withTimeout(5) {
+            try await subscriber.connect()
+            return try await publisher.connect()
+        }
+        #expect(ack.properties.receiveMaximum == 20)  // max_inflight_messages in the generated config
+        let stream = try await withTimeout(5) { try await subscriber.subscribe("c/#") }
+        let count = 500
+        try await withTimeout(30) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<count {
+                    group.addTask {
+                        try await publisher.publish(topic: "c/\(i % 7)", payload: ByteBuffer(string: "\(i)"),
+                                                    qos: .atLeastOnce)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let got = try await collect(stream, count: count, seconds: 30)
+        #expect(Set(got.map { String(buffer: $0.payload) }) == Set((0..<count).map { "\($0)" }))
+        #expect(await publisher.statistics.publishesAcknowledged == count)
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+
     @Test("keep-alive: PINGREQ/PINGRESP keep an idle connection open")
     func keepAlive() async throws {
         let broker = try await MosquittoBroker()
