@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
     ],
     targets: [
         // L0 — pure values
@@ -65,7 +67,15 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "FogP2P", dependencies: ["FogWire"], swiftSettings: strict),
-        .target(name: "FogMQTT", dependencies: ["FogCore"], swiftSettings: strict),
+        .target(
+            name: "FogMQTT",
+            dependencies: [
+                "FogCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict),
         .target(name: "FogContracts", dependencies: ["FogExecution"], swiftSettings: strict),
 
         // L3 — composition
@@ -131,7 +141,11 @@ let package = Package(
             // "fog-store-crash-helper" so that the crash test's child process is always built with them.
             dependencies: [
                 "FogStore", "FogStoreSQLite", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto", "FogCore",
-                "FogTestKit", "fog-store-crash-helper",
+                "FogTestKit", "fog-store-crash-helper", "FogMQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict),
         .testTarget(
