@@ -115,11 +115,10 @@ struct DeviceRotateCommand: AsyncParsableCommand {
                 throw CLIError("invalid-argument", "--as-device needs --key with the device's current key file")
             }
             let (key, path) = try signer.signingKey()
-            if asDevice, key.publicKey.address != address {
-                throw CLIError("invalid-argument", "--key \(path) is not the key of device \(address.hex)")
-            }
+            // Signed by the device itself: the signer is the device's address, whatever its current key's.
             return try await submitTransaction(.rotateDeviceKey(device: address, newKey: newPublicKey), key: key,
-                                               keyPath: path, nonce: signer.nonce, client: try node.client(), wait: wait)
+                                               keyPath: path, signer: asDevice ? address : nil, nonce: signer.nonce,
+                                               client: try node.client(), wait: wait)
         }
     }
 }

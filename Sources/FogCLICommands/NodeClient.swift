@@ -264,11 +264,13 @@ struct SignerOptions: ParsableArguments {
     }
 }
 
-/// Submits a transaction body signed by `key`, waits for its commit unless `wait` is off, and reports.
-func submitTransaction(_ body: TransactionBody, key: PrivateKey, keyPath: String, nonce: UInt64?,
+/// Submits a transaction body signed by `key` for `signer` (default: the key's own address; a
+/// device's address when it signs its own rotation), waits for its commit unless `wait` is off, and
+/// reports.
+func submitTransaction(_ body: TransactionBody, key: PrivateKey, keyPath: String, signer: Address? = nil, nonce: UInt64?,
                        client: NodeClient, wait: WaitOptions) async throws -> (text: String, json: JSONValue) {
     let chain = try await client.chainID()
-    let signer = key.publicKey.address
+    let signer = signer ?? key.publicKey.address
     let nonceValue: UInt64
     if let nonce { nonceValue = nonce } else { nonceValue = try await client.nonce(of: signer) }
     let envelope: [UInt8]

@@ -82,15 +82,24 @@ import Testing
         let fresh = try cli.json(["reading", "send", "--key", newKey, "--device", device, "--seq", "auto", "--value", "2"])
         #expect(fresh["seq"] as? Int == 4 && fresh["receipt"] as? String == "ok", "\(fresh)")
 
+        // The device rotates its own key (signed by its current key, its device nonce).
+        let thirdKey = directory.appendingPathComponent("device-3.key").path
+        #expect(try cli.run(["keygen", "--out", thirdKey]).status == 0)
+        let selfRotated = try cli.json(["device", "rotate", "--device", device, "--new-key", thirdKey, "--as-device",
+                                        "--key", newKey])
+        #expect(selfRotated["receipt"] as? String == "ok" && selfRotated["signer"] as? String == device, "\(selfRotated)")
+        let withNewKey = try cli.failure(["reading", "send", "--key", newKey, "--device", device, "--seq", "auto", "--value", "2"])
+        #expect(withNewKey == "bad-signature", "\(withNewKey)")
+
         // Suspend → rejected → resume → accepted; revoke → rejected.
         #expect(try cli.json(["device", "suspend", "--device", device, "--data", data])["receipt"] as? String == "ok")
-        let suspended = try cli.failure(["reading", "send", "--key", newKey, "--device", device, "--seq", "auto", "--value", "3"])
+        let suspended = try cli.failure(["reading", "send", "--key", thirdKey, "--device", device, "--seq", "auto", "--value", "3"])
         #expect(suspended == "device-suspended", "\(suspended)")
         #expect(try cli.json(["device", "resume", "--device", device, "--data", data])["receipt"] as? String == "ok")
-        let resumed = try cli.json(["reading", "send", "--key", newKey, "--device", device, "--seq", "auto", "--value", "3"])
+        let resumed = try cli.json(["reading", "send", "--key", thirdKey, "--device", device, "--seq", "auto", "--value", "3"])
         #expect(resumed["seq"] as? Int == 5 && resumed["receipt"] as? String == "ok", "\(resumed)")
         #expect(try cli.json(["device", "revoke", "--device", device, "--data", data])["receipt"] as? String == "ok")
-        let revoked = try cli.failure(["reading", "send", "--key", newKey, "--device", device, "--seq", "6", "--value", "4"])
+        let revoked = try cli.failure(["reading", "send", "--key", thirdKey, "--device", device, "--seq", "6", "--value", "4"])
         #expect(revoked == "device-revoked", "\(revoked)")
         #expect(try cli.json(["query", "device", device])["status"] as? String == "revoked")
 
