@@ -103,6 +103,18 @@ import Testing
         #expect(revoked == "device-revoked", "\(revoked)")
         #expect(try cli.json(["query", "device", device])["status"] as? String == "revoked")
 
+        // --no-wait returns pending; a wrong --nonce is the node's bad-nonce; FOGLEDGER_NODE names the node.
+        let other = directory.appendingPathComponent("other.key").path
+        #expect(try cli.run(["keygen", "--out", other]).status == 0)
+        #expect(try cli.failure(["device", "register", "--device-key", other, "--type", "probe", "--data", data,
+                                 "--nonce", "99"]) == "bad-nonce")
+        let pending = try cli.json(["device", "register", "--device-key", other, "--type", "probe", "--data", data, "--no-wait"])
+        #expect(pending["status"] as? String == "pending", "\(pending)")
+        let viaEnvironment = try CLI(binary: binary, node: nil)
+            .json(["query", "tx", try #require(pending["id"] as? String)], environment: ["FOGLEDGER_NODE": api])
+        #expect(viaEnvironment["id"] as? String == pending["id"] as? String, "\(viaEnvironment)")
+        #expect(try CLI(binary: binary, node: "ftp://127.0.0.1").failure(["query", "block"]) == "invalid-argument")
+
         // Errors: an unknown device (the node's code), no signing key, a node that is not there.
         #expect(try cli.failure(["query", "device", String(repeating: "ab", count: 20)]) == "unknown-device")
         #expect(try cli.failure(["device", "suspend", "--device", device]) == "invalid-argument")
@@ -118,12 +130,13 @@ import Testing
 /// Runs `fogledger` with `--node` (bounded: 60 s per command).
 struct CLI {
     let binary: URL
-    let node: String
+    /// The `--node` given (none: the environment's or the default).
+    let node: String?
 
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = binary
-        process.arguments = arguments + (arguments.first == "keygen" || arguments.first == "verify" ? [] : ["--node", node])
+        process.arguments = arguments + (arguments.first == "keygen" || arguments.first == "verify" ? [] : node.map { ["--node", $0] } ?? [])
         var env = ProcessInfo.processInfo.environment
         env["FOGLEDGER_NODE"] = nil
         env["FOGLEDGER_DATA"] = nil
