@@ -38,15 +38,9 @@ struct NodeOptions: ParsableArguments {
 /// `{"error": {"code", "message"}}` becomes a `CLIError` with the node's code.
 struct NodeClient: Sendable {
     let base: String
-    private let session: URLSession
 
     init(base: String) {
         self.base = base
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = NodeClientLimits.requestTimeout
-        configuration.timeoutIntervalForResource = NodeClientLimits.resourceTimeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
     }
 
     /// GET `path` (starting with /v1) as JSON.
@@ -131,16 +125,7 @@ struct NodeClient: Sendable {
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         request.httpBody = body
         request.timeoutInterval = NodeClientLimits.requestTimeout
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch {
-            throw CLIError("node-unreachable", "cannot reach the node at \(base) (\(error.localizedDescription)); start one with `fogledger node --dev` or pass --node URL")
-        }
-        guard data.count <= NodeClientLimits.maxResponseBytes else {
-            throw CLIError("bad-response", "the node's answer exceeds \(NodeClientLimits.maxResponseBytes) bytes")
-        }
+        let (data, response) = try await BoundedDownload.run(request, limit: NodeClientLimits.maxResponseBytes, base: base)
         let http = response as? HTTPURLResponse
         let status = http?.statusCode ?? 0
         let type = (http?.value(forHTTPHeaderField: "Content-Type") ?? "").lowercased()
@@ -162,6 +147,72 @@ struct NodeClient: Sendable {
         } catch {
             throw CLIError("bad-response", "the node's answer to \(path) is not JSON")
         }
+    }
+}
+
+/// One request whose body is cut off (and the request cancelled) once it exceeds `limit` bytes.
+private final class BoundedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    private let lock = NSLock()
+    private let limit: Int
+    private var data = Data()
+    private var exceeded = false
+    private var continuation: CheckedContinuation<(Data, URLResponse?, (any Error)?, Bool), Never>?
+    private var response: URLResponse?
+
+    private init(limit: Int) { self.limit = limit }
+
+    static func run(_ request: URLRequest, limit: Int, base: String) async throws(CLIError) -> (Data, URLResponse) {
+        let download = BoundedDownload(limit: limit)
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = NodeClientLimits.requestTimeout
+        configuration.timeoutIntervalForResource = NodeClientLimits.resourceTimeout
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        let session = URLSession(configuration: configuration, delegate: download, delegateQueue: nil)
+        defer { session.finishTasksAndInvalidate() }
+        let (data, response, error, exceeded) = await withCheckedContinuation { continuation in
+            download.lock.withLock { download.continuation = continuation }
+            session.dataTask(with: request).resume()
+        }
+        if exceeded {
+            throw CLIError("bad-response", "the node's answer exceeds \(limit) bytes")
+        }
+        guard let response, error == nil else {
+            throw CLIError("node-unreachable", "cannot reach the node at \(base) (\(error?.localizedDescription ?? "no response")); start one with `fogledger node --dev` or pass --node URL")
+        }
+        return (data, response)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+        lock.withLock { self.response = response }
+        if response.expectedContentLength > Int64(limit) {
+            lock.withLock { exceeded = true }
+            completionHandler(.cancel)
+        } else {
+            completionHandler(.allow)
+        }
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive chunk: Data) {
+        let cancel = lock.withLock { () -> Bool in
+            guard !exceeded else { return false }
+            if data.count + chunk.count > limit {
+                exceeded = true
+                return true
+            }
+            data.append(chunk)
+            return false
+        }
+        if cancel { dataTask.cancel() }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        let (continuation, result) = lock.withLock { () -> (CheckedContinuation<(Data, URLResponse?, (any Error)?, Bool), Never>?, (Data, URLResponse?, (any Error)?, Bool)) in
+            let pending = self.continuation
+            self.continuation = nil
+            return (pending, (data, response, error, exceeded))
+        }
+        continuation?.resume(returning: result)
     }
 }
 

@@ -178,3 +178,33 @@ struct CLI {
         return ((object?["error"] as? [String: Any])?["code"] as? String) ?? "none: \(result.output)"
     }
 }
+
+import Hummingbird
+import HummingbirdTesting
+
+/// The client's bounds, against a server that is not a well-behaved node.
+@Suite struct CLIClientLimitTests {
+    @Test(.timeLimit(.minutes(2))) func oversizedAndNonJSONAnswersAreErrors() async throws {
+        let binary = try #require(DevNodeProcessTests.fogledger(), "cannot find the fogledger executable")
+        let router = Router()
+        // 17 MiB, over the client's 16 MiB bound.
+        router.get("/v1/blocks/latest") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: " "), count: 17 * 1024 * 1024)))
+        }
+        router.get("/v1/blocks/1") { _, _ in "not json" }
+        router.get("/v1/devices/:address") { _, _ in
+            Response(status: .notFound, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: #"{"error": {"code": "unknown-device", "message": "no such"}}"#)))
+        }
+        try await Application(router: router).test(.live) { client in
+            let port = try #require(client.port)
+            let cli = CLI(binary: binary, node: "http://127.0.0.1:\(port)")
+            let oversized = try cli.run(["query", "block", "--json"])
+            #expect(oversized.status == 1 && oversized.output.contains("exceeds"), "\(oversized.output)")
+            #expect(try cli.failure(["query", "block", "1"]) == "bad-response")
+            let device = try cli.run(["query", "device", String(repeating: "cd", count: 20), "--json"])
+            #expect(device.status == 1 && device.output.contains(#""code":"unknown-device""#), "\(device.output)")
+        }
+    }
+}
