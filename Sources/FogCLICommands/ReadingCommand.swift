@@ -9,7 +9,7 @@ struct ReadingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reading",
         abstract: "Sign and verify device readings (COSE_Sign1 over deterministic CBOR).",
-        subcommands: [ReadingSignCommand.self, ReadingVerifyCommand.self])
+        subcommands: [ReadingSignCommand.self, ReadingVerifyCommand.self, ReadingSendCommand.self])
 }
 
 /// The chain a command talks about.
@@ -73,16 +73,8 @@ struct ReadingSignCommand: ParsableCommand {
     func run() throws {
         try runReporting(output) {
             let signingKey = try KeyFile.read(key)
-            let content = try readingContent()
-            let timeMillis = time ?? UInt64(Date().timeIntervalSince1970 * 1000)
-            let signed: Signed<Reading>
-            do {
-                let reading = try Reading(chainID: try chain.chainID(), device: signingKey.publicKey.address,
-                                          sequence: seq, timeMillis: timeMillis, content: content)
-                signed = try Signed.sign(reading, with: signingKey)
-            } catch let error as ObjectError {
-                throw CLIError(error.code.description, error.detail)
-            }
+            let content = try Self.content(value: value, payloadHash: payloadHash, mediaType: mediaType)
+            let signed = try Self.sign(key: signingKey, chain: try chain.chainID(), seq: seq, time: time, content: content)
             if let out {
                 do {
                     try Data(signed.bytes).write(to: URL(fileURLWithPath: out))
@@ -104,7 +96,22 @@ struct ReadingSignCommand: ParsableCommand {
         }
     }
 
-    private func readingContent() throws(CLIError) -> ReadingContent {
+    /// Signs one reading of `device` (default: the one whose address is `key`'s) with `key` (time: now unless given).
+    static func sign(key: PrivateKey, device: Address? = nil, chain: ChainID, seq: UInt64, time: UInt64?, content: ReadingContent)
+        throws(CLIError) -> Signed<Reading>
+    {
+        let timeMillis = time ?? UInt64(Date().timeIntervalSince1970 * 1000)
+        do {
+            let reading = try Reading(chainID: chain, device: device ?? key.publicKey.address, sequence: seq,
+                                      timeMillis: timeMillis, content: content)
+            return try Signed.sign(reading, with: key)
+        } catch {
+            throw CLIError(error.code.description, error.detail)
+        }
+    }
+
+    /// The content of `--value`, or of `--payload-hash` with `--media-type`.
+    static func content(value: String?, payloadHash: String?, mediaType: String?) throws(CLIError) -> ReadingContent {
         switch (value, payloadHash, mediaType) {
         case (let value?, nil, nil):
             return .inline(try JSONValue.parse(value).cbor())

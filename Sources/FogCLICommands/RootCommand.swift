@@ -8,7 +8,7 @@ public struct RootCommand: AsyncParsableCommand {
         abstract: "FogLedger: a permissioned blockchain for trustworthy IoT data.",
         subcommands: [
             DemoCommand.self, KeygenCommand.self, ReadingCommand.self, NodeCommand.self, GenesisCommand.self,
-            VerifyCommand.self,
+            VerifyCommand.self, DeviceCommand.self, QueryCommand.self,
         ])
 
     public init() {}
