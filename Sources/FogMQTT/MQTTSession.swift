@@ -32,6 +32,8 @@ final class MQTTSession: @unchecked Sendable {
     private var channel: (any Channel)?
     private var connectPromise: EventLoopPromise<MQTTConnAck>?
     private var closeReason: MQTTClientError?
+    /// Why the connection was lost for good (no reconnect): what later operations report.
+    private var lossReason: MQTTClientError?
     private var publishPromises: [UInt16: EventLoopPromise<Void>] = [:]
     private var queued = CircularBuffer<(MQTTPublish, EventLoopPromise<Void>)>()
     private var pendingSubscribes: [UInt16: PendingSubscribe] = [:]
@@ -108,7 +110,7 @@ final class MQTTSession: @unchecked Sendable {
             }
             queued.append((message, promise))
         } else {
-            promise.fail(MQTTClientError.connectionClosed)
+            promise.fail(lossReason ?? MQTTClientError.connectionClosed)
         }
         return promise.futureResult
     }
@@ -224,6 +226,7 @@ final class MQTTSession: @unchecked Sendable {
               policy.maximumAttempts.map({ reconnectAttempt < $0 }) ?? true
         else {
             userClosed = true
+            lossReason = error
             failEverything(error)
             return
         }
@@ -366,6 +369,7 @@ final class MQTTSession: @unchecked Sendable {
     }
 
     private func connected(_ ack: MQTTConnAck) {
+        lossReason = nil
         statistics.connections += 1
         connectTimeoutTask?.cancel()
         connectTimeoutTask = nil

@@ -36,6 +36,19 @@ struct MQTTClientFakeBrokerTests {
         #expect(await client.isConnected == false)
     }
 
+    @Test("a publish after the keep-alive already failed reports why the connection was lost")
+    func publishAfterPingTimeout() async throws {
+        let broker = try FakeBroker(version: .v5) { packet, c in _ = acceptConnect(packet, c) }
+        defer { broker.stop() }
+        let client = MQTTClient(configuration: config(broker.port, keepAlive: 1))
+        try await withTimeout(5) { try await client.connect() }
+        try await eventually(10, "the keep-alive to fail") { await client.isConnected == false }
+        let error = await #expect(throws: MQTTClientError.self) {
+            try await withTimeout(5) { try await client.publish(topic: "t", payload: [1], qos: .atLeastOnce) }
+        }
+        #expect(error == .keepAliveTimeout)
+    }
+
     @Test("a malformed frame from the broker closes the connection with a typed error")
     func malformedFromBroker() async throws {
         let broker = try FakeBroker(version: .v3_1_1) { packet, c in
