@@ -51,18 +51,7 @@ struct ReadingSignCommand: ParsableCommand {
     @Option(name: .long, help: "The device's sequence number (from 1, strictly increasing).")
     var seq: UInt64
 
-    @Option(name: .long, parsing: .unconditional,
-            help: "The reading's value as JSON, e.g. '{\"temp\": 4.5}' or -3 (taken as given, even when it starts with -).")
-    var value: String?
-
-    @Option(name: .long, help: "SHA-256 (hex) of an off-chain payload, instead of --value.")
-    var payloadHash: String?
-
-    @Option(name: .long, help: "Media type of the off-chain payload, with --payload-hash.")
-    var mediaType: String?
-
-    @Option(name: .long, help: "Reading time in milliseconds since the Unix epoch (default: now).")
-    var time: UInt64?
+    @OptionGroup var reading: ReadingContentOptions
 
     @Option(name: .long, help: "Also write the COSE_Sign1 bytes (binary) to this file.")
     var out: String?
@@ -73,8 +62,8 @@ struct ReadingSignCommand: ParsableCommand {
     func run() throws {
         try runReporting(output) {
             let signingKey = try KeyFile.read(key)
-            let content = try Self.content(value: value, payloadHash: payloadHash, mediaType: mediaType)
-            let signed = try Self.sign(key: signingKey, chain: try chain.chainID(), seq: seq, time: time, content: content)
+            let content = try reading.content()
+            let signed = try Self.sign(key: signingKey, chain: try chain.chainID(), seq: seq, time: reading.time, content: content)
             if let out {
                 do {
                     try Data(signed.bytes).write(to: URL(fileURLWithPath: out))
@@ -109,9 +98,25 @@ struct ReadingSignCommand: ParsableCommand {
             throw CLIError(error.code.description, error.detail)
         }
     }
+}
+
+/// The content and time of a reading, as `reading sign` and `reading send` take them.
+struct ReadingContentOptions: ParsableArguments {
+    @Option(name: .long, parsing: .unconditional,
+            help: "The reading's value as JSON, e.g. '{\"temp\": 4.5}' or -3 (taken as given, even when it starts with -).")
+    var value: String?
+
+    @Option(name: .long, help: "SHA-256 (hex) of an off-chain payload, instead of --value.")
+    var payloadHash: String?
+
+    @Option(name: .long, help: "Media type of the off-chain payload, with --payload-hash.")
+    var mediaType: String?
+
+    @Option(name: .long, help: "Reading time in milliseconds since the Unix epoch (default: now).")
+    var time: UInt64?
 
     /// The content of `--value`, or of `--payload-hash` with `--media-type`.
-    static func content(value: String?, payloadHash: String?, mediaType: String?) throws(CLIError) -> ReadingContent {
+    func content() throws(CLIError) -> ReadingContent {
         switch (value, payloadHash, mediaType) {
         case (let value?, nil, nil):
             return .inline(try JSONValue.parse(value).cbor())

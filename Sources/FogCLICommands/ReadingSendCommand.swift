@@ -20,17 +20,7 @@ struct ReadingSendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The sequence number, or \"auto\" (the device's lastSequence + 1).")
     var seq: String
 
-    @Option(name: .long, parsing: .unconditional, help: "The reading's value as JSON (taken as given, even when it starts with -).")
-    var value: String?
-
-    @Option(name: .long, help: "SHA-256 (hex) of an off-chain payload, instead of --value.")
-    var payloadHash: String?
-
-    @Option(name: .long, help: "Media type of the off-chain payload, with --payload-hash.")
-    var mediaType: String?
-
-    @Option(name: .long, help: "Reading time in milliseconds since the Unix epoch (default: now).")
-    var time: UInt64?
+    @OptionGroup var reading: ReadingContentOptions
 
     @OptionGroup var wait: WaitOptions
     @OptionGroup var node: NodeOptions
@@ -39,7 +29,7 @@ struct ReadingSendCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingAsync(output) {
             let signingKey = try KeyFile.read(key)
-            let content = try ReadingSignCommand.content(value: value, payloadHash: payloadHash, mediaType: mediaType)
+            let content = try reading.content()
             let client = try node.client()
             let device = try self.device.map { text throws(CLIError) in try DeviceCommand.address(text, "--device") }
                 ?? signingKey.publicKey.address
@@ -56,7 +46,7 @@ struct ReadingSendCommand: AsyncParsableCommand {
                 throw CLIError("invalid-argument", "--seq must be an unsigned integer or \"auto\"")
             }
             let signed = try ReadingSignCommand.sign(key: signingKey, device: device, chain: try await client.chainID(),
-                                                     seq: sequence, time: time, content: content)
+                                                     seq: sequence, time: reading.time, content: content)
             let id = try await client.submit(signed.bytes)
             var rows: [(String, String)] = [
                 ("transaction", id), ("device", device.hex), ("seq", "\(sequence)"),
