@@ -53,6 +53,7 @@ let package = Package(
         .target(
             name: "FogExecution", dependencies: ["FogCore", "FogCrypto", "FogTypes", "FogMerkle"], swiftSettings: strict),
         .target(name: "FogLight", dependencies: ["FogTypes", "FogMerkle"], swiftSettings: strict),
+        .target(name: "FogDevice", dependencies: ["FogCore", "FogCrypto", "FogTypes"], swiftSettings: strict),
 
         // L2 — IO adapters
         .target(
@@ -77,6 +78,14 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "FogContracts", dependencies: ["FogExecution"], swiftSettings: strict),
+        .target(
+            name: "FogDeviceKit",
+            dependencies: [
+                "FogDevice", "FogCore", "FogCrypto", "FogTypes", "FogMQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict),
 
         // L3 — composition
         .target(
@@ -105,6 +114,7 @@ let package = Package(
             name: "FogCLICommands",
             dependencies: [
                 "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogLight", "FogNode", "FogAPI",
+                "FogDevice", "FogDeviceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,14 +144,16 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "FogMachinesTests",
-            dependencies: ["FogExecution", "FogLight", "FogTypes", "FogMerkle", "FogCrypto", "FogCore", "FogTestKit"],
+            dependencies: [
+                "FogExecution", "FogLight", "FogTypes", "FogMerkle", "FogCrypto", "FogCore", "FogTestKit", "FogDevice",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "FogAdaptersTests",
             // "fog-store-crash-helper" so that the crash test's child process is always built with them.
             dependencies: [
                 "FogStore", "FogStoreSQLite", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto", "FogCore",
-                "FogTestKit", "fog-store-crash-helper", "FogMQTT",
+                "FogTestKit", "fog-store-crash-helper", "FogMQTT", "FogDevice", "FogDeviceKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

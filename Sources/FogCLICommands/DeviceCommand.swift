@@ -15,7 +15,7 @@ struct DeviceCommand: ParsableCommand {
             waits for the commit (--no-wait to skip) and prints the receipt code and height.
             """,
         subcommands: [DeviceRegisterCommand.self, DeviceRotateCommand.self, DeviceSuspendCommand.self,
-                      DeviceResumeCommand.self, DeviceRevokeCommand.self])
+                      DeviceResumeCommand.self, DeviceRevokeCommand.self, DeviceRunCommand.self])
 
     /// A device address given as 40 hex digits.
     static func address(_ text: String, _ option: String) throws(CLIError) -> Address {
