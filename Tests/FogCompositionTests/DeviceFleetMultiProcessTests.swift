@@ -93,8 +93,10 @@ import Testing
             #expect(lines.last?["committed"] as? Int == 5 && lines.last?["queued"] as? Int == 0, "\(result.output)")
             #expect(try await Self.sequences(api, device) == [1, 2, 3, 4, 5])
             let readings = try await Self.getJSON("\(api)/v1/devices/\(device)/readings?limit=1")
-            let first = (readings["readings"] as? [[String: Any]])?.first?["value"] as? [String: Any]
-            #expect(first?["temp"] as? Double == 4.5 && first?["door"] as? Bool == false, "\(readings)")
+            // The API gives the value as its CBOR in hex: the CSV row's columns as a map.
+            let value = (readings["readings"] as? [[String: Any]])?.first?["value"] as? String
+            let expected = CBORValue.map([CBORMapEntry(.text("temp"), .float(4.5)), CBORMapEntry(.text("door"), .bool(false))])
+            #expect(value == Hex.encode(expected.encoded), "\(readings)")
 
             // Bad input: a clear message and exit status 1.
             let bad = try StdinRun.run(cli.binary, ["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue],
