@@ -121,6 +121,11 @@ public actor DeviceAgent {
             throw DeviceError("queue-full", "\(queue.count) envelopes (\(queue.byteCount) bytes) wait for the ledger; the queue is full")
         }
         let reading = try builder.reading(timeMillis: timeMillis, content: content)
+        if configuration.batch.maxReadings == 1 {
+            // Sealed at once: the envelope record alone makes the reading durable (one fsync, not two).
+            try seal([reading])
+            return reading.sequence
+        }
         try file.append(reading: reading)
         for group in batcher.add(reading, nowMillis: nowMillis) { try seal(group) }
         return reading.sequence
