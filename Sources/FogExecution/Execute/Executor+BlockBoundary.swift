@@ -25,8 +25,8 @@ extension Executor {
         guard let current = try overlay.nextValidatorSet() else {
             throw StateCorruption(key: StateKey.nextValidatorSet, error: ObjectError(.malformed, "no validator set in the state"))
         }
-        var (schedule, params) = try validatorState(overlay)
-        let original = schedule
+        let (original, params) = try validatorState(overlay)
+        var schedule = original
         while let entry = schedule.unbonding.first, entry.maturity <= height {
             schedule.unbonding.removeFirst()
             if let account = try overlay.account(entry.account) {

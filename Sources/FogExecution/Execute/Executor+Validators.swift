@@ -10,7 +10,7 @@ extension Executor {
         switch body {
         case let .propose(change, proposer):
             try expect(.poa, schedule)
-            try propose(change, proposer: proposer, id: ValidatorGovernance.proposalID(body, height: context.height),
+            try propose(change, proposer: proposer, id: body.proposalID(height: context.height),
                         signer: signer, context: context, params: params, overlay: &overlay)
         case let .approve(id, validator):
             try expect(.poa, schedule)

@@ -1,18 +1,8 @@
-import FogCore
-public import FogCrypto
-public import FogTypes
+import FogCrypto
+import FogTypes
 
-/// The pure parts of proof-of-authority governance: proposal ids and applying a change to a set.
-public enum ValidatorGovernance {
-    /// The id of a proposal made by `body` in the block at `height`:
-    /// `SHA-256(body encoding ‖ height as 8 bytes big-endian)`.
-    public static func proposalID(_ body: ValidatorTransaction, height: UInt64) -> Hash256 {
-        var hasher = SHA256Hasher()
-        hasher.update(TransactionBody.validator(body).cborValue.encoded)
-        hasher.update((0..<8).map { UInt8(truncatingIfNeeded: height >> (56 - 8 * $0)) })
-        return hasher.finalize()
-    }
-
+/// Applying a proof-of-authority change to a validator set.
+enum ValidatorGovernance {
     /// `set` after `change`: the validator removed (power 0), added or re-weighted.
     ///
     /// Fails with `unknown-validator` (removing one not in the set), `last-validator` (removing the

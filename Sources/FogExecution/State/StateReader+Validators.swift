@@ -2,11 +2,9 @@ public import FogCrypto
 public import FogTypes
 
 extension StateReader {
-    /// The validator set that signs block `height`, read from the state after block H with
-    /// `height − 1 − maxEvidenceAge ≤ H`… precisely: any state after block `height − 1` whose evidence
-    /// window still indexes `height` (spec/state.md §4). `nil` when the index no longer reaches back
-    /// that far. For `height` = H + 2, use ``pendingValidatorSet()``: the state after H does not yet
-    /// index it.
+    /// The validator set that signs block `height`, read from any state after block `height − 1` whose
+    /// schedule still indexes it (the evidence window, spec/state.md §4); `nil` when it does not. The
+    /// set of H + 2 is not indexed by the state after H yet: it is that state's ``pendingValidatorSet()``.
     ///
     /// This is how consensus learns who signs a height: from the parent state of that height.
     public func validatorSet(forHeight height: UInt64) throws -> ValidatorSet? {

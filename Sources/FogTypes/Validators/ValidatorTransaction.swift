@@ -1,4 +1,4 @@
-public import FogCore
+import FogCore
 public import FogCrypto
 
 /// Two conflicting votes by one validator: the proof of an equivocation (transaction kind 21).
@@ -46,6 +46,15 @@ public enum ValidatorTransaction: Hashable, Sendable {
         case .undelegate: .undelegate
         case .evidence: .submitEvidence
         }
+    }
+
+    /// The id of the proposal this body (a propose) makes in the block at `height`:
+    /// `SHA-256(body encoding ‖ height as 8 bytes big-endian)`.
+    public func proposalID(height: UInt64) -> Hash256 {
+        var hasher = SHA256Hasher()
+        hasher.update(TransactionBody.validator(self).cborValue.encoded)
+        hasher.update((0..<8).map { UInt8(truncatingIfNeeded: height >> (56 - 8 * $0)) })
+        return hasher.finalize()
     }
 
     /// Whether `kind` is one of these.

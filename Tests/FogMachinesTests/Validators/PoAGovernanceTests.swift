@@ -105,4 +105,22 @@ import Testing
         #expect(try ledger.code(ledger.tx(V.keys[2], V.approve(id, by: 2))) == "ok")
         #expect(try ledger.store.validatorProposal(id) == nil)
     }
+
+    @Test func validatorErrorCodesAreStable() {
+        let codes: [ExecutionError.Code] = [
+            .wrongConsensusMode, .notValidator, .unknownValidator, .validatorExists, .validatorJailed, .lastValidator,
+            .invalidValidatorSet, .proposalExists, .unknownProposal, .proposalExpired, .alreadyApproved,
+            .belowMinSelfBond, .tooManyCandidates, .tooManyDelegations, .insufficientStake, .unbondingQueueFull,
+            .evidenceMismatch, .evidenceSameBlock, .evidenceFromFuture, .evidenceTooOld, .evidenceBadSignature,
+            .alreadyPunished,
+        ]
+        #expect(codes.map(\.name) == [
+            "wrong-consensus-mode", "not-validator", "unknown-validator", "validator-exists", "validator-jailed",
+            "last-validator", "invalid-validator-set", "proposal-exists", "unknown-proposal", "proposal-expired",
+            "already-approved", "below-min-self-bond", "too-many-candidates", "too-many-delegations",
+            "insufficient-stake", "unbonding-queue-full", "evidence-mismatch", "evidence-same-block",
+            "evidence-from-future", "evidence-too-old", "evidence-bad-signature", "already-punished",
+        ])
+        #expect(codes.allSatisfy { $0.name.utf8.count <= ObjectLimits.maxReceiptCodeBytes })
+    }
 }

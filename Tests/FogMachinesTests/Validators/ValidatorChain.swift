@@ -47,7 +47,7 @@ enum ValidatorChain {
 
     static func proposalID(_ body: TransactionBody, height: UInt64) -> Hash256 {
         guard case .validator(let validatorBody) = body else { preconditionFailure("a validator body") }
-        return ValidatorGovernance.proposalID(validatorBody, height: height)
+        return validatorBody.proposalID(height: height)
     }
 }
 
@@ -56,4 +56,21 @@ extension Ledger {
     mutating func runEmpty(until height: UInt64) throws {
         while self.height < height { try run([]) }
     }
+}
+
+extension Ledger {
+    /// Writes `object` under `key` directly into the state (to reach limits without thousands of blocks).
+    mutating func seed(_ key: Hash256, _ object: some CanonicalObject) throws {
+        var overlay = StateOverlay(base: store)
+        overlay.set(key, object.encoded)
+        overlay.commitPending()
+        store.apply(try overlay.diff(parentRoot: store.root))
+    }
+}
+
+/// `count` distinct addresses, sorted.
+func fakeAddresses(_ count: Int) -> [Address] {
+    (0..<count).map { index in
+        Address(bytes: [0xee] + (0..<19).map { UInt8(truncatingIfNeeded: index >> (8 * (18 - $0))) })!
+    }.sorted()
 }
