@@ -115,11 +115,21 @@ public enum ValidatorTransaction: Hashable, Sendable {
             let validator = try fields.address(1, "validator")
             return .undelegate(validator: validator, amount: try positiveAmount(&fields, name))
         default:
-            let first = try fields.bytes(1, "first", length: 1...Equivocation.maxVoteBytes)
-            let second = try fields.bytes(2, "second", length: 1...Equivocation.maxVoteBytes)
-            return .evidence(Equivocation(first: try Signed<Vote>(decoding: first),
-                                          second: try Signed<Vote>(decoding: second)))
+            return .evidence(Equivocation(first: try vote(&fields, 1, "\(name).first"),
+                                          second: try vote(&fields, 2, "\(name).second")))
         }
+    }
+
+    /// A vote envelope: a byte string of 1 to `maxVoteBytes` (more is `limit-exceeded`).
+    private static func vote(_ fields: inout CBORFields, _ key: Int64, _ name: String) throws -> Signed<Vote> {
+        let value = try fields.required(key, name)
+        guard case .bytes(let bytes) = value, !bytes.isEmpty else {
+            throw ObjectError(.malformed, "\(name): expected a non-empty byte string, found \(value.typeName)")
+        }
+        guard bytes.count <= Equivocation.maxVoteBytes else {
+            throw ObjectError(.limitExceeded, "\(name): \(bytes.count) bytes exceed \(Equivocation.maxVoteBytes)")
+        }
+        return try Signed<Vote>(decoding: bytes)
     }
 
     private static func positiveAmount(_ fields: inout CBORFields, _ name: String) throws -> UInt64 {
