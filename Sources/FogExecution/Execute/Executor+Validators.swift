@@ -11,7 +11,7 @@ extension Executor {
         case let .propose(change, proposer):
             try expect(.poa, schedule)
             try propose(change, proposer: proposer, id: body.proposalID(height: context.height),
-                        signer: signer, context: context, params: params, overlay: &overlay)
+                        signer: signer, context: context, overlay: &overlay)
         case let .approve(id, validator):
             try expect(.poa, schedule)
             try approve(id, validator: validator, signer: signer, context: context, params: params, overlay: &overlay)
@@ -47,8 +47,7 @@ extension Executor {
     // MARK: PoA governance
 
     private func propose<Base>(_ change: ValidatorChange, proposer: Address, id: Hash256, signer: Address,
-                               context: BlockContext, params: ConsensusParams,
-                               overlay: inout StateOverlay<Base>) throws {
+                               context: BlockContext, overlay: inout StateOverlay<Base>) throws {
         let current = try actingValidator(proposer, signer: signer, height: context.height, overlay: overlay)
         _ = try ValidatorGovernance.changed(try pending(overlay), by: change, overlay: overlay)
         guard try overlay.validatorProposal(id) == nil else {
