@@ -35,7 +35,7 @@ import Testing
         try await node.produceBlock()  // 3: header names {validator: 3} as next
         for _ in 0..<3 { try await node.produceBlock(allowEmpty: true) }  // 4, 5, 6
 
-        let headers = try (1...6).map { try #require(try chain.store.header(at: $0)) }
+        let headers = try (1...6).map { try #require(chain.store.header(at: $0)) }
         let changes = headers.filter { $0.nextValidatorsHash != $0.validatorsHash }.map(\.height)
         #expect(changes == [3, 4])
         #expect(headers[0].validatorsHash == chain.genesis.validators.hash)
