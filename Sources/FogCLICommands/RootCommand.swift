@@ -10,6 +10,7 @@ public struct RootCommand: AsyncParsableCommand {
             DemoCommand.self, KeygenCommand.self, ReadingCommand.self, NodeCommand.self, GenesisCommand.self,
             VerifyCommand.self, DeviceCommand.self, QueryCommand.self,
             SimulateCommand.self,
+            ValidatorCommand.self,
         ])
 
     public init() {}

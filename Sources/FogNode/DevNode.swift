@@ -136,7 +136,12 @@ public actor DevNode {
             height = try store.latestHeight() + 1
             var scratch = pendingState
             outcome = try executor.admit(envelope, height: height, overlay: &scratch)
-            if outcome.error == nil { pendingState = scratch }
+            if outcome.error == nil {
+                try keepsQuorum(scratch)
+                pendingState = scratch
+            }
+        } catch let error as SubmissionError {
+            throw error
         } catch {
             logger.error("admission failed on the store", metadata: ["error": "\(error)"])
             throw SubmissionError(.unavailable, "store-unavailable", "the node could not read its state")
@@ -149,6 +154,18 @@ public actor DevNode {
             preconditionFailure("mempool refused an admitted envelope: \(error)")
         }
         return outcome.id
+    }
+
+    /// Refuses an envelope after which this node's validator would no longer hold more than 2/3 of
+    /// the pending set's power: a dev chain has one signer, and a set it cannot commit alone would
+    /// halt it. Blocks take the mempool in admission order, so the check made here is the block's.
+    private func keepsQuorum(_ state: StateOverlay<LatestState>) throws {
+        guard let pending = try state.pendingValidatorSet() else { return }
+        let power = pending.validator(validatorKey.publicKey.address)?.power ?? 0
+        guard pending.isQuorum(power) else {
+            throw SubmissionError(.rejected, "would-halt-dev-chain",
+                                  "the dev node's validator would hold \(power) of \(pending.totalPower) power, not more than 2/3")
+        }
     }
 
     /// The number of pending envelopes.
@@ -185,8 +202,8 @@ public actor DevNode {
             chainID: genesis.chainID, height: height, timeMillis: time,
             previousBlockID: previous?.blockID ?? .zero, lastCommitHash: previousCommit?.hash ?? .zero,
             transactionsRoot: execution.transactionsRoot, readingsRoot: execution.readingsRoot,
-            stateRoot: execution.stateRoot, validatorsHash: genesis.validators.hash,
-            nextValidatorsHash: genesis.validators.hash, proposer: validatorKey.publicKey.address)
+            stateRoot: execution.stateRoot, validatorsHash: execution.validators.hash,
+            nextValidatorsHash: execution.nextValidators.hash, proposer: validatorKey.publicKey.address)
         let block = try Block(header: header, transactions: envelopes, lastCommit: previousCommit)
         let precommit = try Signed.sign(
             try Vote(chainID: genesis.chainID, step: .precommit, height: height, round: 0, blockID: header.blockID,
@@ -211,7 +228,8 @@ public actor DevNode {
         }
         let inclusion = try MerkleTree.inclusionProof(
             index: Int(stored.index), leafHashes: leaves.map { MerkleTree.leafHash($0.encoded) })
-        return try ReadingProof(chainID: genesis.chainID, genesisHash: genesis.hash, history: [],
+        return try ReadingProof(chainID: genesis.chainID, genesisHash: genesis.hash,
+                                history: try validatorHistory(below: stored.height),
                                 signedHeader: try signedHeader(at: stored.height), reading: stored.reading,
                                 inclusion: inclusion)
     }
@@ -227,8 +245,28 @@ public actor DevNode {
         }
         let record = try store.record(key, at: at)
         let proof = try SparseMerkleTree.proof(for: key, root: root, in: LatestState(store: store))
-        return try StateProof(chainID: genesis.chainID, genesisHash: genesis.hash, history: [],
+        return try StateProof(chainID: genesis.chainID, genesisHash: genesis.hash, history: try validatorHistory(below: at),
                               signedHeader: try signedHeader(at: at), key: key, record: record, proof: proof)
+    }
+
+    /// The validator-set history a proof at `height` carries (spec/light-client.md §4): every header
+    /// below `height` whose next set differs from its own, with that next set. The headers are read
+    /// one by one (a cost linear in the height; a store index of change heights would remove it); each
+    /// next set is the state's record of the set from that height on, which execution never deletes.
+    public nonisolated func validatorHistory(below height: UInt64) throws -> [ValidatorSetChange] {
+        let state = LatestState(store: store)
+        var history: [ValidatorSetChange] = []
+        for changeHeight in Swift.stride(from: UInt64(1), to: height, by: 1) {
+            guard let header = try store.header(at: changeHeight) else {
+                throw StoreError(.unknownHeight, "no committed block at height \(changeHeight)")
+            }
+            guard header.nextValidatorsHash != header.validatorsHash else { continue }
+            guard let next = try state.validatorSet(from: changeHeight + 1), next.hash == header.nextValidatorsHash else {
+                throw StoreError(.corrupt, "the state lacks the validator set named by header \(changeHeight)")
+            }
+            history.append(ValidatorSetChange(signedHeader: try signedHeader(at: changeHeight), nextValidators: next))
+        }
+        return history
     }
 
     /// The header of `height` with its commit.

@@ -24,7 +24,9 @@ public struct GenesisAccount: Hashable, Sendable {
 }
 
 /// The genesis document, the one thing an offline verifier trusts:
-/// `{0: 20, 1: chain, 2: time, 3: "poa" | "dpos", 4: validator set, 5: [{1: COSE_Key, 2: balance}, …]}`.
+/// `{0: 20, 1: chain, 2: time, 3: "poa" | "dpos", 4: validator set, 5: [{1: COSE_Key, 2: balance}, …]}`,
+/// plus `6: consensus-params` when they differ from ``ConsensusParams/default`` (absent otherwise, so
+/// the encoding stays canonical and older genesis files keep their bytes and hash).
 ///
 /// Accounts are sorted by address and distinct; the genesis hash is SHA-256 of the encoding.
 public struct Genesis: CanonicalObject {
@@ -40,10 +42,12 @@ public struct Genesis: CanonicalObject {
     public let validators: ValidatorSet
     /// The funded accounts, sorted by address.
     public let accounts: [GenesisAccount]
+    /// The validator-selection parameters.
+    public let params: ConsensusParams
 
     /// Creates a genesis document; accounts are sorted here and must be distinct.
     public init(chainID: ChainID, timeMillis: UInt64, consensus: ConsensusMode, validators: ValidatorSet,
-                accounts: [GenesisAccount]) throws(ObjectError) {
+                accounts: [GenesisAccount], params: ConsensusParams = .default) throws(ObjectError) {
         guard accounts.count <= ObjectLimits.maxGenesisAccounts else {
             throw ObjectError(.limitExceeded, "genesis holds at most \(ObjectLimits.maxGenesisAccounts) accounts")
         }
@@ -58,6 +62,7 @@ public struct Genesis: CanonicalObject {
         self.consensus = consensus
         self.validators = validators
         self.accounts = sorted
+        self.params = params
     }
 
     public func fields() -> [CBORMapEntry] {
@@ -72,6 +77,7 @@ public struct Genesis: CanonicalObject {
             entry.put(2, .unsigned(account.balance))
             return .map(entry)
         }))
+        if params != .default { entries.put(6, params.cborValue) }
         return entries
     }
 
@@ -95,7 +101,15 @@ public struct Genesis: CanonicalObject {
             try entry.finish()
             accounts.append(GenesisAccount(publicKey: key, balance: balance))
         }
-        try self.init(chainID: chainID, timeMillis: time, consensus: mode, validators: validators, accounts: accounts)
+        var params = ConsensusParams.default
+        if let value = fields.optional(6) {
+            params = try ConsensusParams.decode(value)
+            guard params != .default else {
+                throw ObjectError(.malformed, "genesis.params: the default parameters are omitted, not written")
+            }
+        }
+        try self.init(chainID: chainID, timeMillis: time, consensus: mode, validators: validators, accounts: accounts,
+                      params: params)
         guard self.accounts == accounts else {
             throw ObjectError(.malformed, "genesis.accounts: not sorted by address")
         }

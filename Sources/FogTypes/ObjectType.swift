@@ -37,6 +37,14 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
     case readingProof = 26
     /// A self-contained proof of a state key's value hash, or its absence, at a height (spec/light-client.md).
     case stateProof = 27
+    /// The consensus parameters of a chain (genesis and state).
+    case consensusParams = 28
+    /// A validator's or validator candidate's state record.
+    case validatorRecord = 29
+    /// A pending proof-of-authority validator-set change and its approvals (state).
+    case validatorProposal = 30
+    /// The validator bookkeeping a block boundary reads: candidates, set changes, unbonding queue (state).
+    case validatorSchedule = 31
 
     public var description: String {
         switch self {
@@ -57,6 +65,10 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
         case .validatorSetChange: return "validator-set-change"
         case .readingProof: return "reading-proof"
         case .stateProof: return "state-proof"
+        case .consensusParams: return "consensus-params"
+        case .validatorRecord: return "validator-record"
+        case .validatorProposal: return "validator-proposal"
+        case .validatorSchedule: return "validator-schedule"
         }
     }
 }

@@ -26,6 +26,11 @@ enum ObjectVectors {
         .deviceRecord: [0: "type", 1: "key", 2: "owner", 3: "deviceType", 4: "metadata", 5: "status", 6: "lastSeq",
                         7: "registeredAt", 8: "nonce"],
         .receipt: [0: "type", 1: "txID", 2: "height", 3: "code"],
+        .consensusParams: [0: "type", 1: "epochLength", 2: "maxValidators", 3: "unbondingPeriod", 4: "slashBasisPoints",
+                           5: "minSelfBond", 6: "maxEvidenceAge", 7: "proposalLifetime"],
+        .validatorRecord: [0: "type", 1: "key", 2: "operator", 3: "jailed", 4: "stakes"],
+        .validatorProposal: [0: "type", 1: "key", 2: "power", 3: "operator", 4: "proposedAt", 5: "approvals"],
+        .validatorSchedule: [0: "type", 1: "candidates", 2: "setHeights", 3: "unbonding", 4: "mode"],
     ]
 
     static func vector<T: CanonicalObject>(_ name: String, _ object: T, _ comment: String) -> ObjectVector {
@@ -150,6 +155,21 @@ enum ObjectVectors {
                        "The state record of device-1 (Ed25519) after the batch of block 2: active, last seq 4 (spec/state.md)."),
                 vector("receipt", try! Receipt(transactionID: transaction.hash, height: 2, code: "ok"),
                        "The receipt of the transaction in block 2: its id is the payload hash (spec/state.md)."),
+                vector("consensus-params", ConsensusParams.default,
+                       "The default consensus parameters (spec/encoding.md §2.19); a genesis with these omits key 6."),
+                vector("validator-record", try! ValidatorRecord(
+                    publicKey: validatorKeys[0].publicKey, operatorAccount: account.publicKey.address, jailed: false,
+                    stakes: [Stake(delegator: validatorKeys[0].publicKey.address, amount: 40),
+                             Stake(delegator: account.publicKey.address, amount: 25)].sorted { $0.delegator < $1.delegator }),
+                       "A DPoS validator operated by account-1: a self-bond of 40 and 25 delegated by account-1, sorted by delegator."),
+                vector("validator-proposal", try! ValidatorProposal(
+                    change: ValidatorChange(publicKey: deviceP256.publicKey, power: 2, operatorAccount: account.publicKey.address),
+                    proposedAt: 2, approvals: [validatorKeys[1].publicKey.address]),
+                       "A PoA proposal made at height 2 to add a validator of power 2, approved by its proposer so far."),
+                vector("validator-schedule", try! ValidatorSchedule(
+                    mode: .dpos, candidates: validatorKeys.map(\.publicKey.address).sorted(), setHeights: [1, 9],
+                    unbonding: [UnbondingEntry(maturity: 1_002, account: account.publicKey.address, amount: 25)]),
+                       "A DPoS schedule: four candidates, a new set from height 9, 25 tokens returning to account-1 at height 1002."),
             ])
     }
 }

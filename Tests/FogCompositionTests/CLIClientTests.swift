@@ -123,6 +123,15 @@ import Testing
         let plain = try unreachable.run(["query", "block"])
         #expect(plain.status == 1 && plain.error.contains("cannot reach the node"), "\(plain.error)")
 
+        // Validator transactions reach execution: a dev chain is PoA, and its validator has no account yet.
+        let validatorKey = "\(data)/validator.key"
+        #expect(try cli.failure(["validator", "bond", "--validator-key", other, "--amount", "5", "--data", data])
+            == "wrong-consensus-mode")
+        #expect(try cli.failure(["validator", "propose", "--validator-key", other, "--power", "1", "--key", validatorKey,
+                                 "--nonce", "0"])
+            == "unknown-signer")
+        #expect(try cli.failure(["validator", "approve", "--proposal", "00", "--data", data]) == "invalid-argument")
+
         try await DevNodeProcessTests.terminate(node)
     }
 }

@@ -35,6 +35,11 @@ public struct BlockExecution: Sendable {
     public let readingsRoot: Hash256
     /// The state changes and tree update, to persist atomically.
     public let state: StateDiff
+    /// The validator set that signs this block: its header's `validatorsHash` is this set's hash.
+    public let validators: ValidatorSet
+    /// The validator set that signs the next height: the header's `nextValidatorsHash`. It differs
+    /// from `validators` when a change made two blocks earlier (or an epoch) takes effect.
+    public let nextValidators: ValidatorSet
 
     /// The receipts, in block order.
     public var receipts: [Receipt] { outcomes.map(\.receipt) }

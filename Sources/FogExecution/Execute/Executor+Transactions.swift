@@ -100,6 +100,8 @@ extension Executor {
             }
             device.owner = newOwner
             overlay.setDevice(address, device)
+        case let .validator(body):
+            try applyValidator(body, signer: signer, context: context, overlay: &overlay)
         }
     }
 

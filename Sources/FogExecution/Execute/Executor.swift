@@ -25,6 +25,7 @@ public struct Executor: Sendable {
         _ envelopes: [[UInt8]], context: BlockContext, parentRoot: Hash256, state: some StateReader
     ) throws -> BlockExecution {
         var overlay = StateOverlay(base: state)
+        let sets = try beginBlock(context, overlay: &overlay)
         var outcomes: [EnvelopeOutcome] = []
         outcomes.reserveCapacity(envelopes.count)
         var readings: [Reading] = []
@@ -39,7 +40,7 @@ public struct Executor: Sendable {
             readings: readings,
             transactionsRoot: MerkleTree.root(leafHashes: envelopes.map(MerkleTree.leafHash)),
             readingsRoot: MerkleTree.root(leafHashes: readings.map { MerkleTree.leafHash($0.encoded) }),
-            state: diff)
+            state: diff, validators: sets.validators, nextValidators: sets.nextValidators)
     }
 
     /// Checks one envelope for admission to the mempool: decodes it, verifies its signature and

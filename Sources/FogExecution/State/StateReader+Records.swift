@@ -22,7 +22,7 @@ extension StateReader {
         try decodedRecord(StateKey.device(address))
     }
 
-    private func decodedRecord<Record: CanonicalObject>(_ key: Hash256) throws -> Record? {
+    func decodedRecord<Record: CanonicalObject>(_ key: Hash256) throws -> Record? {
         guard let bytes = try record(key) else { return nil }
         do {
             return try Record.decode(bytes)

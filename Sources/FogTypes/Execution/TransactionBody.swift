@@ -22,6 +22,8 @@ public enum TransactionBody: Hashable, Sendable {
     case revokeDevice(Address)
     /// Kind 8: give a device to the account `newOwner`.
     case transferDevice(device: Address, newOwner: Address)
+    /// Kinds 16–21: validator governance, staking and evidence.
+    case validator(ValidatorTransaction)
 
     /// The kind that carries this body.
     public var kind: TransactionKind {
@@ -34,6 +36,7 @@ public enum TransactionBody: Hashable, Sendable {
         case .resumeDevice: .resumeDevice
         case .revokeDevice: .revokeDevice
         case .transferDevice: .transferDevice
+        case .validator(let body): body.kind
         }
     }
 
@@ -58,6 +61,8 @@ public enum TransactionBody: Hashable, Sendable {
         case let .transferDevice(device, newOwner):
             entries.put(1, .address(device))
             entries.put(2, .address(newOwner))
+        case let .validator(body):
+            body.put(into: &entries)
         }
         return .map(entries)
     }
@@ -85,7 +90,8 @@ public enum TransactionBody: Hashable, Sendable {
     }
 
     static func objectName(_ kind: TransactionKind) -> String {
-        switch kind.rawValue {
+        if ValidatorTransaction.carries(kind) { return ValidatorTransaction.objectName(kind) }
+        return switch kind.rawValue {
         case 1: "transfer"
         case 2: "create-account"
         case 3: "register-device"
@@ -98,6 +104,9 @@ public enum TransactionBody: Hashable, Sendable {
     }
 
     private static func read(kind: TransactionKind, _ fields: inout CBORFields, name: String) throws -> TransactionBody {
+        if ValidatorTransaction.carries(kind) {
+            return .validator(try ValidatorTransaction.read(kind: kind, &fields, name: name))
+        }
         switch kind.rawValue {
         case 1:
             let to = try fields.address(1, "to")

@@ -20,8 +20,8 @@ extension TransactionKind {
     public static let known: [TransactionKind] = [
         .transfer, .createAccount, .registerDevice, .rotateDeviceKey,
         .suspendDevice, .resumeDevice, .revokeDevice, .transferDevice,
-    ]
+    ] + validatorKinds
 
     /// Whether this version knows the kind's body schema.
-    public var isKnown: Bool { rawValue >= 1 && rawValue <= 8 }
+    public var isKnown: Bool { rawValue >= 1 && rawValue <= 8 || ValidatorTransaction.carries(self) }
 }

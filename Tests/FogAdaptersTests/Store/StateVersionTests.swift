@@ -77,8 +77,12 @@ struct StateVersionTests {
                              + [chain.tx(StoreChain.alice, .transfer(to: Self.bob, amount: 2))])
         }
         let store = test.store
+        // The accounts, the devices, and the genesis validator state (which no block here changes).
         let keys = [StoreChain.alice, StoreChain.bob].map { StateKey.account($0.publicKey.address) }
             + sensors.map { StateKey.device($0.publicKey.address) }
+            + GenesisState.changes(StoreChain.genesis).map(\.key).filter { key in
+                ![StoreChain.alice, StoreChain.bob].contains { StateKey.account($0.publicKey.address) == key }
+            }
         let latest = try store.latestHeight()
         for height in try store.oldestRetainedHeight()...latest {
             let root = try #require(try store.stateRoot(at: height))

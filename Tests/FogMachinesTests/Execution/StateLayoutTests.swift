@@ -27,7 +27,8 @@ import Testing
         let carol = StateKey.account(Ledger.carol.publicKey.address)
         let absent = try SparseMerkleTree.proof(for: carol, root: root, in: ledger.store)
         #expect(absent.verify(root: root, key: carol, valueHash: nil))
-        #expect(ledger.store.recordCount == 3)
+        // Alice, Bob, the sensor, and the validator state of a one-validator genesis (spec/state.md §3).
+        #expect(ledger.store.recordCount == 3 + 6)
     }
 
     @Test func recordsRoundTripAndRejectBadStatus() throws {
@@ -48,8 +49,14 @@ import Testing
         #expect(try AccountRecord.decode(account.encoded) == account)
     }
 
-    @Test func genesisOfNoAccountsIsTheEmptyTree() throws {
-        #expect(try GenesisState.root(Ledger.genesis([])) == SparseMerkleTree.emptyRoot)
+    @Test func genesisOfNoAccountsHoldsOnlyTheValidatorState() throws {
+        let genesis = Ledger.genesis([])
+        let validator = genesis.validators.validators[0].address
+        #expect(GenesisState.changes(genesis).map(\.key) == [
+            StateKey.consensusParams, StateKey.nextValidatorSet, StateKey.pendingValidatorSet,
+            StateKey.validatorSchedule, StateKey.validatorSet(from: 1), StateKey.validator(validator),
+        ].sorted())
+        #expect(try GenesisState.root(genesis) != SparseMerkleTree.emptyRoot)
     }
 
     @Test func corruptRecordsThrowRatherThanBecomeReceipts() throws {

@@ -9,7 +9,8 @@ import Testing
         let store = try InMemoryStateStore(genesis: Ledger.genesis())
         var overlay = StateOverlay(base: store)
         let aliceKey = StateKey.account(Ledger.alice.publicKey.address)
-        let keys = (0..<50).map { SHA256Hasher.hash([UInt8($0)]) }
+        // Prefixed so that none is a validator-state key (SHA-256([0x07]) holds the consensus parameters).
+        let keys = (0..<50).map { SHA256Hasher.hash([0xf0, UInt8($0)]) }
         for key in keys.reversed() { overlay.set(key, [1]) }
         #expect(try overlay.record(keys[0]) == [1])
         overlay.discardPending()
@@ -25,11 +26,11 @@ import Testing
         #expect(store.record(aliceKey) != nil)
         let changes = overlay.changes
         #expect(changes.map(\.key) == (keys + [aliceKey]).sorted())
-        // Removing Alice leaves Bob alone with the new keys.
+        // Removing Alice leaves Bob and the validator state with the new keys.
         let diff = try overlay.diff(parentRoot: store.root)
         var updated = store
         updated.apply(diff)
-        #expect(updated.recordCount == 51)
+        #expect(updated.recordCount == store.recordCount - 1 + 50)
         #expect(updated.root == (try Rebuild.root(of: updated)))
     }
 

@@ -32,6 +32,10 @@ struct ObjectSample: Sendable, CustomTestStringConvertible {
         case .validatorSetChange: _ = try ValidatorSetChange.decode(bytes)
         case .readingProof: _ = try ReadingProof.decode(bytes)
         case .stateProof: _ = try StateProof.decode(bytes)
+        case .consensusParams: _ = try ConsensusParams.decode(bytes)
+        case .validatorRecord: _ = try ValidatorRecord.decode(bytes)
+        case .validatorProposal: _ = try ValidatorProposal.decode(bytes)
+        case .validatorSchedule: _ = try ValidatorSchedule.decode(bytes)
         }
     }
 
@@ -53,6 +57,17 @@ struct ObjectSample: Sendable, CustomTestStringConvertible {
             ObjectSample(type: .commit, value: commit.cborValue),
             ObjectSample(type: .validatorSet, value: try! Fixtures.validatorSet([.ed25519, .p256], count: 3).set.cborValue),
             ObjectSample(type: .genesis, value: try! Fixtures.genesis().cborValue),
+            ObjectSample(type: .consensusParams, value: ConsensusParams.default.cborValue),
+            // A bool has no "other type" in otherType(than:); ValidatorObjectTests rejects a non-bool jailed.
+            ObjectSample(type: .validatorRecord, value: try! ValidatorRecord(
+                publicKey: key.publicKey, operatorAccount: device, jailed: false,
+                stakes: [Stake(delegator: device, amount: 5)]).cborValue, anyTypeFields: [3]),
+            ObjectSample(type: .validatorProposal, value: try! ValidatorProposal(
+                change: ValidatorChange(publicKey: key.publicKey, power: 2, operatorAccount: device), proposedAt: 3,
+                approvals: [device]).cborValue),
+            ObjectSample(type: .validatorSchedule, value: try! ValidatorSchedule(
+                mode: .dpos, candidates: [device], setHeights: [1, 5],
+                unbonding: [UnbondingEntry(maturity: 9, account: device, amount: 4)]).cborValue),
         ]
     }()
 

@@ -150,6 +150,8 @@ import Testing
             (.accountRecord, 21, "account-record"), (.deviceRecord, 22, "device-record"), (.receipt, 23, "receipt"),
             (.signedHeader, 24, "signed-header"), (.validatorSetChange, 25, "validator-set-change"),
             (.readingProof, 26, "reading-proof"), (.stateProof, 27, "state-proof"),
+            (.consensusParams, 28, "consensus-params"), (.validatorRecord, 29, "validator-record"),
+            (.validatorProposal, 30, "validator-proposal"), (.validatorSchedule, 31, "validator-schedule"),
         ]
         #expect(ObjectType.allCases.count == expected.count)
         for (type, raw, name) in expected {

@@ -47,6 +47,10 @@ import Testing
         case .validatorSetChange: return try run(ValidatorSetChange.self)
         case .readingProof: return try run(ReadingProof.self)
         case .stateProof: return try run(StateProof.self)
+        case .consensusParams: return try run(ConsensusParams.self)
+        case .validatorRecord: return try run(ValidatorRecord.self)
+        case .validatorProposal: return try run(ValidatorProposal.self)
+        case .validatorSchedule: return try run(ValidatorSchedule.self)
         }
     }
 
