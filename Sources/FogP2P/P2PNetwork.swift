@@ -42,13 +42,13 @@ public final class P2PNetwork: Sendable {
     ///
     /// - Parameters:
     ///   - latestHeight: this node's latest committed height, read for each handshake.
-    ///   - group: the event loops connections run on.
+    ///   - group: the event loops connections run on; NIO's shared singleton group when nil.
     public init(configuration: P2PConfiguration, latestHeight: @escaping @Sendable () -> UInt64 = { 0 },
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                group: (any EventLoopGroup)? = nil,
                 logger: Logger = Logger(label: "fogledger.p2p")) throws(P2PError) {
         self.configuration = configuration
         self.latestHeight = latestHeight
-        self.group = group
+        self.group = group ?? MultiThreadedEventLoopGroup.singleton
         let (events, continuation) = AsyncStream.makeStream(of: P2PEvent.self)
         self.events = events
         var logger = logger
@@ -109,20 +109,21 @@ public final class P2PNetwork: Sendable {
 
     // MARK: Sending
 
-    /// Sends `message` to one established peer; false if that peer is not connected.
+    /// Sends `message` to one established peer; false if that peer is not connected. A message too
+    /// large for one frame is `frame-too-large`.
     @discardableResult
-    public func send(_ message: WireMessage, to peer: Address) -> Bool {
+    public func send(_ message: WireMessage, to peer: Address) throws(WireError) -> Bool {
         guard let session = table.session(for: peer) else { return false }
-        session.send(ByteBuffer(bytes: message.frame), type: message.type)
+        session.send(ByteBuffer(bytes: try message.frame), type: message.type)
         return true
     }
 
     /// Sends `message` to every established peer, encoding it once; returns how many peers.
     @discardableResult
-    public func broadcast(_ message: WireMessage) -> Int {
+    public func broadcast(_ message: WireMessage) throws(WireError) -> Int {
         let sessions = table.sessions
         guard !sessions.isEmpty else { return 0 }
-        let frame = ByteBuffer(bytes: message.frame)
+        let frame = ByteBuffer(bytes: try message.frame)
         for session in sessions { session.send(frame, type: message.type) }
         return sessions.count
     }

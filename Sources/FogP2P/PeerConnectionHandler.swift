@@ -86,7 +86,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
                 loopBound.value.disconnect(reason: "handshake-timeout", detail: "no handshake in time")
             }
         }
-        enqueue(ByteBuffer(bytes: WireMessage.handshake(local).frame), type: .handshake)
+        enqueue(Self.controlFrame(.handshake(local)), type: .handshake)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -123,7 +123,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         } else {
             pingNonce &+= 1
             pingOutstanding = pingNonce
-            enqueue(ByteBuffer(bytes: WireMessage.ping(nonce: pingNonce).frame), type: .ping)
+            enqueue(Self.controlFrame(.ping(nonce: pingNonce)), type: .ping)
         }
     }
 
@@ -160,7 +160,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
             case .handshake:
                 disconnect(reason: "protocol-violation", detail: "a second handshake")
             case .ping(let nonce):
-                enqueue(ByteBuffer(bytes: WireMessage.pong(nonce: nonce).frame), type: .pong)
+                enqueue(Self.controlFrame(.pong(nonce: nonce)), type: .pong)
             case .pong:
                 break
             default:
@@ -192,6 +192,15 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     }
 
     // MARK: Writing
+
+    /// The frame of a control message, which is a few dozen bytes and always fits.
+    private static func controlFrame(_ message: WireMessage) -> ByteBuffer {
+        do {
+            return ByteBuffer(bytes: try message.frame)
+        } catch {
+            preconditionFailure("a control message exceeds the frame limit: \(error)")
+        }
+    }
 
     /// Queues a frame; writes happen once per event-loop tick, flushed together.
     func enqueue(_ frame: ByteBuffer, type: WireMessageType) {

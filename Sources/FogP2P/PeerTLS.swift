@@ -51,20 +51,20 @@ struct PeerTLS: Sendable {
 
     /// The handler for a connection this node dialled to `expected`.
     func clientHandler(expected: Address, verified: VerifiedPeer) throws -> NIOSSLClientHandler {
-        try NIOSSLClientHandler(context: context, serverHostname: nil) { certificates, promise in
+        try NIOSSLClientHandler(context: context, serverHostname: nil, customVerificationCallback: { certificates, promise in
             promise.succeed(Self.verify(certificates, into: verified) { nodeID in
                 nodeID == expected
                     ? nil : P2PError(.unexpectedNodeID, "dialled \(expected), the peer's certificate proves \(nodeID)")
             })
-        }
+        })
     }
 
     /// The handler for an accepted connection, open to the node ids in `allowed`.
     func serverHandler(allowed: Set<Address>, verified: VerifiedPeer) -> NIOSSLServerHandler {
-        NIOSSLServerHandler(context: context) { certificates, promise in
+        NIOSSLServerHandler(context: context, customVerificationCallback: { certificates, promise in
             promise.succeed(Self.verify(certificates, into: verified) { nodeID in
                 allowed.contains(nodeID) ? nil : P2PError(.unknownPeer, "node \(nodeID) is not an allowed peer")
             })
-        }
+        })
     }
 }

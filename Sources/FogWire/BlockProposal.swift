@@ -1,4 +1,4 @@
-public import FogCore
+import FogCore
 public import FogTypes
 
 /// A signed proposal together with the block it proposes: `{1: proposal envelope, 2: block}`.

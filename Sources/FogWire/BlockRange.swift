@@ -1,4 +1,4 @@
-public import FogCore
+import FogCore
 
 /// The heights a block request asks for, both ends included: `{1: from, 2: to}`, with
 /// `1 ≤ from ≤ to` and at most `WireLimits.maxBlocksPerRequest` heights.

@@ -1,4 +1,4 @@
-public import FogCore
+import FogCore
 public import FogTypes
 
 /// A block with the commit that finalises it, as block sync serves it: `{1: block, 2: commit}`.

@@ -1,4 +1,4 @@
-public import FogCore
+import FogCore
 public import FogCrypto
 public import FogTypes
 

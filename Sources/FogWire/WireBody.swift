@@ -35,7 +35,11 @@ enum WireBody {
 
     /// A byte string of 1…`maxBytes` bytes.
     static func bytes(_ fields: inout CBORFields, _ key: Int64, _ name: String, maxBytes: Int) throws -> [UInt8] {
-        let value = try fields.required(key, name)
+        try bytes(try fields.required(key, name), name, maxBytes: maxBytes)
+    }
+
+    /// `value` as a byte string of 1…`maxBytes` bytes.
+    static func bytes(_ value: CBORValue, _ name: String, maxBytes: Int) throws -> [UInt8] {
         guard case .bytes(let bytes) = value else {
             throw WireError(.malformed, "\(name): expected byte string, found \(value.typeName)")
         }

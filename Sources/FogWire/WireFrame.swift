@@ -1,9 +1,12 @@
 /// Length-prefixed framing: `length (u32, big-endian) ‖ frame body`, with
 /// `1 ≤ length ≤ WireLimits.maxFrameBytes`.
 public enum WireFrame {
-    /// Prefixes `body` with its length.
-    public static func frame(_ body: [UInt8]) -> [UInt8] {
-        precondition(!body.isEmpty && body.count <= WireLimits.maxFrameBytes, "frame body out of bounds")
+    /// Prefixes `body` with its length; a body over `WireLimits.maxFrameBytes` is `frame-too-large`.
+    public static func frame(_ body: [UInt8]) throws(WireError) -> [UInt8] {
+        guard !body.isEmpty else { throw WireError(.emptyFrame, "frame body is empty") }
+        guard body.count <= WireLimits.maxFrameBytes else {
+            throw WireError(.frameTooLarge, "frame body of \(body.count) bytes exceeds \(WireLimits.maxFrameBytes)")
+        }
         let length = UInt32(body.count)
         var bytes: [UInt8] = [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff),
                               UInt8(length & 0xff)]

@@ -1,5 +1,5 @@
 public import FogCore
-public import FogTypes
+import FogTypes
 
 /// Every bound the wire protocol enforces on what a peer sends (spec/p2p.md, "Limits").
 public enum WireLimits {

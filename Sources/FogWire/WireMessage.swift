@@ -1,4 +1,4 @@
-public import FogCore
+import FogCore
 public import FogTypes
 
 /// Every message two nodes exchange (spec/p2p.md). On the wire a message is a frame:
@@ -67,8 +67,11 @@ public enum WireMessage: Hashable, Sendable {
         return bytes
     }
 
-    /// The whole frame: length header, then the frame body.
-    public var frame: [UInt8] { WireFrame.frame(frameBody) }
+    /// The whole frame: length header, then the frame body. A message too large for one frame (a
+    /// gossip batch of many large envelopes) is `frame-too-large`.
+    public var frame: [UInt8] {
+        get throws(WireError) { try WireFrame.frame(frameBody) }
+    }
 
     /// Decodes a frame body (type byte and CBOR body) from a peer.
     public static func decode(frameBody: some Collection<UInt8>) throws(WireError) -> WireMessage {
@@ -79,16 +82,13 @@ public enum WireMessage: Hashable, Sendable {
         guard let type = WireMessageType(rawValue: first) else {
             throw WireError(.unknownMessageType, "message type 0x\(String(first, radix: 16)) is not defined")
         }
-        let cbor = Array(frameBody.dropFirst())
-        return try WireBody.decoding {
-            let body: CBORValue
-            do {
-                body = try CBORReader.decode(cbor, limits: WireLimits.cbor)
-            } catch {
-                throw WireError(error.code == .trailingBytes ? .trailingBytes : .malformed, "\(type): \(error)")
-            }
-            return try decode(type, body)
+        let body: CBORValue
+        do {
+            body = try CBORReader.decode(Array(frameBody.dropFirst()), limits: WireLimits.cbor)
+        } catch {
+            throw WireError(error.code == .trailingBytes ? .trailingBytes : .malformed, "\(type): \(error)")
         }
+        return try WireBody.decoding { try decode(type, body) }
     }
 
     private static func decode(_ type: WireMessageType, _ body: CBORValue) throws -> WireMessage {
@@ -110,8 +110,7 @@ public enum WireMessage: Hashable, Sendable {
             var envelopes: [[UInt8]] = []
             envelopes.reserveCapacity(items.count)
             for (index, item) in items.enumerated() {
-                var entry = try CBORFields(WireBody.map([(1, item)]), object: "transactions")
-                envelopes.append(try WireBody.bytes(&entry, 1, "transactions.envelopes[\(index)]",
+                envelopes.append(try WireBody.bytes(item, "transactions.envelopes[\(index)]",
                                                     maxBytes: ObjectLimits.maxEnvelopeBytes))
             }
             return .transactions(envelopes)

@@ -16,7 +16,7 @@ import Testing
     @Test func voteThroughputAndRoundTripLatency() async throws {
         // b echoes every vote from a straight back to a.
         let b = try await TestNode(P2PFixtures.configuration(2, allowed: [P2PFixtures.identity(1).nodeID])) { network, peer, message in
-            if case .vote = message { network.send(message, to: peer) }
+            if case .vote = message { _ = try? network.send(message, to: peer) }
         }
         // a signals every echoed vote.
         let (echoes, echoed) = AsyncStream.makeStream(of: Void.self)
@@ -27,12 +27,12 @@ import Testing
         let votes = (0..<64).map { WireMessage.vote(P2PFixtures.vote(1, height: UInt64($0) + 1)) }
         try await stopping([a, b]) {
             try await eventually(5, "connection") { a.network.connectedPeers == [b.nodeID] }
-            let frameBytes = votes[0].frame.count
+            let frameBytes = try votes[0].frame.count
 
             // Throughput: a sends, b receives and echoes; timed until the last echo is back at a,
             // so every message crossed the connection twice.
             let start = ContinuousClock.now
-            for index in 0..<Self.throughputMessages { a.network.send(votes[index % votes.count], to: b.nodeID) }
+            for index in 0..<Self.throughputMessages { try a.network.send(votes[index % votes.count], to: b.nodeID) }
             for _ in 0..<Self.throughputMessages { _ = await echo.next() }
             let perSecond = Double(2 * Self.throughputMessages) / seconds(ContinuousClock.now - start)
             #expect(b.messages(from: a.nodeID).count == Self.throughputMessages)
@@ -42,7 +42,7 @@ import Testing
             var latencies: [Double] = []
             for index in 0..<Self.roundTrips {
                 let sent = ContinuousClock.now
-                a.network.send(votes[index % votes.count], to: b.nodeID)
+                try a.network.send(votes[index % votes.count], to: b.nodeID)
                 _ = await echo.next()
                 latencies.append(seconds(ContinuousClock.now - sent) * 1_000)
             }

@@ -17,8 +17,8 @@ import Testing
 
     @Test(arguments: [
         ("garbage", [UInt8](repeating: 0xff, count: 3) + Array("not a frame at all".utf8), "frame-too-large"),
-        ("unknown type", WireFrame.frame([0x7e, 0xa0]), "unknown-message-type"),
-        ("bad body", WireFrame.frame([0x02, 0x61, 0x78]), "malformed"),
+        ("unknown type", [0, 0, 0, 2, 0x7e, 0xa0], "unknown-message-type"),
+        ("bad body", [0, 0, 0, 3, 0x02, 0x61, 0x78], "malformed"),
         ("oversize", [0x00, 0x60, 0x00, 0x01], "frame-too-large"),
         ("second handshake", [], "protocol-violation"),
     ])
@@ -39,7 +39,7 @@ import Testing
             #expect(!b.network.connectedPeers.contains(raw.identity.nodeID))
             // The well-behaved peer is still served.
             try await eventually(5, "good peer connected") { a.network.connectedPeers == [b.nodeID] }
-            #expect(a.network.send(.status(latestHeight: 5), to: b.nodeID))
+            #expect(try a.network.send(.status(latestHeight: 5), to: b.nodeID))
             try await eventually(5, "good peer served") { b.messages(from: a.nodeID) == [.status(latestHeight: 5)] }
         }
         await raw.close()
@@ -65,7 +65,7 @@ import Testing
         let b = try await node()
         let raw = try await RawPeer(tag: Self.rawTags[2], port: b.port)
         try await stopping([b]) {
-            try await raw.write(WireMessage.status(latestHeight: 1).frame)
+            try await raw.write(try WireMessage.status(latestHeight: 1).frame)
             #expect(await raw.closedByNode(within: 5))
             try await eventually(5, "refusal counted") { b.network.stats.refused["protocol-violation"] == 1 }
             #expect(b.network.connectedPeers.isEmpty)
@@ -82,12 +82,12 @@ import Testing
             try await raw.stopReading()
             // 1 MiB gossip messages fill the socket buffers, then the 4-slot mempool queue drops oldest.
             let gossip = WireMessage.transactions([[UInt8](repeating: 0x5a, count: ObjectLimits.maxEnvelopeBytes)])
-            for _ in 0..<40 { b.network.send(gossip, to: raw.identity.nodeID) }
+            for _ in 0..<40 { try b.network.send(gossip, to: raw.identity.nodeID) }
             try await eventually(10, "gossip dropped") { b.network.stats.mempoolDropped > 0 }
             #expect(b.network.connectedPeers.contains(raw.identity.nodeID), "gossip overflow must not disconnect")
             // Consensus messages are never dropped: once 16 wait, the peer is cut off.
             let vote = WireMessage.vote(P2PFixtures.vote(2))
-            for _ in 0..<17 { b.network.send(vote, to: raw.identity.nodeID) }
+            for _ in 0..<17 { try b.network.send(vote, to: raw.identity.nodeID) }
             try await eventually(5, "slow peer disconnected") {
                 b.network.stats.disconnects["consensus-queue-full"] == 1 && b.network.connectedPeers.isEmpty
             }
