@@ -23,4 +23,7 @@ public struct P2PStats: Hashable, Sendable {
     public var mempoolDropped = 0
     /// Block sync messages dropped from full send queues (newest).
     public var blockSyncDropped = 0
+
+    /// No events yet.
+    public init() {}
 }

@@ -94,7 +94,8 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         let session: PeerSession?
         if case .established(let established) = state { session = established } else { session = nil }
         state = .closed
-        let reason = closeReason ?? (code: "closed", detail: "the connection closed")
+        let reason = closeReason ?? verified.refusal.map { (code: $0.code.description, detail: $0.detail) }
+            ?? (code: "closed", detail: "the connection closed")
         table.closed(context.channel, session: session, remote: remote, reason: reason.code, detail: reason.detail)
         self.context = nil
         context.fireChannelInactive()

@@ -24,6 +24,8 @@ struct PeerTLS: Sendable {
         // Request and require the peer's certificate; `verify` below decides whether it is acceptable.
         configuration.certificateVerification = .noHostnameVerification
         configuration.trustRoots = .certificates([])
+        // A peer being cut off for misbehaving or for not reading gets this long to answer close_notify.
+        configuration.shutdownTimeout = .seconds(1)
         context = try NIOSSLContext(configuration: configuration)
     }
 

@@ -42,7 +42,7 @@ enum P2PFixtures {
 final class TestNode: Sendable {
     let network: P2PNetwork
     let port: Int
-    private let received = Mutex<[P2PEvent]>([])
+    private let received = EventLog()
     private let consumer: Task<Void, Never>
 
     var nodeID: Address { network.nodeID }
@@ -58,14 +58,14 @@ final class TestNode: Sendable {
                 if case .message(let peer, let message) = event, let onMessage {
                     onMessage(network, peer, message)
                 }
-                received.withLock { $0.append(event) }
+                received.events.withLock { $0.append(event) }
             }
         }
     }
 
     func peer(host: String = "127.0.0.1") -> PersistentPeer { PersistentPeer(host: host, port: port, nodeID: nodeID) }
 
-    var events: [P2PEvent] { received.withLock { $0 } }
+    var events: [P2PEvent] { received.events.withLock { $0 } }
 
     /// Messages received from `peer`.
     func messages(from peer: Address) -> [WireMessage] {
@@ -83,6 +83,11 @@ final class TestNode: Sendable {
         await network.shutdown()
         await consumer.value
     }
+}
+
+/// Every event a node reported, in order.
+final class EventLog: Sendable {
+    let events = Mutex<[P2PEvent]>([])
 }
 
 /// A hand-driven peer for misbehaviour tests: a real TLS 1.3 client with its own node key that
