@@ -1,7 +1,9 @@
 /// The bounds of a peer's send queues, one queue per channel, and what happens when one is full.
 ///
-/// Messages wait in these queues only while the connection cannot take more (the socket's write
-/// buffer is over its high-water mark): a peer that reads slowly fills them.
+/// A queue holds the frames not yet handed to the connection: those sent during the current
+/// event-loop tick (written together at its end) and those waiting while the socket's write buffer
+/// is over its high-water mark. A peer that reads slowly fills them; so does a burst of more
+/// messages in one tick than the bound.
 ///
 /// - consensus: never dropped. A full queue means the peer cannot keep up with consensus; it is
 ///   disconnected (`consensus-queue-full`) and will catch up by block sync after reconnecting.
