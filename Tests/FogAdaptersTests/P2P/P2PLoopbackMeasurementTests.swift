@@ -7,11 +7,13 @@ import Synchronization
 import Testing
 
 /// Throughput and round-trip latency of vote-sized messages between two nodes on loopback, over
-/// mutual TLS. Prints the numbers reported in docs/benchmarks.md; asserts only that every message
-/// arrived, in order.
+/// mutual TLS. Prints the numbers; asserts that every message arrived, in order, with nothing
+/// dropped. A short run by default; `FOG_P2P_MEASURE=1` runs the 20,000-message, 2,000-round-trip
+/// measurement reported in docs/benchmarks.md.
 @Suite(.timeLimit(.minutes(2))) struct P2PLoopbackMeasurementTests {
-    static let throughputMessages = 20_000
-    static let roundTrips = 2_000
+    static let full = ProcessInfo.processInfo.environment["FOG_P2P_MEASURE"] == "1"
+    static let throughputMessages = full ? 20_000 : 2_000
+    static let roundTrips = full ? 2_000 : 200
     /// Votes in flight at once during the throughput run: well under the consensus queue bound.
     static let window = 1_000
 

@@ -80,10 +80,17 @@ import Testing
             try await raw.sendHandshake()
             try await eventually(15, "raw peer up") { b.network.connectedPeers.contains(raw.identity.nodeID) }
             try await raw.stopReading()
-            // 1 MiB gossip messages fill the socket buffers, then the 4-slot mempool queue drops oldest.
-            let gossip = WireMessage.transactions([[UInt8](repeating: 0x5a, count: ObjectLimits.maxEnvelopeBytes)])
-            for _ in 0..<40 { try b.network.send(gossip, to: raw.identity.nodeID) }
-            try await eventually(15, "gossip dropped") { b.network.stats.mempoolDropped > 0 }
+            // Six 3 MiB proposals, one at a time, fill the socket buffers and the write buffer
+            // (about 11 MiB on Linux loopback); whatever does not fit waits in the consensus queue.
+            let proposal = try Self.largeProposal()
+            for _ in 0..<6 {
+                try b.network.send(proposal, to: raw.identity.nodeID)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            // Gossip is best effort: with nothing leaving, the 4-slot mempool queue drops the oldest.
+            for index in 0..<8 { try b.network.send(.transactions([[UInt8(index)]]), to: raw.identity.nodeID) }
+            try await eventually(15, "gossip dropped") { b.network.stats.mempoolDropped == 4 }
             #expect(b.network.connectedPeers.contains(raw.identity.nodeID), "gossip overflow must not disconnect")
             // Consensus messages are never dropped: once 16 wait, the peer is cut off.
             let vote = WireMessage.vote(P2PFixtures.vote(2))
@@ -93,5 +100,20 @@ import Testing
             }
         }
         await raw.close()
+    }
+
+    /// A signed proposal with a block of three 1 MiB transactions.
+    static func largeProposal() throws -> WireMessage {
+        let key = P2PFixtures.key(2)
+        let hash = SHA256Hasher.hash([2])
+        let header = try BlockHeader(chainID: P2PFixtures.chain, height: 1, timeMillis: 1_700_000_000_000,
+                                     previousBlockID: .zero, lastCommitHash: .zero, transactionsRoot: hash,
+                                     readingsRoot: hash, stateRoot: hash, validatorsHash: hash, nextValidatorsHash: hash,
+                                     proposer: key.publicKey.address)
+        let transactions = (1...3).map { [UInt8](repeating: $0, count: ObjectLimits.maxEnvelopeBytes - 16) }
+        let block = try Block(header: header, transactions: transactions, lastCommit: nil)
+        let proposal = try Proposal(chainID: P2PFixtures.chain, height: 1, round: 0, polRound: -1,
+                                    blockID: header.hash, proposer: key.publicKey.address)
+        return .proposal(try BlockProposal(proposal: try Signed.sign(proposal, with: key), block: block))
     }
 }

@@ -12,6 +12,9 @@ import Synchronization
 enum P2PFixtures {
     static let chain = try! ChainID("fogledger-p2p-test")
     static let genesis = SHA256Hasher.hash(Array("p2p genesis".utf8))
+    /// The event loops of every test node: their own, so that work of other suites on NIO's shared
+    /// loops cannot delay them. Lives as long as the test process.
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
     static func key(_ tag: UInt8) -> PrivateKey {
         try! PrivateKey(algorithm: .ed25519, seed: [tag] + (1...31).map { UInt8($0) })
@@ -49,7 +52,7 @@ final class TestNode: Sendable {
 
     init(_ configuration: P2PConfiguration, onMessage: (@Sendable (P2PNetwork, Address, WireMessage) -> Void)? = nil)
         async throws {
-        let network = try P2PNetwork(configuration: configuration)
+        let network = try P2PNetwork(configuration: configuration, group: P2PFixtures.group)
         self.network = network
         port = try await network.start()
         let received = self.received
@@ -108,7 +111,7 @@ final class RawPeer: Sendable {
         configuration.verifySignatureAlgorithms = [.ed25519]
         configuration.certificateVerification = .none
         let context = try NIOSSLContext(configuration: configuration)
-        channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        channel = try await ClientBootstrap(group: P2PFixtures.group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: nil))
