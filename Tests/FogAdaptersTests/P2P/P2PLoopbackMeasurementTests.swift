@@ -30,7 +30,7 @@ import Testing
         var echo = echoes.makeAsyncIterator()
         let votes = (0..<64).map { WireMessage.vote(P2PFixtures.vote(1, height: UInt64($0) + 1)) }
         try await stopping([a, b]) {
-            try await eventually(5, "connection") { a.network.connectedPeers == [b.nodeID] }
+            try await eventually(15, "connection") { a.network.connectedPeers == [b.nodeID] }
             let frameBytes = try votes[0].frame.count
 
             // Throughput: a keeps a window of votes in flight; b receives and echoes each; timed until

@@ -95,11 +95,35 @@ import Testing
         try await eventually(15, "failed redials") { a.network.stats.refused["dial-failed", default: 0] >= 2 }
         b = try await TestNode(P2PFixtures.configuration(2, port: port, allowed: [P2PFixtures.identity(1).nodeID]))
         try await eventually(15, "reconnection") { a.network.connectedPeers == [b.nodeID] }
-        #expect(a.peerUps(b.nodeID) == 2)
+        try await eventually(15, "second peer-up event") { a.peerUps(b.nodeID) == 2 }
         #expect(try a.network.send(.status(latestHeight: 3), to: b.nodeID))
         try await eventually(15, "message after reconnection") { b.messages(from: a.nodeID) == [.status(latestHeight: 3)] }
         await a.stop()
         await b.stop()
+    }
+
+    @Test func twoNodesDiallingEachOtherKeepOneConnection() async throws {
+        // Both list the other as a persistent peer; b's port is known only once it listens, so a
+        // listens on a fixed free port taken from a first, short-lived network.
+        let probe = try await TestNode(P2PFixtures.configuration(1))
+        let portA = probe.port
+        await probe.stop()
+        let b = try await TestNode(P2PFixtures.configuration(
+            2, peers: [PersistentPeer(host: "127.0.0.1", port: portA, nodeID: P2PFixtures.identity(1).nodeID)]))
+        let a = try await TestNode(P2PFixtures.configuration(1, port: portA, peers: [b.peer()]))
+        try await stopping([a, b]) {
+            try await eventually(15, "connected") {
+                a.network.connectedPeers == [b.nodeID] && b.network.connectedPeers == [a.nodeID]
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            // Whichever duplicate appeared was closed on both sides; the survivor stays and carries messages.
+            #expect(a.network.connectedPeers == [b.nodeID] && b.network.connectedPeers == [a.nodeID])
+            #expect(try a.network.send(.status(latestHeight: 1), to: b.nodeID))
+            #expect(try b.network.send(.status(latestHeight: 2), to: a.nodeID))
+            try await eventually(15, "messages both ways") {
+                b.messages(from: a.nodeID) == [.status(latestHeight: 1)] && a.messages(from: b.nodeID) == [.status(latestHeight: 2)]
+            }
+        }
     }
 
     @Test func shutdownClosesEveryConnectionAndEndsTheEvents() async throws {
