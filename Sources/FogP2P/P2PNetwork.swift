@@ -1,5 +1,4 @@
 public import FogCrypto
-import FogCore
 public import FogWire
 public import Logging
 public import NIOCore
@@ -20,7 +19,7 @@ import Synchronization
 public final class P2PNetwork: Sendable {
     private struct Lifecycle {
         var server: (any Channel)?
-        var dialers: [Task<Void, Never>] = []
+        var dialers: [PeerDialer] = []
         var listenAddress: String?
         var stopped = false
     }
@@ -81,13 +80,21 @@ public final class P2PNetwork: Sendable {
         let server = try await bootstrap.bind(host: configuration.listenHost, port: configuration.listenPort).get()
         let port = server.localAddress?.port ?? configuration.listenPort
         let dialers = configuration.persistentPeers.map { peer in
-            Task { [self] in await self.keepConnected(to: peer) }
+            PeerDialer(peer: peer, backoff: configuration.backoff,
+                       seed: configuration.backoffSeed ^ peer.nodeID.bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) },
+                       eventLoop: group.next(),
+                       dial: { [self] peer, outcome in self.dial(peer, outcome: outcome) },
+                       existing: { [table] in table.session(for: peer.nodeID)?.channel },
+                       dialFailed: { [table] error in
+                           table.dialFailed(remote: "\(peer.host):\(peer.port)", reason: "dial-failed", detail: "\(error)")
+                       })
         }
         lifecycle.withLock { state in
             state.server = server
             state.listenAddress = "\(configuration.listenHost):\(port)"
             state.dialers = dialers
         }
+        dialers.forEach { $0.start() }
         return port
     }
 
@@ -98,12 +105,11 @@ public final class P2PNetwork: Sendable {
             return (state.server, state.dialers, state.stopped)
         }
         guard !alreadyStopped else { return }
-        dialers.forEach { $0.cancel() }
+        dialers.forEach { $0.stop() }
         try? await server?.close()
         for channel in table.stop() {
             try? await channel.close()
         }
-        for dialer in dialers { await dialer.value }
         table.finishEvents()
     }
 
@@ -157,27 +163,9 @@ public final class P2PNetwork: Sendable {
         ])
     }
 
-    /// Keeps one connection to `peer` for as long as the network runs, redialling with backoff.
-    private func keepConnected(to peer: PersistentPeer) async {
-        var generator = SplitMix64(seed: configuration.backoffSeed ^ peer.nodeID.bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
-        var attempt = 0
-        while !Task.isCancelled {
-            if let existing = table.session(for: peer.nodeID) {
-                try? await existing.channel.closeFuture.get()
-                attempt = 0
-            } else if await dialOnce(peer) {
-                attempt = 0
-            }
-            let delay = configuration.backoff.delayMilliseconds(attempt: attempt, using: &generator)
-            attempt += 1
-            try? await Task.sleep(for: .milliseconds(delay))
-        }
-    }
-
-    /// Dials `peer` and waits until that connection closes; true if its handshake completed.
-    private func dialOnce(_ peer: PersistentPeer) async -> Bool {
-        let outcome = ConnectionOutcome()
-        let bootstrap = ClientBootstrap(group: group)
+    /// Opens a connection to `peer`, checked against its expected node id.
+    private func dial(_ peer: PersistentPeer, outcome: ConnectionOutcome) -> EventLoopFuture<any Channel> {
+        ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(configuration.connectTimeoutMilliseconds))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.writeBufferWaterMark, value: Self.waterMark)
@@ -189,12 +177,6 @@ public final class P2PNetwork: Sendable {
                                          verified: verified, outbound: true, outcome: outcome)
                 }
             }
-        do {
-            let channel = try await bootstrap.connect(host: peer.host, port: peer.port).get()
-            try? await channel.closeFuture.get()
-        } catch {
-            table.dialFailed(remote: "\(peer.host):\(peer.port)", reason: "dial-failed", detail: "\(error)")
-        }
-        return outcome.wasEstablished
+            .connect(host: peer.host, port: peer.port)
     }
 }

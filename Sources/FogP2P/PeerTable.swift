@@ -38,10 +38,12 @@ final class PeerTable: Sendable {
         }
     }
 
-    /// Stops accepting connections and returns every open one, to be closed.
+    /// Stops accepting connections, forgets the established sessions (nothing more is sent to them)
+    /// and returns every open connection, to be closed.
     func stop() -> [any Channel] {
         state.withLock { state in
             state.running = false
+            state.sessions = [:]
             return Array(state.connections.values)
         }
     }
