@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
     ],
     targets: [
         // L0 — pure values
@@ -45,7 +46,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "FogMerkle", dependencies: ["FogCore", "FogCrypto"], swiftSettings: strict),
         .target(name: "FogTypes", dependencies: ["FogCore", "FogCrypto", "FogMerkle"], swiftSettings: strict),
-        .target(name: "FogWire", dependencies: ["FogCore", "FogTypes"], swiftSettings: strict),
+        .target(name: "FogWire", dependencies: ["FogCore", "FogTypes", "FogCrypto"], swiftSettings: strict),
 
         // L1 — pure machines
         .target(name: "FogConsensus", dependencies: ["FogTypes"], swiftSettings: strict),
@@ -67,7 +68,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
-        .target(name: "FogP2P", dependencies: ["FogWire"], swiftSettings: strict),
+        .target(
+            name: "FogP2P",
+            dependencies: [
+                "FogWire", "FogCore", "FogCrypto", "FogTypes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "FogMQTT",
             dependencies: [
@@ -140,7 +153,7 @@ let package = Package(
         // Tests: one target per layer.
         .testTarget(
             name: "FogValuesTests",
-            dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogTestKit"],
+            dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogTestKit", "FogWire"],
             swiftSettings: strict),
         .testTarget(
             name: "FogMachinesTests",
@@ -153,7 +166,7 @@ let package = Package(
             // "fog-store-crash-helper" so that the crash test's child process is always built with them.
             dependencies: [
                 "FogStore", "FogStoreSQLite", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto", "FogCore",
-                "FogTestKit", "fog-store-crash-helper", "FogMQTT", "FogDevice", "FogDeviceKit",
+                "FogTestKit", "fog-store-crash-helper", "FogMQTT", "FogDevice", "FogDeviceKit", "FogP2P", "FogWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,1 +1,0 @@
-// FogP2P — placeholder target; its issue fills it in. See docs/architecture.md for its role.
