@@ -1,4 +1,4 @@
-public import FogCrypto
+import FogCrypto
 import FogExecution
 public import FogNode
 import FogMQTT

@@ -2,6 +2,7 @@ import FogCrypto
 import FogExecution
 import FogGateway
 import FogMQTT
+import FogNode
 import FogTypes
 import Testing
 
