@@ -160,15 +160,6 @@ public final class MQTTClient: Sendable {
         try await subscribe([MQTTSubscription(filter: filter, qos: qos)])
     }
 
-    /// Pauses (`false`) or resumes (`true`) reading from the broker: while paused, messages stay in
-    /// the broker (and TCP) rather than in this client's buffers — a consumer that cannot keep up
-    /// applies backpressure this way. Messages already received still arrive on their streams.
-    /// A pause longer than `pingTimeout` misses the PINGRESP and ends in a reconnect.
-    public func setReceiving(_ enabled: Bool) async {
-        let session = self.session
-        try? await eventLoop.submit { session.setReceiving(enabled) }.get()
-    }
-
     public func unsubscribe(_ filters: [String]) async throws {
         let session = self.session
         try await eventLoop.flatSubmit { session.unsubscribe(filters) }.get()

@@ -46,9 +46,6 @@ final class MQTTSession: @unchecked Sendable {
     private var reconnectTask: Scheduled<Void>?
     private var tickTask: RepeatedTask?
     private var connectTimeoutTask: Scheduled<Void>?
-    /// Whether the connection reads from its socket (`false`: paused by the caller, so the broker's
-    /// messages wait in the broker and in TCP instead of in our buffers).
-    private var receiving = true
 
     init(configuration: MQTTClientConfiguration, eventLoop: any EventLoop, connector: @escaping Connector) {
         self.configuration = configuration
@@ -116,18 +113,6 @@ final class MQTTSession: @unchecked Sendable {
             promise.fail(lossReason ?? MQTTClientError.connectionClosed)
         }
         return promise.futureResult
-    }
-
-    /// Stops (`false`) or resumes (`true`) reading from the connection, and from later connections.
-    /// While paused no packet is read: a paused connection also misses PINGRESP, so a pause longer
-    /// than the ping timeout ends in a reconnect.
-    func setReceiving(_ enabled: Bool) {
-        eventLoop.assertInEventLoop()
-        guard receiving != enabled else { return }
-        receiving = enabled
-        if machine.state == .connected {
-            channel?.setOption(ChannelOptions.autoRead, value: enabled).whenFailure { _ in }
-        }
     }
 
     func subscribe(_ subscriptions: [MQTTSubscription]) -> EventLoopFuture<AsyncStream<MQTTPublish>> {
@@ -400,7 +385,6 @@ final class MQTTSession: @unchecked Sendable {
                 perform(machine.tick(now: .now()))
             }
         }
-        if !receiving { channel?.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in } }
         if let promise = connectPromise {
             connectPromise = nil
             promise.succeed(ack)
