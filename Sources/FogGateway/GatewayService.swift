@@ -13,13 +13,15 @@ import Synchronization
 /// and submits each envelope, and publishes acks on the device's acks topic — "accepted" or
 /// "rejected" at once, "committed" when the transaction's block is committed.
 ///
-/// Backpressure: while the mempool is full the gateway keeps the message in hand, stops reading
-/// from the broker and submits again every ``GatewayConfiguration/retryInterval``; nothing is
-/// buffered beyond the client's bounded subscription stream. One bad message is one rejected ack,
-/// never a dropped connection.
+/// Backpressure: a message is acknowledged to the broker (PUBACK) only once it is handled, and the
+/// gateway announces a Receive Maximum of ``subscriptionBuffer``, so the broker never has more than
+/// that many messages out to the gateway and keeps the rest. While the mempool is full the gateway
+/// keeps the message in hand and submits again every ``GatewayConfiguration/retryInterval``. One
+/// bad message is one rejected ack, never a dropped connection.
 public struct GatewayService: Service {
-    /// Messages buffered between the MQTT connection and the gateway.
-    public static let subscriptionBuffer = 256
+    /// Messages the broker may have out to the gateway unacknowledged (its Receive Maximum), and
+    /// the subscription stream's buffer.
+    public static let subscriptionBuffer: UInt16 = 256
     /// The largest MQTT packet taken from the broker: an envelope at its limit plus room for the
     /// topic and properties, and a little more so that slightly oversize payloads still reach the
     /// gateway and get a rejected ack (an MQTT 5 broker drops larger packets without telling anyone).
@@ -46,12 +48,14 @@ public struct GatewayService: Service {
             if let caFile = configuration.caFile { settings.trustRoots = .file(caFile) }
             tls = settings
         }
-        client = MQTTClient(configuration: MQTTClientConfiguration(
+        var mqtt = MQTTClientConfiguration(
             host: configuration.broker.host, port: configuration.broker.port, clientID: configuration.clientID,
             version: .v5, username: configuration.username, password: configuration.password,
             cleanStart: false, sessionExpirySeconds: 3_600,
             maximumPacketSize: Self.maximumPacketSize,
-            subscriptionBuffer: Self.subscriptionBuffer, reconnect: MQTTReconnectPolicy(), tls: tls))
+            subscriptionBuffer: Int(Self.subscriptionBuffer), reconnect: MQTTReconnectPolicy(), tls: tls)
+        mqtt.manualAcknowledgement = Self.subscriptionBuffer
+        client = MQTTClient(configuration: mqtt)
     }
 
     public func run() async throws {
@@ -69,6 +73,7 @@ public struct GatewayService: Service {
                 group.addTask {
                     for await message in messages {
                         await handle(message, tracker: tracker)
+                        await client.acknowledge(message)
                     }
                 }
                 group.addTask {
@@ -119,7 +124,7 @@ public struct GatewayService: Service {
         }
     }
 
-    /// Submits, waiting while the mempool is full (not reading from the broker meanwhile).
+    /// Submits, waiting while the mempool is full (the message stays unacknowledged meanwhile).
     private func submit(_ payload: [UInt8], device: Address, tracker: Tracker) async {
         let clock = ContinuousClock()
         var pausedSince: ContinuousClock.Instant?
@@ -139,7 +144,6 @@ public struct GatewayService: Service {
                 if pausedSince == nil {
                     pausedSince = clock.now
                     metrics.paused.record(1)
-                    await client.setReceiving(false)
                     logger.debug("mempool full: gateway paused")
                 }
                 try? await Task.sleep(for: configuration.retryInterval)
@@ -150,7 +154,6 @@ public struct GatewayService: Service {
                              topic: GatewayTopic.acks(device))
                 return
             }
-            if pausedSince != nil { await client.setReceiving(true) }
             metrics.accepted.increment()
             await publish(.accepted(tx: tx), to: GatewayTopic.acks(device))
             let due = tracker.state.withLock { tracker in

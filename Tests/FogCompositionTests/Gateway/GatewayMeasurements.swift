@@ -1,15 +1,13 @@
 import FogCrypto
 import FogExecution
-import FogMQTT
 import FogTypes
 import Foundation
-import NIOCore
 import Testing
 
 /// Rough numbers for docs/benchmarks.md, not a test with thresholds: run with FOGLEDGER_MEASURE=1.
-/// A real Mosquitto on 127.0.0.1; first its own QoS 0 rate (a FogMQTT publisher and subscriber pair,
-/// 200-byte messages), then readings through the gateway into an in-process dev node (in-memory
-/// store): eight devices, each publishing its readings in order with QoS 1.
+/// A real Mosquitto on 127.0.0.1: its own QoS 0 rate with its stock tools (200-byte messages), then
+/// readings through the gateway into an in-process dev node (in-memory store): one device at a time
+/// for latency, and eight devices, each publishing its readings in order with QoS 1, for throughput.
 @Suite(.serialized) struct GatewayMeasurements {
     static var enabled: Bool { ProcessInfo.processInfo.environment["FOGLEDGER_MEASURE"] != nil && LocalMosquitto.available }
 
@@ -17,47 +15,63 @@ import Testing
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
+    /// Mosquitto's own QoS 0 rate with its stock tools: `mosquitto_pub -l` publishes 100,000 lines of
+    /// 200 bytes, `mosquitto_sub -C` exits once it has them all.
     @Test(.enabled(if: enabled), .timeLimit(.minutes(5))) func mosquittoQoS0Rate() async throws {
         let broker = try await LocalMosquitto()
         defer { broker.stop() }
         let count = 100_000
-        let subscriber = MQTTClient(configuration: MQTTClientConfiguration(
-            host: "127.0.0.1", port: broker.port, clientID: "measure-sub", subscriptionBuffer: count))
-        let publisher = MQTTClient(configuration: MQTTClientConfiguration(
-            host: "127.0.0.1", port: broker.port, clientID: "measure-pub"))
-        try await subscriber.connect()
-        try await publisher.connect()
-        let stream = try await subscriber.subscribe("measure/qos0", qos: .atMostOnce)
-        let payload = ByteBuffer(bytes: [UInt8](repeating: 0x5a, count: 200))
+        let lines = broker.directory.appendingPathComponent("lines.txt")
+        let line = String(repeating: "z", count: 200) + "\n"
+        try Data(String(repeating: line, count: count).utf8).write(to: lines)
+        let subscriber = Process()
+        subscriber.executableURL = URL(fileURLWithPath: try #require(LocalMosquitto.executable("mosquitto_sub")))
+        subscriber.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "measure/qos0", "-q", "0", "-C", "\(count)"]
+        subscriber.standardOutput = FileHandle.nullDevice
+        try subscriber.run()
+        defer { if subscriber.isRunning { kill(subscriber.processIdentifier, SIGKILL) } }
+        try await Task.sleep(for: .milliseconds(500))  // subscribed
+        let publisher = Process()
+        publisher.executableURL = URL(fileURLWithPath: try #require(LocalMosquitto.executable("mosquitto_pub")))
+        publisher.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "measure/qos0", "-q", "0", "-l"]
+        publisher.standardInput = try FileHandle(forReadingFrom: lines)
         let start = ContinuousClock.now
-        let receiving = Task {
-            var received = 0
-            for await _ in stream {
-                received += 1
-                if received == count { break }
-            }
-            return (received, ContinuousClock.now)
-        }
-        for _ in 0..<count {
-            try await publisher.publish(topic: "measure/qos0", payload: payload, qos: .atMostOnce)
-        }
-        let published = ContinuousClock.now
-        // QoS 0 may lose messages: stop waiting a second after the last publish.
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(1))
-            await subscriber.disconnect()
-        }
-        let (received, end) = await receiving.value
-        watchdog.cancel()
-        let elapsed = Self.seconds(end - start)
+        try publisher.run()
+        let deadline = start + .seconds(60)
+        while subscriber.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+        let elapsed = Self.seconds(ContinuousClock.now - start)
+        #expect(!subscriber.isRunning, "mosquitto_sub did not receive all \(count) messages (QoS 0 may drop)")
         print("""
-            [measure] mosquitto QoS 0, 200-byte messages, one FogMQTT publisher and subscriber: \
-            \(received)/\(count) received in \(String(format: "%.2f", elapsed)) s = \
-            \(Int(Double(received) / elapsed)) messages/s (published at \
-            \(Int(Double(count) / Self.seconds(published - start)))/s)
+            [measure] mosquitto QoS 0 (mosquitto_pub -l → mosquitto_sub -C), 200-byte messages: \
+            \(count) in \(String(format: "%.2f", elapsed)) s = \(Int(Double(count) / elapsed)) messages/s
             """)
-        await publisher.disconnect()
-        await subscriber.disconnect()
+        if publisher.isRunning { kill(publisher.processIdentifier, SIGKILL) }
+    }
+
+    /// One device, one reading at a time: publish, wait for its committed ack, next.
+    @Test(.enabled(if: enabled), .timeLimit(.minutes(5))) func unloadedLatencyThroughTheGateway() async throws {
+        let harness = try await GatewayHarness()
+        do {
+            try await harness.register(DevChain.sensor, nonce: 0)
+            let topic = "fogledger/v1/devices/\(DevChain.sensor.publicKey.address.hex)/readings"
+            var latencies: [Double] = []
+            for seq in 1...200 {
+                let envelope = DevChain.reading(seq: UInt64(seq))
+                let start = ContinuousClock.now
+                try await harness.device.publish(topic: topic, payload: envelope, qos: .atLeastOnce)
+                let ack = try await harness.acks.waitFor(tx: SignedEnvelope.transactionID(of: envelope).hex, status: "committed")
+                latencies.append(Self.seconds(ack.arrival - start) * 1000)
+            }
+            latencies.sort()
+            print("""
+                [measure] gateway, one device, one reading at a time (200): publish → committed ack \
+                p50 \(String(format: "%.1f", latencies[100])) ms, p99 \(String(format: "%.1f", latencies[197])) ms
+                """)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
     }
 
     @Test(.enabled(if: enabled), .timeLimit(.minutes(5))) func readingsThroughTheGateway() async throws {
@@ -98,10 +112,16 @@ import Testing
                 return all
             }
             let total = sent.count
-            try await withDeadline(240, "\(total) committed acks") {
-                while harness.acks.all.count(where: { $0.status == "committed" }) < total {
-                    try await Task.sleep(for: .milliseconds(20))
+            do {
+                try await withDeadline(120, "\(total) committed acks") {
+                    while harness.acks.all.count(where: { $0.status == "committed" }) < total {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
                 }
+            } catch {
+                let statuses = Dictionary(grouping: harness.acks.all, by: { "\($0.status) \($0.code ?? "")" }).mapValues(\.count)
+                print("[measure] acks so far: \(statuses)")
+                throw error
             }
             let committed = Dictionary(harness.acks.all.filter { $0.status == "committed" }.map { ($0.tx ?? "", $0.arrival) },
                                        uniquingKeysWith: { first, _ in first })

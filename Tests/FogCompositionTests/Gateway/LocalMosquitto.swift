@@ -29,7 +29,9 @@ final class LocalMosquitto: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fog-gateway-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try Self.freePort()
-        var config = ["listener \(port) 127.0.0.1", "allow_anonymous true", "persistence false", "log_dest none"]
+        // A generous per-client queue, so a slow consumer is not cut off at Mosquitto's default of 1,000.
+        var config = ["listener \(port) 127.0.0.1", "allow_anonymous true", "persistence false", "log_dest none",
+                      "max_queued_messages 200000"]
         if getuid() == 0 { config.append("user root") }
         let file = directory.appendingPathComponent("mosquitto.conf")
         try (config.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
