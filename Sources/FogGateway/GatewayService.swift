@@ -14,14 +14,16 @@ import Synchronization
 /// "rejected" at once, "committed" when the transaction's block is committed.
 ///
 /// Backpressure: a message is acknowledged to the broker (PUBACK) only once it is handled, and the
-/// gateway announces a Receive Maximum of ``subscriptionBuffer``, so the broker never has more than
-/// that many messages out to the gateway and keeps the rest. While the mempool is full the gateway
+/// gateway announces a Receive Maximum of ``unacknowledgedLimit``, so a broker that honours it keeps
+/// the rest; what a broker sends beyond it waits in a bounded buffer (``subscriptionBuffer``). While the mempool is full the gateway
 /// keeps the message in hand and submits again every ``GatewayConfiguration/retryInterval``. One
 /// bad message is one rejected ack, never a dropped connection.
 public struct GatewayService: Service {
-    /// Messages the broker may have out to the gateway unacknowledged (its Receive Maximum), and
-    /// the subscription stream's buffer.
-    public static let subscriptionBuffer: UInt16 = 256
+    /// Messages the gateway asks the broker to leave unacknowledged at most (its Receive Maximum).
+    public static let unacknowledgedLimit: UInt16 = 256
+    /// Messages buffered between the connection and the gateway, for brokers that send beyond the
+    /// Receive Maximum; a message beyond it is dropped and counted in the client's statistics.
+    public static let subscriptionBuffer = 65_536
     /// The largest MQTT packet taken from the broker: an envelope at its limit plus room for the
     /// topic and properties, and a little more so that slightly oversize payloads still reach the
     /// gateway and get a rejected ack (an MQTT 5 broker drops larger packets without telling anyone).
@@ -53,8 +55,8 @@ public struct GatewayService: Service {
             version: .v5, username: configuration.username, password: configuration.password,
             cleanStart: false, sessionExpirySeconds: 3_600,
             maximumPacketSize: Self.maximumPacketSize,
-            subscriptionBuffer: Int(Self.subscriptionBuffer), reconnect: MQTTReconnectPolicy(), tls: tls)
-        mqtt.manualAcknowledgement = Self.subscriptionBuffer
+            subscriptionBuffer: Self.subscriptionBuffer, reconnect: MQTTReconnectPolicy(), tls: tls)
+        mqtt.manualAcknowledgement = Self.unacknowledgedLimit
         client = MQTTClient(configuration: mqtt)
     }
 
@@ -75,8 +77,13 @@ public struct GatewayService: Service {
                         await handle(message, tracker: tracker)
                         await client.acknowledge(message)
                     }
+                    if !Task.isShuttingDownGracefully {
+                        let statistics = await client.statistics
+                        logger.warning("the broker connection ended", metadata: ["statistics": "\(statistics)"])
+                    }
                 }
                 group.addTask {
+                    defer { logger.debug("commit loop ended") }
                     for await block in commits {
                         let due = tracker.state.withLock { $0.committed(height: block.height, ids: block.ids) }
                         for ack in due { await publishCommitted(ack) }
@@ -89,8 +96,9 @@ public struct GatewayService: Service {
         } onGracefulShutdown: {
             Task { await client.disconnect() }
         }
+        let statistics = await client.statistics
         await client.disconnect()
-        logger.info("gateway stopped")
+        logger.info("gateway stopped", metadata: ["statistics": "\(statistics)"])
     }
 
     // MARK: One message

@@ -33,9 +33,9 @@ public struct MQTTClientConfiguration: Sendable {
     /// The name the broker's certificate must carry (and SNI); defaults to `host` unless it is an IP address.
     public var tlsServerHostname: String?
     /// Consumer flow control (5.0). When set, it is announced to the broker as Receive Maximum, and an
-    /// incoming QoS 1 message is acknowledged only when the caller passes it to `acknowledge(_:)`: the
-    /// broker sends at most this many unacknowledged messages and keeps the rest, so a slow consumer
-    /// holds the broker back instead of losing messages. `nil`: PUBACK as soon as a message arrives.
+    /// incoming QoS 1 message is acknowledged (PUBACK) only when the caller passes it to
+    /// `acknowledge(_:)`: a broker that honours Receive Maximum sends at most this many
+    /// unacknowledged messages and keeps the rest. `nil`: PUBACK as soon as a message arrives.
     public var manualAcknowledgement: UInt16?
 
     public init(host: String, port: Int = 1883, clientID: String, version: MQTTVersion = .v5,

@@ -28,7 +28,7 @@ struct GatewayHarness {
         var started: (ServiceGroup, Task<Void, any Error>)?
         do {
             var logger = Logger(label: "gateway-test")
-            logger.logLevel = .warning
+            logger.logLevel = ProcessInfo.processInfo.environment["FOGLEDGER_GATEWAY_LOG"] != nil ? .info : .warning
             chain = try DevChain(limits: limits, minBlockInterval: minBlockInterval, logger: logger)
             registry = PrometheusCollectorRegistry()
             let api = NodeAPI(node: chain.node, registry: registry)

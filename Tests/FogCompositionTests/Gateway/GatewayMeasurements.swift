@@ -113,7 +113,7 @@ import Testing
             }
             let total = sent.count
             do {
-                try await withDeadline(120, "\(total) committed acks") {
+                try await withDeadline(40, "\(total) committed acks") {
                     while harness.acks.all.count(where: { $0.status == "committed" }) < total {
                         try await Task.sleep(for: .milliseconds(20))
                     }
@@ -121,6 +121,8 @@ import Testing
             } catch {
                 let statuses = Dictionary(grouping: harness.acks.all, by: { "\($0.status) \($0.code ?? "")" }).mapValues(\.count)
                 print("[measure] acks so far: \(statuses)")
+                print(harness.metricsText().split(separator: "\n").filter { $0.hasPrefix("fogledger_") }.joined(separator: "\n"))
+                print("device client: \(await harness.device.statistics)")
                 throw error
             }
             let committed = Dictionary(harness.acks.all.filter { $0.status == "committed" }.map { ($0.tx ?? "", $0.arrival) },
