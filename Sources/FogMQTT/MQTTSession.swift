@@ -121,8 +121,8 @@ final class MQTTSession: @unchecked Sendable {
     /// Sends the PUBACK of a message delivered on the current connection, under manual acknowledgement.
     func acknowledge(_ message: MQTTPublish) {
         eventLoop.assertInEventLoop()
-        guard configuration.manualAcknowledgement != nil, message.qos == .atLeastOnce, let id = message.packetID, machine.state == .connected,
-              unacknowledged.remove(id) != nil
+        guard configuration.manualAcknowledgement != nil, message.qos == .atLeastOnce, let id = message.packetID,
+              machine.state == .connected, unacknowledged.remove(id) != nil
         else { return }
         write(.puback(MQTTPubAck(packetID: id)))
     }

@@ -113,7 +113,7 @@ import Testing
             }
             let total = sent.count
             do {
-                try await withDeadline(40, "\(total) committed acks") {
+                try await withDeadline(120, "\(total) committed acks") {
                     while harness.acks.all.count(where: { $0.status == "committed" }) < total {
                         try await Task.sleep(for: .milliseconds(20))
                     }
