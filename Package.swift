@@ -124,10 +124,21 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "FogExplorer", dependencies: ["FogAPI"], swiftSettings: strict),
         .target(
+            name: "FogGateway",
+            dependencies: [
+                "FogNode", "FogMQTT", "FogCore", "FogCrypto", "FogTypes", "FogExecution",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "FogCLICommands",
             dependencies: [
                 "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogLight", "FogNode", "FogAPI",
-                "FogDevice", "FogDeviceKit",
+                "FogDevice", "FogDeviceKit", "FogGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,6 +190,8 @@ let package = Package(
             dependencies: [
                 "FogNode", "FogAPI", "FogLight", "FogStore", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto",
                 "FogCore", "FogTestKit", "fogledger",
+                "FogGateway", "FogMQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

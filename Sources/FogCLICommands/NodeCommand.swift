@@ -2,6 +2,7 @@ import ArgumentParser
 import FogAPI
 import FogCore
 import FogCrypto
+import FogGateway
 import FogNode
 import FogStoreSQLite
 import FogTypes
@@ -33,6 +34,9 @@ struct NodeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
+
+    @OptionGroup(title: "MQTT gateway")
+    var gateway: GatewayOptions
 
     func run() async throws {
         guard dev else {
@@ -67,10 +71,18 @@ struct NodeCommand: AsyncParsableCommand {
         let app = api.application(host: host, port: port, logger: logger) { bound in
             say("API: http://\(host):\(bound)/v1/status")
         }
-        // Shutdown runs in reverse order: the HTTP server stops accepting first, then the producer
-        // commits what is pending and returns.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: producer)]
+        if let configuration = try gateway.configuration() {
+            services.append(.init(service: GatewayService(
+                ingress: node, chainID: chain.genesis.chainID, configuration: configuration,
+                metrics: GatewayMetrics(factory: api.metrics.factory), logger: logger)))
+            say("MQTT gateway: \(configuration.broker) (\(configuration.readingsFilter))")
+        }
+        services.append(.init(service: app))
+        // Shutdown runs in reverse order: the HTTP server stops accepting first, then the gateway
+        // stops reading, then the producer commits what is pending and returns.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: producer), .init(service: app)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -32,6 +32,11 @@ public struct MQTTClientConfiguration: Sendable {
     public var tls: TLSConfiguration?
     /// The name the broker's certificate must carry (and SNI); defaults to `host` unless it is an IP address.
     public var tlsServerHostname: String?
+    /// Consumer flow control (5.0). When set, it is announced to the broker as Receive Maximum, and an
+    /// incoming QoS 1 message is acknowledged (PUBACK) only when the caller passes it to
+    /// `acknowledge(_:)`: a broker that honours Receive Maximum sends at most this many
+    /// unacknowledged messages and keeps the rest. `nil`: PUBACK as soon as a message arrives.
+    public var manualAcknowledgement: UInt16?
 
     public init(host: String, port: Int = 1883, clientID: String, version: MQTTVersion = .v5,
                 username: String? = nil, password: [UInt8]? = nil, cleanStart: Bool = true,
@@ -119,6 +124,7 @@ public final class MQTTClient: Sendable {
     public init(configuration: MQTTClientConfiguration,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         precondition(configuration.inflightWindow > 0 && configuration.inflightWindow <= 65_535)
+        precondition(configuration.manualAcknowledgement != 0, "a Receive Maximum of 0 is a protocol error")
         self.configuration = configuration
         let loop = eventLoopGroup.next()
         self.eventLoop = loop
@@ -158,6 +164,14 @@ public final class MQTTClient: Sendable {
 
     public func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce) async throws -> AsyncStream<MQTTPublish> {
         try await subscribe([MQTTSubscription(filter: filter, qos: qos)])
+    }
+
+    /// Acknowledges a QoS 1 message received under ``MQTTClientConfiguration/manualAcknowledgement``
+    /// (PUBACK), once the caller is done with it; nothing for QoS 0 or without manual acknowledgement.
+    /// A message that arrived before a reconnect is not acknowledged: the broker sends it again.
+    public func acknowledge(_ message: MQTTPublish) async {
+        let session = self.session
+        try? await eventLoop.submit { session.acknowledge(message) }.get()
     }
 
     public func unsubscribe(_ filters: [String]) async throws {

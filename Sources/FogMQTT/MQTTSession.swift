@@ -46,6 +46,9 @@ final class MQTTSession: @unchecked Sendable {
     private var reconnectTask: Scheduled<Void>?
     private var tickTask: RepeatedTask?
     private var connectTimeoutTask: Scheduled<Void>?
+    /// Under manual acknowledgement: the ids of QoS 1 messages delivered on this connection and not yet
+    /// acknowledged (a new connection starts empty: the broker resends what was not acknowledged).
+    private var unacknowledged = Set<UInt16>()
 
     init(configuration: MQTTClientConfiguration, eventLoop: any EventLoop, connector: @escaping Connector) {
         self.configuration = configuration
@@ -113,6 +116,15 @@ final class MQTTSession: @unchecked Sendable {
             promise.fail(lossReason ?? MQTTClientError.connectionClosed)
         }
         return promise.futureResult
+    }
+
+    /// Sends the PUBACK of a message delivered on the current connection, under manual acknowledgement.
+    func acknowledge(_ message: MQTTPublish) {
+        eventLoop.assertInEventLoop()
+        guard configuration.manualAcknowledgement != nil, message.qos == .atLeastOnce, let id = message.packetID,
+              machine.state == .connected, unacknowledged.remove(id) != nil
+        else { return }
+        write(.puback(MQTTPubAck(packetID: id)))
     }
 
     func subscribe(_ subscriptions: [MQTTSubscription]) -> EventLoopFuture<AsyncStream<MQTTPublish>> {
@@ -203,6 +215,9 @@ final class MQTTSession: @unchecked Sendable {
                 properties.items.append(.sessionExpiryInterval(configuration.sessionExpirySeconds))
             }
             properties.items.append(.maximumPacketSize(UInt32(configuration.maximumPacketSize)))
+            if let receiveMaximum = configuration.manualAcknowledgement {
+                properties.items.append(.receiveMaximum(receiveMaximum))
+            }
         }
         return MQTTConnect(version: configuration.version, clientID: configuration.clientID, cleanStart: cleanStart,
                            keepAliveSeconds: configuration.keepAliveSeconds, username: configuration.username,
@@ -332,6 +347,10 @@ final class MQTTSession: @unchecked Sendable {
             switch action {
             case .send(let packet):
                 if case .publish(let p) = packet, p.dup { statistics.resentPublishes += 1 }
+                if case .puback(let ack) = packet, configuration.manualAcknowledgement != nil {
+                    unacknowledged.insert(ack.packetID)  // sent by acknowledge(_:)
+                    continue
+                }
                 write(packet)
             case .connected(let ack):
                 connected(ack)
@@ -370,6 +389,7 @@ final class MQTTSession: @unchecked Sendable {
 
     private func connected(_ ack: MQTTConnAck) {
         lossReason = nil
+        unacknowledged.removeAll()
         statistics.connections += 1
         connectTimeoutTask?.cancel()
         connectTimeoutTask = nil

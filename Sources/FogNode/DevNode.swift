@@ -82,6 +82,8 @@ public actor DevNode {
     private var mempool: Mempool
     /// The latest state plus the writes of every pending envelope, for admission.
     private var pendingState: StateOverlay<LatestState>
+    /// Who hears of each committed block (``committedTransactions()``).
+    var commitObservers = CommitObservers()
 
     /// A node for `genesis` whose only validator's key is `validatorKey`, committing to `store`.
     /// `now` gives the wall-clock time in milliseconds (block header times).
@@ -211,6 +213,7 @@ public actor DevNode {
             with: validatorKey)
         let commit = try Commit(precommits: [precommit])
         try store.commitBlock(BlockCommitment(block: block, commit: commit, execution: execution))
+        commitObservers.publish(CommittedTransactions(height: height, ids: taken.map(\.id)))
         logger.debug("committed block", metadata: [
             "height": "\(height)", "transactions": "\(envelopes.count)", "readings": "\(execution.readings.count)",
         ])

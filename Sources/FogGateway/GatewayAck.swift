@@ -1,0 +1,47 @@
+public import FogCrypto
+
+/// One acknowledgement the gateway publishes on a device's acks topic (spec/gateway.md §2): a UTF-8
+/// JSON object with a fixed key order.
+public enum GatewayAck: Hashable, Sendable {
+    /// Admitted to the mempool.
+    case accepted(tx: Hash256)
+    /// In a committed block at `height` (sent once per transaction).
+    case committed(tx: Hash256, height: UInt64)
+    /// Not admitted: `tx` when the payload was a COSE_Sign1 at all, a stable `code`, and a message.
+    case rejected(tx: Hash256?, code: String, message: String)
+
+    /// The JSON payload.
+    public var json: [UInt8] {
+        var out = "{\"status\":"
+        switch self {
+        case .accepted(let tx):
+            out += "\"accepted\",\"tx\":\"\(tx.hex)\"}"
+        case .committed(let tx, let height):
+            out += "\"committed\",\"tx\":\"\(tx.hex)\",\"height\":\(height)}"
+        case .rejected(let tx, let code, let message):
+            out += "\"rejected\",\"tx\":"
+            out += tx.map { "\"\($0.hex)\"" } ?? "null"
+            out += ",\"code\":" + Self.quoted(code) + ",\"message\":" + Self.quoted(message) + "}"
+        }
+        return Array(out.utf8)
+    }
+
+    /// `text` as a JSON string (RFC 8259 §7: quote, backslash and control characters escaped).
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
