@@ -9,6 +9,7 @@ public struct RootCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, KeygenCommand.self, ReadingCommand.self, NodeCommand.self, GenesisCommand.self,
             VerifyCommand.self, DeviceCommand.self, QueryCommand.self,
+            BenchCommand.self,
         ])
 
     public init() {}
