@@ -40,19 +40,13 @@ struct QueryBlockCommand: AsyncParsableCommand {
                 throw CLIError("invalid-argument", "the height must be an unsigned integer or \"latest\"")
             }
             let block = try await node.client().getJSON("/v1/blocks/\(height)")
-            return (Self.text(block), block)
+            var rows = QueryCommand.rows(block, skipping: ["header", "commit", "transactions"])
+            if case .array(let ids)? = block["transactions"] {
+                rows.append(("transactions", "\(ids.count)"))
+                for id in ids { rows.append(("  tx", id.text ?? id.rendered)) }
+            }
+            return (table(rows), block)
         }
-    }
-
-    /// The block as text. (Outside the async closure: the 6.3.1 optimizer crashed splitting that
-    /// coroutine with this loop inside.)
-    static func text(_ block: JSONValue) -> String {
-        var rows = QueryCommand.rows(block, skipping: ["header", "commit", "transactions"])
-        if case .array(let ids)? = block["transactions"] {
-            rows.append(("transactions", "\(ids.count)"))
-            for id in ids { rows.append(("  tx", id.text ?? id.rendered)) }
-        }
-        return table(rows)
     }
 }
 

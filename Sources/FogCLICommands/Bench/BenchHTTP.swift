@@ -5,9 +5,9 @@ import Synchronization
 
 /// A flag one task sets and event-loop handlers read.
 final class BenchSignal: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .releasing) }
-    var isSet: Bool { value.load(ordering: .acquiring) }
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 /// Monotonic nanoseconds (the event loops' clock).
