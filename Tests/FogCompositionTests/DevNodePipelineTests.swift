@@ -84,10 +84,11 @@ import Testing
         var submitted: [Hash256] = []
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                // The producer: a block as soon as anything is pending.
+                // The producer: a block every millisecond while anything is pending (sleeping, not
+                // spinning: other suites share the cooperative pool's two threads).
                 while !Task.isCancelled {
                     try await chain.node.produceBlock()
-                    await Task.yield()
+                    do { try await Task.sleep(for: .milliseconds(1)) } catch { break }
                 }
             }
             for seq in UInt64(1)...300 {
