@@ -139,6 +139,10 @@ let package = Package(
             dependencies: [
                 "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogLight", "FogNode", "FogAPI",
                 "FogDevice", "FogDeviceKit", "FogGateway",
+                "FogStoreSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -47,6 +47,15 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    /// Copies every committed page from the WAL into the database file and truncates the WAL
+    /// (`PRAGMA wal_checkpoint(TRUNCATE)`), so the database file alone holds the ledger; for
+    /// measuring its size.
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in
+            _ = try db.checkpoint(.truncate)
+        }
+    }
+
     /// The magic string of every SQLite file (its first 16 bytes).
     private static let sqliteMagic = Array("SQLite format 3\0".utf8)
 

@@ -6,12 +6,12 @@ extension Executor {
     /// verify with its current key, the device be active, and the first seq exceed the last accepted
     /// (the readings' own order was checked by decoding). Records the last seq.
     func applyReadings<Base>(_ readings: [Reading], device: Address,
-                             verify: (PublicKey) throws(ObjectError) -> Void,
+                             signature: inout SignatureCheck,
                              overlay: inout StateOverlay<Base>) throws {
         guard var record = try overlay.device(device) else {
             throw ExecutionError(.unknownDevice, "device \(device) is not registered")
         }
-        try verify(record.publicKey)
+        try signature.check(with: record.publicKey)
         switch record.status {
         case .active: break
         case .suspended: throw ExecutionError(.deviceSuspended, "device \(device) is suspended")

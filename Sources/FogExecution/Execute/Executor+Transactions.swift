@@ -5,19 +5,19 @@ extension Executor {
     /// Applies an account transaction: the signer's account key verifies it and its nonce is the
     /// account's, which then increments. A key rotation may instead be signed by the device itself,
     /// with the device's key and nonce.
-    func applyTransaction<Base>(_ signed: Signed<Transaction>, context: BlockContext,
+    func applyTransaction<Base>(_ signed: Signed<Transaction>, signature: inout SignatureCheck, context: BlockContext,
                                 overlay: inout StateOverlay<Base>) throws {
         let transaction = signed.object
         let signer = transaction.signer
         if var account = try overlay.account(signer) {
-            try signed.verify(with: account.publicKey)
+            try signature.check(with: account.publicKey)
             try checkNonce(transaction.nonce, expected: account.nonce, signer: signer)
             account = AccountRecord(publicKey: account.publicKey, nonce: account.nonce + 1, balance: account.balance)
             overlay.setAccount(signer, account)
             let body = try decodeBody(transaction)
             try applyBody(body, signer: signer, context: context, overlay: &overlay)
         } else if transaction.kind == .rotateDeviceKey, var device = try overlay.device(signer) {
-            try signed.verify(with: device.publicKey)
+            try signature.check(with: device.publicKey)
             try checkNonce(transaction.nonce, expected: device.nonce, signer: signer)
             guard case let .rotateDeviceKey(target, newKey) = try decodeBody(transaction) else {
                 preconditionFailure("a kind-4 body decodes as a rotation")

@@ -18,19 +18,32 @@ public struct Executor: Sendable {
     }
 
     /// Executes a block's envelopes, in order, on the state with root `parentRoot` read from `state`.
+    /// Every signature is verified: this is how a block from any proposer is executed.
     ///
     /// Throws only what `state` throws, ``StateCorruption`` or a `MerkleError` of a store that
     /// lacks the parent tree; then nothing is applied.
     public func executeBlock(
         _ envelopes: [[UInt8]], context: BlockContext, parentRoot: Hash256, state: some StateReader
     ) throws -> BlockExecution {
+        try executeBlock(prepared: envelopes.map { PreparedEnvelope(bytes: $0, chain: chainID) },
+                         context: context, parentRoot: parentRoot, state: state)
+    }
+
+    /// Executes envelopes this node prepared and admitted itself (``prepare(_:signerKey:)``): a
+    /// signature already verified with the key the state holds for its signer is not verified again;
+    /// any other is. The result is the same as ``executeBlock(_:context:parentRoot:state:)``'s on
+    /// the envelopes' bytes. Use it only for envelopes prepared in this process — never for a block
+    /// received from a peer, whose envelopes were not checked here.
+    public func executeBlock(
+        prepared envelopes: [PreparedEnvelope], context: BlockContext, parentRoot: Hash256, state: some StateReader
+    ) throws -> BlockExecution {
         var overlay = StateOverlay(base: state)
         let sets = try beginBlock(context, overlay: &overlay)
         var outcomes: [EnvelopeOutcome] = []
         outcomes.reserveCapacity(envelopes.count)
         var readings: [Reading] = []
-        for bytes in envelopes {
-            let (outcome, committed) = try apply(bytes, context: context, overlay: &overlay)
+        for envelope in envelopes {
+            let (outcome, committed, _) = try apply(envelope, context: context, overlay: &overlay)
             outcomes.append(outcome)
             readings.append(contentsOf: committed)
         }
@@ -38,7 +51,7 @@ public struct Executor: Sendable {
         return BlockExecution(
             outcomes: outcomes,
             readings: readings,
-            transactionsRoot: MerkleTree.root(leafHashes: envelopes.map(MerkleTree.leafHash)),
+            transactionsRoot: MerkleTree.root(leafHashes: envelopes.map { MerkleTree.leafHash($0.bytes) }),
             readingsRoot: MerkleTree.root(leafHashes: readings.map { MerkleTree.leafHash($0.encoded) }),
             state: diff, validators: sets.validators, nextValidators: sets.nextValidators)
     }
@@ -51,7 +64,8 @@ public struct Executor: Sendable {
     /// that includes the earlier ones (its own overlay), since nonces must be consecutive.
     public func check(_ envelope: [UInt8], height: UInt64, state: some StateReader) throws -> ExecutionError? {
         var overlay = StateOverlay(base: state)
-        let (outcome, _) = try apply(envelope, context: BlockContext(height: height, timeMillis: 0), overlay: &overlay)
+        let (outcome, _, _) = try apply(PreparedEnvelope(bytes: envelope, chain: chainID),
+                                        context: BlockContext(height: height, timeMillis: 0), overlay: &overlay)
         return outcome.error
     }
 
@@ -63,31 +77,42 @@ public struct Executor: Sendable {
     /// Returns the envelope's id and `nil`, or the id and why it would not apply.
     public func admit<Base>(_ envelope: [UInt8], height: UInt64,
                             overlay: inout StateOverlay<Base>) throws -> (id: Hash256, error: ExecutionError?) {
-        let (outcome, _) = try apply(envelope, context: BlockContext(height: height, timeMillis: 0), overlay: &overlay)
-        return (outcome.receipt.transactionID, outcome.error)
+        let admission = try admit(PreparedEnvelope(bytes: envelope, chain: chainID), height: height, overlay: &overlay)
+        return (admission.id, admission.error)
     }
 
-    /// Applies one envelope to `overlay`: all of its writes, or (with an error) none.
-    func apply<Base>(_ bytes: [UInt8], context: BlockContext,
-                     overlay: inout StateOverlay<Base>) throws -> (EnvelopeOutcome, [Reading]) {
+    /// ``admit(_:height:overlay:)`` for a prepared envelope: its signature is not verified again when
+    /// it was verified with the key the overlay holds for its signer.
+    public func admit<Base>(_ envelope: PreparedEnvelope, height: UInt64,
+                            overlay: inout StateOverlay<Base>) throws -> Admission {
+        let (outcome, _, signerKey) = try apply(envelope, context: BlockContext(height: height, timeMillis: 0),
+                                                overlay: &overlay)
+        return Admission(id: outcome.receipt.transactionID, error: outcome.error, signerKey: signerKey)
+    }
+
+    /// Applies one envelope to `overlay`: all of its writes, or (with an error) none. Also returns
+    /// the key the state held for the signer when the signature was checked.
+    func apply<Base>(_ prepared: PreparedEnvelope, context: BlockContext,
+                     overlay: inout StateOverlay<Base>) throws -> (EnvelopeOutcome, [Reading], PublicKey?) {
         let envelope: SignedEnvelope
-        do {
-            envelope = try SignedEnvelope(decoding: bytes, chain: chainID)
-        } catch {
-            return (failed(SignedEnvelope.transactionID(of: bytes), ExecutionError(error), context, &overlay), [])
+        switch prepared.decoded {
+        case .success(let decoded): envelope = decoded
+        case .failure(let error):
+            return (failed(prepared.transactionID, ExecutionError(error), context, &overlay), [], nil)
         }
+        var signature = SignatureCheck(envelope: envelope, verifiedKey: prepared.verifiedKey)
         let committed: [Reading]
         do {
-            committed = try apply(envelope, context: context, overlay: &overlay)
+            committed = try apply(envelope, signature: &signature, context: context, overlay: &overlay)
         } catch let error as ExecutionError {
-            return (failed(envelope.transactionID, error, context, &overlay), [])
+            return (failed(envelope.transactionID, error, context, &overlay), [], signature.stateKey)
         } catch let error as ObjectError {
-            return (failed(envelope.transactionID, ExecutionError(error), context, &overlay), [])
+            return (failed(envelope.transactionID, ExecutionError(error), context, &overlay), [], signature.stateKey)
         }
         overlay.commitPending()
         // Codes are short constants (≤ maxReceiptCodeBytes), so a receipt always builds.
         let receipt = try! Receipt(transactionID: envelope.transactionID, height: context.height, code: Receipt.ok)
-        return (EnvelopeOutcome(receipt: receipt, error: nil), committed)
+        return (EnvelopeOutcome(receipt: receipt, error: nil), committed, signature.stateKey)
     }
 
     /// Discards the envelope's writes and makes its failure receipt.
@@ -98,18 +123,29 @@ public struct Executor: Sendable {
         return EnvelopeOutcome(receipt: receipt, error: error)
     }
 
-    func apply<Base>(_ envelope: SignedEnvelope, context: BlockContext,
+    func apply<Base>(_ envelope: SignedEnvelope, signature: inout SignatureCheck, context: BlockContext,
                      overlay: inout StateOverlay<Base>) throws -> [Reading] {
         switch envelope {
         case .reading(let signed):
-            try applyReadings([signed.object], device: signed.object.device, verify: signed.verify(with:), overlay: &overlay)
+            try applyReadings([signed.object], device: signed.object.device, signature: &signature, overlay: &overlay)
             return [signed.object]
         case .readingBatch(let signed):
-            try applyReadings(signed.object.readings, device: signed.object.device, verify: signed.verify(with:), overlay: &overlay)
+            try applyReadings(signed.object.readings, device: signed.object.device, signature: &signature, overlay: &overlay)
             return signed.object.readings
         case .transaction(let signed):
-            try applyTransaction(signed, context: context, overlay: &overlay)
+            try applyTransaction(signed, signature: &signature, context: context, overlay: &overlay)
             return []
         }
     }
+}
+
+/// The outcome of admitting one envelope.
+public struct Admission: Sendable {
+    /// The envelope's id.
+    public let id: Hash256
+    /// Why it would not apply; `nil` when it was admitted.
+    public let error: ExecutionError?
+    /// The key the state holds for the signer (what the signature was, or would have been, checked
+    /// against), when the signer was found.
+    public let signerKey: PublicKey?
 }

@@ -36,6 +36,24 @@ public enum SignedEnvelope: Sendable {
         }
     }
 
+    /// The address whose key must have signed the envelope.
+    public var signer: Address {
+        switch self {
+        case .reading(let signed): signed.object.signer
+        case .readingBatch(let signed): signed.object.signer
+        case .transaction(let signed): signed.object.signer
+        }
+    }
+
+    /// Checks the signature with `key`.
+    public func verify(with key: PublicKey) throws(ObjectError) {
+        switch self {
+        case .reading(let signed): try signed.verify(with: key)
+        case .readingBatch(let signed): try signed.verify(with: key)
+        case .transaction(let signed): try signed.verify(with: key)
+        }
+    }
+
     /// The id of an envelope: its payload's hash when it is a COSE_Sign1 at all, else the hash of
     /// its bytes (so even an undecodable envelope gets a receipt).
     public static func transactionID(of bytes: [UInt8]) -> Hash256 {
@@ -46,7 +64,8 @@ public enum SignedEnvelope: Sendable {
     }
 
     /// The type tag of the envelope's payload. Errors are those `Signed(decoding:)` would report
-    /// first; the payload is decoded again there (a cost worth removing if profiles show it).
+    /// first. A payload in canonical form is not decoded here (`Signed(decoding:)` decodes and
+    /// checks it strictly): its tag is read from its first bytes.
     private static func payloadTag(_ bytes: [UInt8]) throws(ObjectError) -> UInt64 {
         guard bytes.count <= ObjectLimits.maxEnvelopeBytes else {
             throw ObjectError(.limitExceeded, "envelope of \(bytes.count) bytes exceeds \(ObjectLimits.maxEnvelopeBytes)")
@@ -62,6 +81,7 @@ public enum SignedEnvelope: Sendable {
         } catch {
             throw ObjectError(.malformed, "\(error)")
         }
+        if let tag = leadingTag(envelope.payload), carried.contains(tag) { return tag }
         do {
             payload = try CBORReader.decode(envelope.payload)
         } catch {
@@ -74,5 +94,28 @@ public enum SignedEnvelope: Sendable {
             throw ObjectError(.malformed, "payload: missing or non-integer type tag (key 0)")
         }
         return tag
+    }
+
+    /// The tags of what a block carries.
+    private static let carried: Set<UInt64> = [
+        ObjectType.reading.rawValue, ObjectType.readingBatch.rawValue, ObjectType.transaction.rawValue,
+    ]
+
+    /// The tag of a payload that starts as every canonical object does — a map (of fewer than 65,536
+    /// entries) whose first key is 0, with an unsigned value below 256 — or `nil` for anything else.
+    private static func leadingTag(_ payload: [UInt8]) -> UInt64? {
+        let key: Int
+        switch payload.first {
+        case .some(0xa1...0xb7): key = 1
+        case .some(0xb8): key = 2
+        case .some(0xb9): key = 3
+        default: return nil
+        }
+        guard payload.count > key + 2, payload[key] == 0x00 else { return nil }
+        switch payload[key + 1] {
+        case let small where small < 0x18: return UInt64(small)
+        case 0x18 where payload[key + 2] >= 0x18: return UInt64(payload[key + 2])
+        default: return nil
+        }
     }
 }

@@ -1,0 +1,208 @@
+import NIOCore
+import NIOHTTP1
+
+/// What one load connection did.
+struct BenchDriverResult: Sendable {
+    /// For each of its envelopes, when the request that was accepted (202) was sent; 0 when none was.
+    var acceptedAt: [UInt64]
+    /// Envelopes the node refused with anything but 202 or 503 (not retried).
+    var refused = 0
+    /// 503 `mempool-full` answers (the envelope is sent again 1 ms later).
+    var retries = 0
+}
+
+/// One keep-alive connection that submits its pre-encoded envelopes one after another, as fast as
+/// the node answers, until they run out or `stop` is set. Runs entirely on its event loop.
+final class BenchLoadDriver: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private let heads: [HTTPRequestHead]
+    private let bodies: [ByteBuffer]
+    private let stop: BenchSignal
+    private let done: EventLoopPromise<BenchDriverResult>
+    private var result: BenchDriverResult
+    private var next = 0
+    private var sentAt: UInt64 = 0
+    private var status: HTTPResponseStatus = .ok
+    private var finished = false
+
+    /// A driver for `bodies` (COSE_Sign1 envelopes) posted to `/v1/transactions` on `host`.
+    init(host: String, bodies: [ByteBuffer], stop: BenchSignal, done: EventLoopPromise<BenchDriverResult>) {
+        self.heads = bodies.map { body in
+            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/transactions")
+            head.headers.add(name: "Host", value: host)
+            head.headers.add(name: "Content-Type", value: "application/cbor")
+            head.headers.add(name: "Content-Length", value: String(body.readableBytes))
+            return head
+        }
+        self.bodies = bodies
+        self.stop = stop
+        self.done = done
+        self.result = BenchDriverResult(acceptedAt: Array(repeating: 0, count: bodies.count))
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        sendNext(context: context)
+        context.fireChannelActive()
+    }
+
+    private func sendNext(context: ChannelHandlerContext) {
+        guard next < bodies.count, !stop.isSet else {
+            finish(.success(result))
+            return
+        }
+        sentAt = benchNanos()
+        context.write(wrapOutboundOut(.head(heads[next])), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(bodies[next]))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): status = head.status
+        case .body: break
+        case .end:
+            switch status {
+            case .accepted:
+                result.acceptedAt[next] = sentAt
+                next += 1
+                sendNext(context: context)
+            case .serviceUnavailable:
+                result.retries += 1
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(1)) {
+                    let (driver, context) = loopBound.value
+                    driver.sendNext(context: context)
+                }
+            default:
+                result.refused += 1
+                next += 1
+                sendNext(context: context)
+            }
+        }
+    }
+
+    private func finish(_ outcome: Result<BenchDriverResult, any Error>) {
+        guard !finished else { return }
+        finished = true
+        done.completeWith(outcome)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(.failure(error))
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(.failure(ChannelError.ioOnClosedChannel))
+        context.fireChannelInactive()
+    }
+}
+
+/// Polls `/v1/status` every `interval` and notes when each height was first seen: the commit time
+/// of every block, to within the interval. Ends once `drain` is set and the node reports nothing
+/// pending.
+final class BenchHeightPoller: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private let head: HTTPRequestHead
+    private let interval: TimeAmount
+    private let drain: BenchSignal
+    private let done: EventLoopPromise<[UInt64: UInt64]>
+    private var firstSeen: [UInt64: UInt64] = [:]
+    private var latest: UInt64 = 0
+    private var body: [UInt8] = []
+    private var finished = false
+
+    init(host: String, interval: TimeAmount, drain: BenchSignal, done: EventLoopPromise<[UInt64: UInt64]>) {
+        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/status")
+        head.headers.add(name: "Host", value: host)
+        self.head = head
+        self.interval = interval
+        self.drain = drain
+        self.done = done
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        poll(context: context)
+        context.fireChannelActive()
+    }
+
+    private func poll(context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: body = []
+        case .body(let buffer): body.append(contentsOf: buffer.readableBytesView)
+        case .end:
+            let seen = benchNanos()
+            let draining = drain.isSet
+            guard let parsed = Self.parse(body) else {
+                fail(context: context, BenchError.badStatus(String(decoding: body, as: UTF8.self)))
+                return
+            }
+            let (height, pending) = parsed
+            if height > latest {
+                // Every height up to this one was committed by now.
+                for missed in (latest + 1)...height where firstSeen[missed] == nil { firstSeen[missed] = seen }
+                latest = height
+            }
+            if draining, pending == 0 {
+                finished = true
+                done.succeed(firstSeen)
+                return
+            }
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: interval) {
+                let (poller, context) = loopBound.value
+                poller.poll(context: context)
+            }
+        }
+    }
+
+    /// `height` and `pending` from the status JSON (a flat object; both are plain integers).
+    static func parse(_ body: [UInt8]) -> (UInt64, Int)? {
+        let text = String(decoding: body, as: UTF8.self)
+        func integer(_ name: String) -> UInt64? {
+            guard let range = text.range(of: "\"\(name)\"") else { return nil }
+            let rest = text[range.upperBound...].drop { $0 == ":" || $0 == " " }
+            return UInt64(rest.prefix { $0.isNumber })
+        }
+        guard let height = integer("height"), let pending = integer("pending") else { return nil }
+        return (height, Int(pending))
+    }
+
+    private func fail(context: ChannelHandlerContext, _ error: any Error) {
+        guard !finished else { return }
+        finished = true
+        done.fail(error)
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(context: context, error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !finished {
+            finished = true
+            done.fail(ChannelError.ioOnClosedChannel)
+        }
+        context.fireChannelInactive()
+    }
+}
+
+/// The benchmark could not run.
+enum BenchError: Error, CustomStringConvertible {
+    case badStatus(String)
+    var description: String {
+        switch self {
+        case .badStatus(let body): "the node's /v1/status answer has no height and pending: \(body.prefix(200))"
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Synchronization
+
+/// A `fogledger node --dev` child process for the benchmark: started on a free port of 127.0.0.1,
+/// measured (RSS), and stopped.
+final class BenchNodeProcess {
+    let process: Process
+    /// The port the API listens on.
+    let port: Int
+    private let output: OutputBuffer
+
+    private init(process: Process, port: Int, output: OutputBuffer) {
+        self.process = process
+        self.port = port
+        self.output = output
+    }
+
+    /// Starts `executable node --dev --data DATA --http 127.0.0.1:0` and waits (at most `timeout`)
+    /// for the line `API: http://127.0.0.1:PORT/v1/status` it prints once listening.
+    static func start(executable: String, data: String, blockIntervalMs: Int,
+                      timeout: Duration = .seconds(60)) async throws(CLIError) -> BenchNodeProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["node", "--dev", "--data", data, "--http", "127.0.0.1:0",
+                             "--block-interval-ms", String(blockIntervalMs), "--log-level", "warning"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        let output = OutputBuffer()
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil } else { output.append(chunk) }
+        }
+        do {
+            try process.run()
+        } catch {
+            throw CLIError("node-failed", "cannot start \(executable): \(error.localizedDescription)")
+        }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, process.isRunning {
+            let text = output.text
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("API: ") }),
+               let colon = line.lastIndex(of: ":"),
+               let port = Int(line[line.index(after: colon)...].prefix { $0.isNumber }) {
+                return BenchNodeProcess(process: process, port: port, output: output)
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        throw CLIError("node-failed", "the dev node printed no API address: \(output.text)")
+    }
+
+    /// The node's peak and current resident set size in bytes (`VmHWM`, `VmRSS` of /proc/PID/status).
+    func residentSet() -> (peak: UInt64, current: UInt64)? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        else { return nil }
+        func kilobytes(_ field: String) -> UInt64? {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return nil }
+            return UInt64(line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        }
+        guard let peak = kilobytes("VmHWM"), let current = kilobytes("VmRSS") else { return nil }
+        return (peak * 1024, current * 1024)
+    }
+
+    /// SIGTERM (the node drains and stops), then SIGKILL if it has not exited within `timeout`.
+    /// Returns whether it stopped cleanly.
+    @discardableResult
+    func stop(timeout: Duration = .seconds(30)) async -> Bool {
+        guard process.isRunning else { return process.terminationStatus == 0 }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return false
+        }
+        return process.terminationReason == .exit && process.terminationStatus == 0
+    }
+
+    /// The executable this process runs (the node is started from the same one).
+    static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+    }
+}
+
+/// A child's output so far.
+private final class OutputBuffer: Sendable {
+    private let contents = Mutex("")
+    func append(_ data: Data) { contents.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+    var text: String { contents.withLock { $0 } }
+}

@@ -1,0 +1,281 @@
+import ArgumentParser
+import FogCore
+import FogCrypto
+import FogStoreSQLite
+import FogTypes
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// `fogledger bench`: ingest throughput, submit → commit latency, bytes on disk and memory of a dev
+/// node driven over HTTP, beside one core's Ed25519 verification rate measured in the same run.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure a dev node's ingest over HTTP against one core's Ed25519 verification rate.",
+        discussion: """
+            Starts `fogledger node --dev` on a temporary folder (this executable, 127.0.0.1, a free port), \
+            registers devices, signs their readings ahead, posts them over keep-alive HTTP/1.1 connections \
+            for --duration seconds and reports readings/s over the steady window (after --warmup), \
+            submit → commit latency, bytes on disk per reading after a WAL checkpoint, and the node's RSS.
+            """)
+
+    @Option(name: .long, help: "Validators of the network under test (only 1, a dev node, so far).")
+    var validators = 1
+
+    @Option(name: .long, help: "Readings per envelope: 1 (single signed readings) or a batch size such as 50.")
+    var batch = 1
+
+    @Option(name: .long, help: "Seconds of load.")
+    var duration: Double = 10
+
+    @Option(name: .long, help: "Seconds at the start left out of the rates (default: a fifth of --duration, at most 2).")
+    var warmup: Double?
+
+    @Option(name: .long, help: "Keep-alive HTTP connections posting in parallel.")
+    var connections = 8
+
+    @Option(name: .long, help: "Devices signing readings (spread over the connections).")
+    var devices = 64
+
+    @Option(name: .long, help: "Envelopes signed ahead per second of --duration (default 20000 single, 3000 batched); the load ends early if they run out.")
+    var maxRate: Int?
+
+    @Option(name: .long, help: "The node's least milliseconds between blocks.")
+    var blockIntervalMs = 10
+
+    @Option(name: .long, help: "Milliseconds between polls of the node's height (the latency's resolution).")
+    var pollMs = 2
+
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        do {
+            let report: BenchReport
+            do {
+                report = try await measure()
+            } catch let error as CLIError {
+                throw error
+            } catch {
+                throw CLIError("bench-failed", "\(error)")
+            }
+            print(output.json ? report.json.rendered : report.markdown)
+        } catch let error as CLIError {
+            if output.json {
+                print(JSONValue.object(["error": .object(["code": .string(error.code), "message": .string(error.message)])]).rendered)
+            } else {
+                FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    private func checkArguments() throws(CLIError) {
+        guard validators == 1 else {
+            throw CLIError("unsupported", "multi-validator networks aren't available yet: fogledger bench measures one dev node (--validators 1)")
+        }
+        guard (1...ObjectLimits.maxBatchReadings).contains(batch) else {
+            throw CLIError("invalid-argument", "--batch must be 1…\(ObjectLimits.maxBatchReadings)")
+        }
+        guard duration > 0, duration <= 3600 else { throw CLIError("invalid-argument", "--duration must be in (0, 3600] seconds") }
+        guard (1...256).contains(connections) else { throw CLIError("invalid-argument", "--connections must be 1…256") }
+        guard devices >= connections, devices <= 100_000 else {
+            throw CLIError("invalid-argument", "--devices must be at least --connections and at most 100000")
+        }
+        guard (1...1000).contains(pollMs), blockIntervalMs >= 1 else {
+            throw CLIError("invalid-argument", "--poll-ms must be 1…1000 and --block-interval-ms at least 1")
+        }
+    }
+
+    private func measure() async throws -> BenchReport {
+        try checkArguments()
+        let loadAverage = BenchMachine.loadAverage
+        let verifications = try Self.verificationRate(seconds: min(2, max(0.25, duration / 5)))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let node = try await BenchNodeProcess.start(executable: BenchNodeProcess.currentExecutable(), data: folder,
+                                                    blockIntervalMs: blockIntervalMs)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            var report = try await drive(node: node, folder: folder, group: group)
+            report.verificationsPerSecond = verifications
+            report.loadAverage = loadAverage
+            let rss = node.residentSet()
+            report.nodePeakRSS = rss?.peak ?? 0
+            report.nodeRSS = rss?.current ?? 0
+            try? await group.shutdownGracefully()
+            guard await node.stop() else { throw CLIError("node-failed", "the dev node did not stop cleanly") }
+            report.diskBytes = try Self.checkpointedSize(folder)
+            return report
+        } catch {
+            try? await group.shutdownGracefully()
+            await node.stop()
+            throw error
+        }
+    }
+
+    /// Registers the devices, signs the readings, runs the load and reads back where each envelope landed.
+    private func drive(node: BenchNodeProcess, folder: String, group: MultiThreadedEventLoopGroup) async throws -> BenchReport {
+        let host = "127.0.0.1"
+        let port = node.port
+        let genesis = try Genesis.decode(Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/genesis.cbor"))))
+        let operatorKey = try KeyFile.read("\(folder)/operator.key")
+        let setup = try await BenchConnection.exchange(group, host: host, port: port)
+        var generator = SystemRandomNumberGenerator()
+        let deviceKeys = (0..<devices).map { _ in PrivateKey.generate(.ed25519, using: &generator) }
+        var lastRegistration = Hash256.zero
+        for (nonce, device) in deviceKeys.enumerated() {
+            let registration = try Signed.sign(
+                try TransactionBody.registerDevice(try DeviceRegistration(publicKey: device.publicKey, deviceType: "bench-probe",
+                                                                          metadata: .map([])))
+                    .transaction(chainID: genesis.chainID, signer: operatorKey.publicKey.address, nonce: UInt64(nonce)),
+                with: operatorKey)
+            let answer = try await setup.request(.POST, "/v1/transactions", body: registration.bytes)
+            guard answer.status == .accepted else {
+                throw CLIError("node-failed", "registering a device: \(answer.status.code) \(String(decoding: answer.body, as: UTF8.self))")
+            }
+            lastRegistration = registration.payloadHash
+        }
+        try await waitCommitted(lastRegistration, on: setup)
+        let setupHeight = try await status(on: setup).height
+
+        let rate = maxRate ?? (batch == 1 ? 20_000 : 3_000)
+        let perConnection = max(1, Int((Double(rate) * duration / Double(connections)).rounded(.up)))
+        let workload = try await BenchWorkload.make(chainID: genesis.chainID, devices: deviceKeys, connections: connections,
+                                                    envelopesPerConnection: perConnection, batch: batch)
+
+        // The load: one poller of the height, `connections` drivers.
+        let stop = BenchSignal(), drain = BenchSignal()
+        let seen = group.next().makePromise(of: [UInt64: UInt64].self)
+        let interval = TimeAmount.milliseconds(Int64(pollMs))
+        let poller = try await BenchConnection.open(group, host: host, port: port) {
+            BenchHeightPoller(host: "\(host):\(port)", interval: interval, drain: drain, done: seen)
+        }
+        let start = benchNanos()
+        var drivers: [(BenchConnection, EventLoopFuture<BenchDriverResult>)] = []
+        for bodies in workload.bodies {
+            let done = group.next().makePromise(of: BenchDriverResult.self)
+            let connection = try await BenchConnection.open(group, host: host, port: port) {
+                BenchLoadDriver(host: "\(host):\(port)", bodies: bodies, stop: stop, done: done)
+            }
+            drivers.append((connection, done.futureResult))
+        }
+        // Ends early when every driver has sent everything.
+        let allSent = BenchSignal()
+        EventLoopFuture.whenAllComplete(drivers.map { $0.1 }, on: group.next()).whenComplete { _ in allSent.set() }
+        let deadline = ContinuousClock.now + .seconds(duration)
+        while ContinuousClock.now < deadline, !allSent.isSet { try await Task.sleep(for: .milliseconds(5)) }
+        stop.set()
+        var results: [BenchDriverResult] = []
+        for (connection, future) in drivers {
+            results.append(try await future.get())
+            await connection.close()
+        }
+        let end = results.flatMap(\.acceptedAt).max().map { max($0, start) } ?? benchNanos()
+        drain.set()
+        let firstSeen = try await seen.futureResult.get()
+        await poller.close()
+
+        // Where each envelope landed.
+        var heightOf: [Hash256: UInt64] = [:]
+        let latest = firstSeen.keys.max() ?? setupHeight
+        if latest > setupHeight {
+            for height in (setupHeight + 1)...latest {
+                for id in try await transactionIDs(height: height, on: setup) { heightOf[id] = height }
+            }
+        }
+        let warm = warmup ?? min(2, duration / 5)
+        let windowStart = start + UInt64(max(0, warm) * 1e9)
+        var windowReadings = 0, windowEnvelopes = 0, committedReadings = 0
+        var latencies: [Double] = []
+        for (connection, result) in results.enumerated() {
+            for (index, sentAt) in result.acceptedAt.enumerated() where sentAt > 0 {
+                guard let height = heightOf[workload.ids[connection][index]], let committedAt = firstSeen[height] else { continue }
+                committedReadings += batch
+                if committedAt >= windowStart, committedAt <= end {
+                    windowReadings += batch
+                    windowEnvelopes += 1
+                }
+                if sentAt >= windowStart, sentAt <= end, committedAt >= sentAt {
+                    latencies.append(Double(committedAt - sentAt) / 1e6)
+                }
+            }
+        }
+        await setup.close()
+        latencies.sort()
+        let window = end > windowStart ? Double(end - windowStart) / 1e9 : 0
+        return BenchReport(
+            validators: validators, batch: batch, connections: connections, devices: devices, durationSeconds: duration,
+            windowSeconds: window,
+            transactionsPerSecond: window > 0 ? Double(windowEnvelopes) / window : 0,
+            readingsPerSecond: window > 0 ? Double(windowReadings) / window : 0,
+            finalityP50: percentile(latencies, 50), finalityP99: percentile(latencies, 99), finalityMax: latencies.last ?? 0,
+            envelopesTimed: latencies.count, readingsCommitted: committedReadings, diskBytes: 0, nodePeakRSS: 0, nodeRSS: 0,
+            verificationsPerSecond: 0, refused: results.map(\.refused).reduce(0, +), retries: results.map(\.retries).reduce(0, +),
+            pollMilliseconds: pollMs, loadAverage: "", cpu: BenchMachine.cpu)
+    }
+
+    /// Polls `/v1/transactions/{id}` until it is committed (at most 60 s).
+    private func waitCommitted(_ id: Hash256, on connection: BenchConnection) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let answer = try await connection.request(.GET, "/v1/transactions/\(id.hex)")
+            if String(decoding: answer.body, as: UTF8.self).contains("\"committed\"") { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw CLIError("node-failed", "transaction \(id.hex) was not committed within 60 s")
+    }
+
+    private func status(on connection: BenchConnection) async throws -> (height: UInt64, pending: Int) {
+        let answer = try await connection.request(.GET, "/v1/status")
+        guard let parsed = BenchHeightPoller.parse(answer.body) else { throw BenchError.badStatus(String(decoding: answer.body, as: UTF8.self)) }
+        return parsed
+    }
+
+    /// The ids of block `height`'s envelopes, from `/v1/blocks/{height}`.
+    private func transactionIDs(height: UInt64, on connection: BenchConnection) async throws -> [Hash256] {
+        let answer = try await connection.request(.GET, "/v1/blocks/\(height)")
+        guard answer.status == .ok,
+              let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any],
+              let ids = object["transactions"] as? [String]
+        else { throw CLIError("node-failed", "block \(height): \(String(decoding: answer.body.prefix(200), as: UTF8.self))") }
+        return try ids.map { hex throws(CLIError) in
+            guard hex.count == 64, let id = Hash256(hex: hex) else {
+                throw CLIError("node-failed", "block \(height) lists a malformed id \(hex)")
+            }
+            return id
+        }
+    }
+
+    /// One core's Ed25519 COSE_Sign1 verifications per second, measured for about `seconds`.
+    static func verificationRate(seconds: Double) throws -> Double {
+        var generator = SystemRandomNumberGenerator()
+        let key = PrivateKey.generate(.ed25519, using: &generator)
+        let (bytes, _) = try BenchWorkload.envelope(chainID: try ChainID(DefaultChain.id), device: key, sequences: 1..<2)
+        let signed = try Signed<Reading>(decoding: bytes)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var count = 0
+        repeat {
+            for _ in 0..<100 { try signed.verify(with: key.publicKey) }
+            count += 100
+        } while clock.now - start < .seconds(seconds)
+        let elapsed = clock.now - start
+        return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// The data folder's size in bytes after checkpointing the store's WAL into its database file.
+    static func checkpointedSize(_ folder: String) throws -> Int {
+        let genesis = try Genesis.decode(Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/genesis.cbor"))))
+        do {
+            let store = try SQLiteLedgerStore(path: "\(folder)/ledger.sqlite", genesis: genesis)
+            try store.checkpoint()
+        }
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return files.reduce(0) { total, name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(name)")[.size] as? NSNumber)?.intValue ?? 0
+            return total + size
+        }
+    }
+}

@@ -1,0 +1,84 @@
+public import FogCrypto
+public import FogTypes
+
+/// An envelope decoded once, before it meets any state, together with the key its signature was
+/// already found valid under (if it was checked).
+///
+/// Preparing is the part of admission that needs no state: decoding and, given the key the signer
+/// is believed to hold, the signature check. It runs outside any lock or actor, on any core. State
+/// decides later whether that key is still the signer's: execution skips the signature check only
+/// when the key in state is exactly ``verifiedKey``, and verifies again otherwise (a key rotation
+/// that landed in between). Only ``Executor/prepare(_:signerKey:)`` sets ``verifiedKey``, and only
+/// after a successful verification, so a prepared envelope cannot claim a check that did not happen.
+public struct PreparedEnvelope: Sendable {
+    /// The envelope's bytes, as received.
+    public let bytes: [UInt8]
+    /// Its id: the payload's SHA-256 (of the bytes when it is no COSE_Sign1).
+    public let transactionID: Hash256
+    /// The decoded envelope, or why it does not decode.
+    public let decoded: Result<SignedEnvelope, ObjectError>
+    /// The key the signature verified with, or `nil` when it was not checked (or did not verify).
+    public let verifiedKey: PublicKey?
+
+    init(bytes: [UInt8], chain: ChainID) {
+        self.bytes = bytes
+        do {
+            let envelope = try SignedEnvelope(decoding: bytes, chain: chain)
+            decoded = .success(envelope)
+            transactionID = envelope.transactionID
+        } catch {
+            decoded = .failure(error)
+            transactionID = SignedEnvelope.transactionID(of: bytes)
+        }
+        verifiedKey = nil
+    }
+
+    private init(_ unchecked: PreparedEnvelope, verifiedKey: PublicKey) {
+        bytes = unchecked.bytes
+        transactionID = unchecked.transactionID
+        decoded = unchecked.decoded
+        self.verifiedKey = verifiedKey
+    }
+
+    /// This envelope with its signature checked against `key`; unchanged when it does not verify
+    /// (execution then reports `bad-signature` against the key in state).
+    func verified(with key: PublicKey) -> PreparedEnvelope {
+        guard case .success(let envelope) = decoded, (try? envelope.verify(with: key)) != nil else { return self }
+        return PreparedEnvelope(self, verifiedKey: key)
+    }
+
+    /// The address whose key must have signed it, when it decodes.
+    public var signer: Address? {
+        guard case .success(let envelope) = decoded else { return nil }
+        return envelope.signer
+    }
+}
+
+extension Executor {
+    /// Decodes `bytes` and, when `signerKey` knows a key for the signer, verifies the signature with
+    /// it. Reads no state; safe to run concurrently.
+    public func prepare(_ bytes: [UInt8], signerKey: (Address) -> PublicKey? = { _ in nil }) -> PreparedEnvelope {
+        let unchecked = PreparedEnvelope(bytes: bytes, chain: chainID)
+        guard let signer = unchecked.signer, let key = signerKey(signer) else { return unchecked }
+        return unchecked.verified(with: key)
+    }
+}
+
+/// How execution checks a signature against the signer's key in state: skipped when the envelope
+/// was already verified with exactly that key, verified otherwise. Remembers the key it was given.
+struct SignatureCheck {
+    let envelope: SignedEnvelope
+    let verifiedKey: PublicKey?
+    private(set) var stateKey: PublicKey?
+
+    init(envelope: SignedEnvelope, verifiedKey: PublicKey?) {
+        self.envelope = envelope
+        self.verifiedKey = verifiedKey
+    }
+
+    mutating func check(with key: PublicKey) throws(ObjectError) {
+        stateKey = key
+        if let verifiedKey, verifiedKey == key { return }
+        try envelope.verify(with: key)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// `fogledger bench` end to end with tiny numbers: this executable, a dev node child process it
+/// starts and stops, and real HTTP load for about a second.
+@Suite(.serialized) struct BenchCommandMultiProcessTests {
+    /// Runs `fogledger` on a thread of its own: the run takes seconds, and a blocked thread of the
+    /// cooperative pool (two on this machine) would stall every other suite's tasks meanwhile.
+    static func runOffThePool(_ arguments: [String], timeout: TimeInterval) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try FogledgerBinary.run(arguments, timeout: timeout) })
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3))) func measuresADevNodeBriefly() async throws {
+        for batch in ["1", "5"] {
+            let result = try await Self.runOffThePool(
+                ["bench", "--batch", batch, "--duration", "1.5", "--warmup", "0.2", "--devices", "4", "--connections", "2",
+                 "--max-rate", "300", "--json"],
+                timeout: 150)
+            #expect(result.status == 0, "\(result.out) \(result.err)")
+            let report = result.json()
+            #expect(report["validators"] as? Int == 1 && report["batch"] as? Int == Int(batch))
+            let committed = report["readingsCommitted"] as? Int ?? 0
+            #expect(committed > 0, "\(report)")
+            #expect((report["readingsPerSecond"] as? Double ?? 0) > 0, "\(report)")
+            #expect((report["ed25519VerificationsPerSecond"] as? Double ?? 0) > 100)
+            #expect((report["bytesPerReading"] as? Double ?? 0) > 0)
+            let finality = report["finalityMs"] as? [String: Any] ?? [:]
+            let p50 = finality["p50"] as? Double ?? 0, p99 = finality["p99"] as? Double ?? 0
+            #expect(p50 > 0 && p50 <= p99, "\(finality)")
+            let rss = report["nodeRSSBytes"] as? [String: Any] ?? [:]
+            #expect((rss["peak"] as? Int ?? 0) > 1_000_000)
+            #expect(report["refused"] as? Int == 0)
+        }
+    }
+
+    @Test func refusesMoreThanOneValidator() throws {
+        let result = try FogledgerBinary.run(["bench", "--validators", "4", "--json"])
+        #expect(result.status == 1)
+        #expect(result.errorCode == "unsupported")
+        #expect(result.out.contains("multi-validator networks aren't available yet"))
+    }
+}
