@@ -1,0 +1,136 @@
+public import FogCore
+public import FogCrypto
+public import FogTypes
+
+/// One record of the consensus write-ahead log (spec/consensus.md §WAL):
+/// - `{0: 40, 1: height}` — the validator started `height`;
+/// - `{0: 41, 1: 1 | 2, 2: envelope bstr}` — it signed a proposal (1) or a vote (2), recorded
+///   before the message is sent.
+public enum WALRecord: Hashable, Sendable {
+    /// A height started.
+    case heightStarted(UInt64)
+    /// A message this validator signed.
+    case signed(OwnMessage)
+
+    private static let proposalKind: UInt64 = 1
+    private static let voteKind: UInt64 = 2
+
+    /// The canonical CBOR encoding.
+    public var encoded: [UInt8] {
+        switch self {
+        case .heightStarted(let height):
+            return CBORValue.map([
+                CBORMapEntry(.unsigned(0), .unsigned(ObjectType.walHeightStarted.rawValue)),
+                CBORMapEntry(.unsigned(1), .unsigned(height)),
+            ]).encoded
+        case .signed(let message):
+            let (kind, bytes): (UInt64, [UInt8])
+            switch message {
+            case .proposal(let signed): (kind, bytes) = (Self.proposalKind, signed.bytes)
+            case .vote(let signed): (kind, bytes) = (Self.voteKind, signed.bytes)
+            }
+            return CBORValue.map([
+                CBORMapEntry(.unsigned(0), .unsigned(ObjectType.walSignedMessage.rawValue)),
+                CBORMapEntry(.unsigned(1), .unsigned(kind)),
+                CBORMapEntry(.unsigned(2), .bytes(bytes)),
+            ]).encoded
+        }
+    }
+
+    /// Decodes a record strictly: canonical CBOR, a known tag, exactly its fields, and a signed
+    /// message for `chain` (its signature is not checked: the validator wrote it itself).
+    public init(decoding bytes: [UInt8], chain: ChainID) throws(ObjectError) {
+        guard bytes.count <= WALLimits.maxRecordBytes else {
+            throw ObjectError(.limitExceeded, "WAL record of \(bytes.count) bytes exceeds \(WALLimits.maxRecordBytes)")
+        }
+        do {
+            var fields = try CBORFields(try CBORReader.decode(bytes), object: "wal-record")
+            let tag = try fields.uint(0, "type")
+            switch ObjectType(rawValue: tag) {
+            case .walHeightStarted:
+                let height = try fields.uint(1, "height")
+                try fields.finish()
+                self = .heightStarted(height)
+            case .walSignedMessage:
+                let kind = try fields.uint(1, "kind")
+                let envelope = try fields.bytes(2, "envelope", length: 1...ObjectLimits.maxEnvelopeBytes)
+                try fields.finish()
+                switch kind {
+                case Self.proposalKind:
+                    self = .signed(.proposal(try Signed<Proposal>(decoding: envelope, chain: chain)))
+                case Self.voteKind:
+                    self = .signed(.vote(try Signed<Vote>(decoding: envelope, chain: chain)))
+                default:
+                    throw ObjectError(.invalidValue, "wal-record.kind: \(kind) is neither proposal (1) nor vote (2)")
+                }
+            default:
+                throw ObjectError(.wrongObjectType, "wal-record: tag \(tag) is not a WAL record (40, 41)")
+            }
+            guard encoded == bytes else { throw ObjectError(.malformed, "wal-record: not the canonical encoding") }
+        } catch let error as ObjectError {
+            throw error
+        } catch let error as CBORError {
+            throw ObjectError(error)
+        } catch {
+            throw ObjectError(.malformed, "\(error)")
+        }
+    }
+}
+
+/// Bounds of the WAL.
+public enum WALLimits {
+    /// The largest record: a signed message's envelope and a few bytes of framing.
+    public static let maxRecordBytes = ObjectLimits.maxEnvelopeBytes + 64
+    /// Bytes before each record: its length (4, big-endian) and the first 4 bytes of its SHA-256.
+    public static let frameHeaderBytes = 8
+}
+
+/// The WAL's byte format and replay, without IO: a file adapter appends ``frame(_:)`` and reads
+/// back with ``read(_:chain:)``.
+public enum ConsensusWAL {
+    /// A record with its frame: length, checksum, record.
+    public static func frame(_ record: WALRecord) -> [UInt8] {
+        let body = record.encoded
+        let length = UInt32(body.count)
+        var bytes: [UInt8] = [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff),
+                              UInt8(length & 0xff)]
+        bytes += SHA256Hasher.hash(body).bytes.prefix(4)
+        bytes += body
+        return bytes
+    }
+
+    /// What a log holds.
+    public struct Contents: Sendable {
+        /// The records, in order.
+        public let records: [WALRecord]
+        /// The length of the intact prefix; bytes after it are a torn or corrupt tail to cut off.
+        public let validLength: Int
+    }
+
+    /// Reads framed records up to the first incomplete, over-long, mis-checksummed or undecodable
+    /// one: a crash in the middle of an append leaves such a tail, which is not part of the log.
+    public static func read(_ bytes: [UInt8], chain: ChainID) -> Contents {
+        var records: [WALRecord] = []
+        var offset = 0
+        while bytes.count - offset >= WALLimits.frameHeaderBytes {
+            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            let start = offset + WALLimits.frameHeaderBytes
+            guard length <= WALLimits.maxRecordBytes, bytes.count - start >= length else { break }
+            let body = Array(bytes[start..<start + length])
+            guard SHA256Hasher.hash(body).bytes.prefix(4).elementsEqual(bytes[offset + 4..<start]),
+                  let record = try? WALRecord(decoding: body, chain: chain)
+            else { break }
+            records.append(record)
+            offset = start + length
+        }
+        return Contents(records: records, validLength: offset)
+    }
+
+    /// The messages signed at `height`, for ``HeightStart/signedBefore``.
+    public static func ownMessages(height: UInt64, in records: [WALRecord]) -> [OwnMessage] {
+        records.compactMap { record in
+            if case .signed(let message) = record, message.height == height { return message }
+            return nil
+        }
+    }
+}
