@@ -1,3 +1,4 @@
+public import FogCrypto
 public import FogTypes
 
 /// What a height needs to start: its number, its validators and their proposer rotation, all given

@@ -11,7 +11,7 @@ extension ConsensusMachine {
               proposal.round <= round + ConsensusLimits.maxRoundsAhead,
               let rotation, rotation.proposer(round: proposal.round).address == proposal.proposer,
               let validator = rotation.validators.validator(proposal.proposer),
-              (try? signed.verify(with: validator.publicKey)) != nil
+              verifier.verify(signed, with: validator.publicKey)
         else { return }
         proposals[proposal.round] = signed
     }
@@ -32,9 +32,8 @@ extension ConsensusMachine {
               let validator = validators?.validator(vote.validator)
         else { return }
         // A vote already counted needs no second signature check.
-        let counted = step(of: vote).votes[vote.validator]
-        if let counted, counted.bytes == signed.bytes { return }
-        guard (try? signed.verify(with: validator.publicKey)) != nil else { return }
+        if step(of: vote).holds(signed) { return }
+        guard verifier.verify(signed, with: validator.publicKey) else { return }
         count(signed, power: validator.power, into: &actions)
     }
 
@@ -47,10 +46,15 @@ extension ConsensusMachine {
     mutating func count(_ signed: Signed<Vote>, power: UInt64, into actions: inout [ConsensusAction]) {
         let vote = signed.object
         var votes = roundVotes[vote.round] ?? RoundVotes()
+        // A conflicting vote counts for its value only if that is nil or a block of this height.
+        let admit = vote.blockID.map { blocks[$0] != nil } ?? true
         let outcome = vote.step == .prevote
-            ? votes.prevotes.add(signed, power: power) : votes.precommits.add(signed, power: power)
+            ? votes.prevotes.add(signed, power: power, admitConflicting: admit)
+            : votes.precommits.add(signed, power: power, admitConflicting: admit)
         roundVotes[vote.round] = votes
-        if case .conflict(let first) = outcome, let evidence = try? Equivocation(first: first, second: signed) {
+        if case .conflict(let first) = outcome,
+           reportedEquivocations.insert(EquivocationKey(validator: vote.validator, round: vote.round, step: vote.step)).inserted,
+           let evidence = try? Equivocation(first: first, second: signed) {
             actions.append(.evidence(evidence))
         }
     }

@@ -15,6 +15,7 @@ public struct ConsensusMachine: Sendable {
     public let chainID: ChainID
     /// The timeouts.
     public let timeouts: ConsensusTimeouts
+    let verifier: SignatureVerifier
     let key: PrivateKey
     /// This validator's address.
     public let address: Address
@@ -48,6 +49,14 @@ public struct ConsensusMachine: Sendable {
     var precommitTimeoutScheduled: Set<UInt64> = []
     var polkaHandled: Set<UInt64> = []
     var nextHeight: [ConsensusEvent] = []
+    var reportedEquivocations: Set<EquivocationKey> = []
+
+    /// A validator's step in a round of the current height, reported as equivocating once.
+    struct EquivocationKey: Hashable {
+        let validator: Address
+        let round: UInt64
+        let step: VoteStep
+    }
 
     /// A (round, step) of the current height.
     struct VoteKey: Hashable {
@@ -56,9 +65,11 @@ public struct ConsensusMachine: Sendable {
     }
 
     /// A machine for the validator holding `key`; it waits for ``ConsensusEvent/startHeight(_:)``.
-    public init(chainID: ChainID, key: PrivateKey, timeouts: ConsensusTimeouts = ConsensusTimeouts()) {
+    public init(chainID: ChainID, key: PrivateKey, timeouts: ConsensusTimeouts = ConsensusTimeouts(),
+                verifier: SignatureVerifier = .cose) {
         self.chainID = chainID
         self.key = key
+        self.verifier = verifier
         self.address = key.publicKey.address
         self.timeouts = timeouts
     }
@@ -97,16 +108,18 @@ public struct ConsensusMachine: Sendable {
         return actions
     }
 
-    /// The proposal (with its block) and votes this validator signed in the current round: what it
-    /// re-sends when the driver's gossip timer fires, so that lost messages are eventually delivered.
-    public var currentRoundMessages: [ConsensusAction] {
+    /// What this validator re-sends when the driver's gossip timer fires, so that lost messages are
+    /// eventually delivered: its proposal of the current round (with the block and proof of lock)
+    /// and every vote it signed at the current height, oldest round first (a validator still in an
+    /// earlier round needs those to time out or skip ahead).
+    public var messagesToResend: [ConsensusAction] {
         var messages: [ConsensusAction] = []
         if let proposal = ownProposals[round], let block = blocks[proposal.object.blockID] {
             messages.append(.broadcastProposal(proposal, block))
+            messages += proofOfLock(for: proposal.object).map(ConsensusAction.broadcastVote)
         }
-        for step in [VoteStep.prevote, .precommit] {
-            if let vote = ownVotes[VoteKey(round: round, step: step)] { messages.append(.broadcastVote(vote)) }
-        }
+        let keys = ownVotes.keys.sorted { ($0.round, $0.step.rawValue) < ($1.round, $1.step.rawValue) }
+        messages += keys.map { .broadcastVote(ownVotes[$0]!) }
         return messages
     }
 
@@ -141,6 +154,7 @@ public struct ConsensusMachine: Sendable {
         prevoteTimeoutScheduled = []
         precommitTimeoutScheduled = []
         polkaHandled = []
+        reportedEquivocations = []
         // The log restarts at each height; what was signed at this height before a restart is
         // written again, so the new log still holds it.
         let signedBefore = start.signedBefore.filter { $0.height == height }
@@ -229,8 +243,16 @@ public struct ConsensusMachine: Sendable {
         ownProposals[round] = signed
         actions.append(.persist(.signed(.proposal(signed))))
         actions.append(.broadcastProposal(signed, block))
+        actions += proofOfLock(for: proposal).map(ConsensusAction.broadcastVote)
         blocks[block.header.blockID] = block
         proposals[round] = signed
+    }
+
+    /// The prevotes of a re-proposed block's proof-of-lock round, sent with the proposal so that a
+    /// validator that missed them can apply line 28.
+    private func proofOfLock(for proposal: Proposal) -> [Signed<Vote>] {
+        guard proposal.polRound >= 0, let votes = roundVotes[UInt64(proposal.polRound)] else { return [] }
+        return votes.prevotes.votes(for: proposal.blockID)
     }
 
     /// Signs, records and sends this validator's vote, and counts it.

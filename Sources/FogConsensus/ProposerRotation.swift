@@ -1,4 +1,4 @@
-public import FogCrypto
+import FogCrypto
 public import FogTypes
 
 /// Proposer selection weighted by voting power: Tendermint's priority rotation.

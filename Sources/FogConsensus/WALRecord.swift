@@ -1,5 +1,5 @@
-public import FogCore
-public import FogCrypto
+import FogCore
+import FogCrypto
 public import FogTypes
 
 /// One record of the consensus write-ahead log (spec/consensus.md §WAL):

@@ -26,10 +26,10 @@ struct Byzantine {
         case .silent:
             return []
         case .invalidProposal:
-            guard let bad = build(block, true), let message = resign(proposal, block: bad, key: node.key) else { return [] }
+            guard let bad = build(block, true), let message = Self.resign(proposal, block: bad, key: node.key) else { return [] }
             return everyone.map { ($0, message) }
         case .equivocate:
-            guard let other = build(block, false), let second = resign(proposal, block: other, key: node.key) else {
+            guard let other = build(block, false), let second = Self.resign(proposal, block: other, key: node.key) else {
                 return everyone.map { ($0, original) }
             }
             return everyone.map { peer in
@@ -47,7 +47,7 @@ struct Byzantine {
         let everyone = (0..<peers).filter { $0 != node.index }
         let original = SimulatedMessage.vote(vote)
         let conflicting = { (value: Hash256?) -> SimulatedMessage? in
-            resign(vote, blockID: value, key: node.key).map(SimulatedMessage.vote)
+            Self.resign(vote, blockID: value, key: node.key).map(SimulatedMessage.vote)
         }
         switch node.byzantine {
         case nil, .invalidProposal:
@@ -55,7 +55,7 @@ struct Byzantine {
         case .silent:
             return []
         case .doubleVote:
-            let other = vote.object.blockID == nil ? randomHash(&rng) : nil
+            let other = vote.object.blockID == nil ? Self.randomHash(&rng) : nil
             guard let second = conflicting(other) else { return everyone.map { ($0, original) } }
             return everyone.flatMap { [($0, original), ($0, second)] }
         case .equivocate:
@@ -65,16 +65,16 @@ struct Byzantine {
                     return seen == vote.object.blockID ? (peer, original) : conflicting(seen).map { (peer, $0) }
                 }
                 if peer % 2 == 0 { return (peer, original) }
-                return conflicting(vote.object.blockID == nil ? randomHash(&rng) : nil).map { (peer, $0) }
+                return conflicting(vote.object.blockID == nil ? Self.randomHash(&rng) : nil).map { (peer, $0) }
             }
         }
     }
 
-    private func randomHash(_ rng: inout SplitMix64) -> Hash256 {
+    private static func randomHash(_ rng: inout SplitMix64) -> Hash256 {
         Hash256(words: (rng.next(), rng.next(), rng.next(), rng.next()))
     }
 
-    private func resign(_ vote: Signed<Vote>, blockID: Hash256?, key: PrivateKey) -> Signed<Vote>? {
+    private static func resign(_ vote: Signed<Vote>, blockID: Hash256?, key: PrivateKey) -> Signed<Vote>? {
         let v = vote.object
         guard let other = try? Vote(chainID: v.chainID, step: v.step, height: v.height, round: v.round, blockID: blockID,
                                     validator: v.validator)
@@ -82,7 +82,7 @@ struct Byzantine {
         return try? Signed.sign(other, with: key)
     }
 
-    private func resign(_ proposal: Signed<Proposal>, block: Block, key: PrivateKey) -> SimulatedMessage? {
+    private static func resign(_ proposal: Signed<Proposal>, block: Block, key: PrivateKey) -> SimulatedMessage? {
         let p = proposal.object
         guard let other = try? Proposal(chainID: p.chainID, height: p.height, round: p.round, polRound: p.polRound,
                                         blockID: block.header.blockID, proposer: p.proposer),

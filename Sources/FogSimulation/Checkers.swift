@@ -1,4 +1,4 @@
-public import FogCrypto
+import FogCrypto
 public import FogTypes
 
 /// The blocks one validator committed, with the commit stored for each, from height 1 up.
@@ -33,6 +33,8 @@ public enum SafetyChecker {
     public static func check(chains: [CommittedChain], validators: ValidatorSet) -> [String] {
         var failures: [String] = []
         var decided: [UInt64: (id: Hash256, validator: Int)] = [:]
+        // Validators often store the same commit: check each distinct one once.
+        var verified: [Hash256: String?] = [:]
         for chain in chains {
             for (block, commit) in chain.blocks {
                 let height = block.header.height
@@ -50,10 +52,17 @@ public enum SafetyChecker {
                 if commit.blockID != id || commit.height != height {
                     failures.append("safety: validator \(chain.validator)'s commit of height \(height) names another block")
                 }
-                do {
-                    try commit.verify(validators: validators)
-                } catch {
-                    failures.append("safety: validator \(chain.validator)'s commit of height \(height) is no quorum: \(error)")
+                let key = commit.hash
+                if verified[key] == nil {
+                    do {
+                        try commit.verify(validators: validators)
+                        verified[key] = .some(nil)
+                    } catch {
+                        verified[key] = .some("\(error)")
+                    }
+                }
+                if let problem = verified[key] ?? nil {
+                    failures.append("safety: validator \(chain.validator)'s commit of height \(height) is no quorum: \(problem)")
                 }
             }
         }

@@ -14,9 +14,11 @@ final class SimulatedApplication {
     /// The rotation of each height this validator started or will start (durable, like the store).
     var rotations: [UInt64: ProposerRotation]
     private var executions: [Hash256: BlockExecution] = [:]
+    private let memo: VerificationMemo
 
-    init(genesis: Genesis) throws {
+    init(genesis: Genesis, memo: VerificationMemo) throws {
         self.genesis = genesis
+        self.memo = memo
         self.store = try InMemoryLedgerStore(genesis: genesis)
         self.executor = Executor(chainID: genesis.chainID)
         self.rotations = [1: ProposerRotation(validators: genesis.validators)]
@@ -67,7 +69,7 @@ final class SimulatedApplication {
         else { return false }
         if let lastCommit = block.lastCommit {
             guard lastCommit.blockID == previous?.blockID,
-                  (try? lastCommit.verify(validators: validators(at: latest))) != nil
+                  memo.verifies(lastCommit, validators: validators(at: latest))
             else { return false }
         }
         guard let execution = try? executor.executeBlock(

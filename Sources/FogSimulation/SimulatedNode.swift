@@ -18,12 +18,16 @@ final class SimulatedNode {
     var evidence: [Equivocation] = []
     var failures: [String] = []
 
-    init(index: Int, key: PrivateKey, byzantine: ByzantineBehavior?, genesis: Genesis, timeouts: ConsensusTimeouts) throws {
+    let memo: VerificationMemo
+
+    init(index: Int, key: PrivateKey, byzantine: ByzantineBehavior?, genesis: Genesis, timeouts: ConsensusTimeouts,
+         memo: VerificationMemo) throws {
         self.index = index
         self.key = key
         self.byzantine = byzantine
-        self.application = try SimulatedApplication(genesis: genesis)
-        self.machine = ConsensusMachine(chainID: genesis.chainID, key: key, timeouts: timeouts)
+        self.memo = memo
+        self.application = try SimulatedApplication(genesis: genesis, memo: memo)
+        self.machine = ConsensusMachine(chainID: genesis.chainID, key: key, timeouts: timeouts, verifier: memo.verifier)
     }
 
     /// The start of the application's next height, with what the WAL says was signed at it.
@@ -54,7 +58,16 @@ final class SimulatedNode {
         incarnation += 1
         let contents = ConsensusWAL.read(wal, chain: application.genesis.chainID)
         wal = Array(wal[0..<contents.validLength])
-        machine = ConsensusMachine(chainID: application.genesis.chainID, key: key, timeouts: timeouts)
+        machine = ConsensusMachine(chainID: application.genesis.chainID, key: key, timeouts: timeouts,
+                                   verifier: memo.verifier)
         lastSyncRequest = nil
+    }
+
+    /// One line on where the validator is.
+    var stateSummary: String {
+        let m = machine
+        let lock = m.lockedBlockID.map { "locked \($0.description.prefix(8))@\(m.lockedRound)" } ?? "unlocked"
+        return "validator \(index)\(byzantine.map { " (\($0.rawValue))" } ?? "")\(crashed ? " crashed" : ""):"
+            + " committed \(application.store.latestHeight()), at \(m.height)/\(m.round)/\(m.step), \(lock)"
     }
 }

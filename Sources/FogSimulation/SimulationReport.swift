@@ -16,6 +16,8 @@ public struct SimulationReport: Sendable, CustomStringConvertible {
     public let extraRounds: UInt64
     /// Decision latencies (ms from a height's start to its decision) seen by honest validators.
     public let decisionLatencies: [UInt64]
+    /// Each validator's consensus state at the end: height/round/step, lock.
+    public let finalStates: [String]
 
     /// Whether every checker passed.
     public var passed: Bool { failures.isEmpty }
@@ -29,6 +31,7 @@ public struct SimulationReport: Sendable, CustomStringConvertible {
                      "  heights \(heights) at \(endTime) ms; messages sent \(sent) dropped \(dropped) duplicated \(duplicated);"
                          + " evidence \(evidence); extra rounds \(extraRounds)"]
         lines += failures.map { "  FAILURE: \($0)" }
+        if !passed { lines += finalStates.map { "  \($0)" } }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,4 +1,4 @@
-public import FogCore
+import FogCore
 
 /// How a Byzantine validator misbehaves.
 public enum ByzantineBehavior: String, Hashable, Sendable, CaseIterable {
@@ -69,7 +69,7 @@ public struct SimulationScenario: Hashable, Sendable {
         let count = draw(4) == 0 ? 4 + Int(draw(4)) : 4
         let weighted = draw(3) == 0
         let powers = (0..<count).map { _ in weighted ? 1 + draw(5) : 10 }
-        let faultsEnd = 200 + draw(1_500)
+        let faultsEnd = 100 + draw(600)
         var scenario = SimulationScenario(
             seed: seed, powers: powers, byzantine: [:], targetHeight: targetHeight, faultsEnd: faultsEnd,
             dropPerMille: draw(2) == 0 ? 0 : draw(250), duplicatePerMille: draw(2) == 0 ? 0 : draw(150),

@@ -1,5 +1,5 @@
 public import FogConsensus
-public import FogCore
+import FogCore
 import FogCrypto
 import FogExecution
 import FogTypes
@@ -50,11 +50,15 @@ public final class Simulator {
         let validators = try ValidatorSet(zip(keys, scenario.powers).map { try Validator(publicKey: $0.publicKey, power: $1) })
         let accounts = (0..<2).map { _ in PrivateKey.generate(.ed25519, using: &keyRandom) }
         let chain = try ChainID("fog-sim")
-        self.genesis = try Genesis(chainID: chain, timeMillis: 1_700_000_000_000, consensus: .poa, validators: validators,
-                                   accounts: accounts.map { GenesisAccount(publicKey: $0.publicKey, balance: 1_000_000) })
+        let genesis = try Genesis(chainID: chain, timeMillis: 1_700_000_000_000, consensus: .poa, validators: validators,
+                                  accounts: accounts.map { GenesisAccount(publicKey: $0.publicKey, balance: 1_000_000) })
+        let timeouts = self.timeouts
+        let memo = VerificationMemo()
+        self.genesis = genesis
         self.workload = try SimulationWorkload.transfers(chain: chain, from: accounts, count: Int(scenario.targetHeight) * 2)
         self.nodes = try keys.enumerated().map { index, key in
-            try SimulatedNode(index: index, key: key, byzantine: scenario.byzantine[index], genesis: genesis, timeouts: timeouts)
+            try SimulatedNode(index: index, key: key, byzantine: scenario.byzantine[index], genesis: genesis, timeouts: timeouts,
+                              memo: memo)
         }
     }
 
@@ -77,7 +81,7 @@ public final class Simulator {
         while let (time, event) = queue.pop() {
             now = time
             if now > deadline || processed >= maxEvents { break }
-            if now >= scenario.faultsEnd, reachedTarget() { break }
+            if reachedTarget() { break }
             processed += 1
             dispatch(event)
         }
@@ -93,7 +97,7 @@ public final class Simulator {
             scenario: scenario, failures: failures, heights: nodes.map { $0.application.store.latestHeight() },
             endTime: now, sent: sent, dropped: dropped, duplicated: duplicated,
             evidence: honest.reduce(0) { $0 + nodes[$1].evidence.count }, extraRounds: extraRounds,
-            decisionLatencies: latencies)
+            decisionLatencies: latencies, finalStates: nodes.map(\.stateSummary))
     }
 
     private func reachedTarget() -> Bool {
@@ -121,7 +125,7 @@ public final class Simulator {
         case .gossip(let index, let incarnation):
             let node = nodes[index]
             guard !node.crashed, node.incarnation == incarnation else { return }
-            carryOut(node.machine.currentRoundMessages, for: node)
+            carryOut(node.machine.messagesToResend, for: node)
             queue.push(.gossip(node: index, incarnation: incarnation), at: now + gossipInterval)
         case .crash(let index):
             let node = nodes[index]

@@ -10,7 +10,7 @@ import Darwin
 /// summary) or a sweep (`--seeds N [--start S]`); exits 1 on a checker failure, naming the seed.
 let usage = """
     usage: fog-vopr --seed S [--heights H]
-           fog-vopr --seeds N [--start S] [--heights H]
+           fog-vopr --seeds N [--start S] [--heights H] [--workers W]
     """
 
 func value(_ name: String, in arguments: [String]) -> UInt64? {
@@ -19,7 +19,7 @@ func value(_ name: String, in arguments: [String]) -> UInt64? {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let known: Set<String> = ["--seed", "--seeds", "--start", "--heights"]
+let known: Set<String> = ["--seed", "--seeds", "--start", "--heights", "--workers"]
 var index = 0
 while index < arguments.count {
     guard known.contains(arguments[index]), index + 1 < arguments.count, UInt64(arguments[index + 1]) != nil else {
@@ -44,7 +44,8 @@ if let seed = value("--seed", in: arguments) {
     exit(report.passed ? 0 : 1)
 } else if let count = value("--seeds", in: arguments), count >= 1, count <= 10_000_000 {
     let start = value("--start", in: arguments) ?? 0
-    let outcome = SeedSweep.run(start: start, count: Int(count), targetHeight: heights)
+    let workers = Int(min(value("--workers", in: arguments) ?? 1, 64))
+    let outcome = SeedSweep.run(start: start, count: Int(count), targetHeight: heights, workers: workers)
     for report in outcome.failed { print(report) }
     let sorted = outcome.latencies.sorted()
     let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]

@@ -66,7 +66,7 @@ import Testing
         later += restored.receive(others.map { fixture.vote(.prevote, nil, round: 0, by: $0) })
         #expect(later.votes.isEmpty)
         // Its re-sent messages are the ones it signed before.
-        let resent = restored.currentRoundMessages.compactMap { if case .broadcastVote(let v) = $0 { v.object } else { nil } }
+        let resent = restored.messagesToResend.compactMap { if case .broadcastVote(let v) = $0 { v.object } else { nil } }
         #expect(resent.map(\.blockID) == [x.header.blockID, x.header.blockID])
         // In round 1 it stays locked: another block gets a nil prevote.
         _ = restored.receive(others.prefix(2).map { fixture.vote(.prevote, nil, round: 1, by: $0) })
