@@ -12,6 +12,12 @@ public enum WALRecord: Hashable, Sendable {
     /// A message this validator signed.
     case signed(OwnMessage)
 
+    /// The type tag of wal-height-started, from the range reserved for the consensus WAL (40–43;
+    /// spec/encoding.md §2.2). WAL records are local to a validator, never objects of the ledger.
+    public static let heightStartedTag: UInt64 = 40
+    /// The type tag of wal-signed-message.
+    public static let signedMessageTag: UInt64 = 41
+
     private static let proposalKind: UInt64 = 1
     private static let voteKind: UInt64 = 2
 
@@ -20,7 +26,7 @@ public enum WALRecord: Hashable, Sendable {
         switch self {
         case .heightStarted(let height):
             return CBORValue.map([
-                CBORMapEntry(.unsigned(0), .unsigned(ObjectType.walHeightStarted.rawValue)),
+                CBORMapEntry(.unsigned(0), .unsigned(Self.heightStartedTag)),
                 CBORMapEntry(.unsigned(1), .unsigned(height)),
             ]).encoded
         case .signed(let message):
@@ -30,7 +36,7 @@ public enum WALRecord: Hashable, Sendable {
             case .vote(let signed): (kind, bytes) = (Self.voteKind, signed.bytes)
             }
             return CBORValue.map([
-                CBORMapEntry(.unsigned(0), .unsigned(ObjectType.walSignedMessage.rawValue)),
+                CBORMapEntry(.unsigned(0), .unsigned(Self.signedMessageTag)),
                 CBORMapEntry(.unsigned(1), .unsigned(kind)),
                 CBORMapEntry(.unsigned(2), .bytes(bytes)),
             ]).encoded
@@ -46,12 +52,12 @@ public enum WALRecord: Hashable, Sendable {
         do {
             var fields = try CBORFields(try CBORReader.decode(bytes), object: "wal-record")
             let tag = try fields.uint(0, "type")
-            switch ObjectType(rawValue: tag) {
-            case .walHeightStarted:
+            switch tag {
+            case Self.heightStartedTag:
                 let height = try fields.uint(1, "height")
                 try fields.finish()
                 self = .heightStarted(height)
-            case .walSignedMessage:
+            case Self.signedMessageTag:
                 let kind = try fields.uint(1, "kind")
                 let envelope = try fields.bytes(2, "envelope", length: 1...ObjectLimits.maxEnvelopeBytes)
                 try fields.finish()

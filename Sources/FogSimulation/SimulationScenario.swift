@@ -49,6 +49,13 @@ public struct SimulationScenario: Hashable, Sendable {
         public var until: UInt64
         /// The validators on one side.
         public var group: Set<Int>
+
+        /// Creates a partition.
+        public init(from: UInt64, until: UInt64, group: Set<Int>) {
+            self.from = from
+            self.until = until
+            self.group = group
+        }
     }
 
     /// A crash and restart.
@@ -59,6 +66,13 @@ public struct SimulationScenario: Hashable, Sendable {
         public var at: UInt64
         /// When it restarts (ms).
         public var restartAt: UInt64
+
+        /// Creates a crash.
+        public init(node: Int, at: UInt64, restartAt: UInt64) {
+            self.node = node
+            self.at = at
+            self.restartAt = restartAt
+        }
     }
 
     /// Draws a small scenario from `seed`: 4–7 validators, at most one Byzantine (less than 1/3 of

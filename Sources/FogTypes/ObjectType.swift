@@ -37,10 +37,6 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
     case readingProof = 26
     /// A self-contained proof of a state key's value hash, or its absence, at a height (spec/light-client.md).
     case stateProof = 27
-    /// A consensus WAL record: a validator started a height (spec/consensus.md).
-    case walHeightStarted = 40
-    /// A consensus WAL record: a proposal or vote the validator signed, before it was sent.
-    case walSignedMessage = 41
 
     public var description: String {
         switch self {
@@ -61,8 +57,6 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
         case .validatorSetChange: return "validator-set-change"
         case .readingProof: return "reading-proof"
         case .stateProof: return "state-proof"
-        case .walHeightStarted: return "wal-height-started"
-        case .walSignedMessage: return "wal-signed-message"
         }
     }
 }

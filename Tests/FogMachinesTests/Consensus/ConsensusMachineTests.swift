@@ -189,7 +189,7 @@ import Testing
         #expect(machine.handle(.commitReceived(block, strong)).decisions.first?.commit == strong)
     }
 
-    @Test func theProposerProposesTheBlockItIsGivenAndThenItsValidBlock() throws {
+    @Test func theProposerProposesTheBlockItIsGivenAndPrevotesIt() throws {
         let proposer = fixture.proposer(round: 0)
         var (machine, _) = fixture.machine(proposer)
         let block = fixture.block(6, proposer: proposer)

@@ -24,19 +24,24 @@ import Testing
         var counts: [Address: Int] = [:]
         var rotation = fixture.rotation
         var again = fixture.rotation
+        var steps = 0
         for height in 0..<1_000 {
-            // Some heights decide in a later round; the rotation moves on by rounds + 1.
-            let round = UInt64(height % 3 == 0 ? 1 : 0)
-            let proposer = rotation.proposer(round: round)
-            #expect(proposer == again.proposer(round: round))
-            counts[proposer.address, default: 0] += 1
-            rotation = rotation.advanced(by: round + 1)
-            again = again.advanced(by: round + 1)
+            // Some heights need a second round; every round has its proposer, and the next height's
+            // rotation moves on by rounds + 1.
+            let rounds = UInt64(height % 3 == 0 ? 2 : 1)
+            for round in 0..<rounds {
+                let proposer = rotation.proposer(round: round)
+                #expect(proposer == again.proposer(round: round))
+                counts[proposer.address, default: 0] += 1
+            }
+            steps += Int(rounds)
+            rotation = rotation.advanced(by: rounds)
+            again = again.advanced(by: rounds)
         }
-        // Over many heights the share of proposals follows power (5:1:1:3 of 10), within a few percent.
+        // Over all rounds the share of proposals follows power (5:1:1:3 of 10) up to one rotation.
         for validator in fixture.validators.validators {
-            let share = Double(counts[validator.address] ?? 0) / 1_000
-            #expect(abs(share - Double(validator.power) / 10) < 0.05)
+            let expected = steps * Int(validator.power) / 10
+            #expect(abs((counts[validator.address] ?? 0) - expected) <= 10)
         }
     }
 
@@ -54,7 +59,7 @@ import Testing
         let newcomer = bigger.validators.validators[0].address
         #expect(rotation.proposer(round: 0).address != newcomer)
         var proposed = false
-        for _ in 0..<8 { proposed = proposed || rotation.step().address == newcomer }
+        for _ in 0..<16 { proposed = proposed || rotation.step().address == newcomer }
         #expect(proposed)
         let spread = rotation.priorities.max()! - rotation.priorities.min()!
         #expect(spread <= 2 * Int64(joined.totalPower))
