@@ -75,18 +75,22 @@ public struct Decision: Sendable {
     public let nextRotation: ProposerRotation
 }
 
-/// A proposal or vote this validator signed, as recorded in its WAL.
+/// What this validator recorded in its WAL at a height: a proposal or vote it signed, or the block
+/// it locked on (so that a restarted validator can still re-propose its lock).
 public enum OwnMessage: Hashable, Sendable {
     /// A proposal.
     case proposal(Signed<Proposal>)
     /// A prevote or precommit.
     case vote(Signed<Vote>)
+    /// The block of a polka this validator locked on, recorded before its precommit.
+    case lockedBlock(Block)
 
-    /// The height it was signed for.
+    /// The height it belongs to.
     public var height: UInt64 {
         switch self {
         case .proposal(let signed): return signed.object.height
         case .vote(let signed): return signed.object.height
+        case .lockedBlock(let block): return block.header.height
         }
     }
 }

@@ -182,10 +182,12 @@ extension ConsensusMachine {
         guard step >= .prevote, !polkaHandled.contains(round), let signed = proposals[round] else { return false }
         let id = signed.object.blockID
         guard validators.isQuorum(roundVotes[round]?.prevotes.power(for: id) ?? 0),
-              validBlock(id, into: &actions) != nil
+              let block = validBlock(id, into: &actions)
         else { return false }
         polkaHandled.insert(round)
         if step == .prevote {
+            // The block is logged before the precommit, so that a restart keeps what it locked on.
+            if lockedBlockID != id { actions.append(.persist(.signed(.lockedBlock(block)))) }
             lockedBlockID = id
             lockedRound = Int64(round)
             sendVote(.precommit, id, into: &actions)

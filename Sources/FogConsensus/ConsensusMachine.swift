@@ -179,8 +179,8 @@ public struct ConsensusMachine: Sendable {
     }
 
     /// Restores what this validator signed before a restart: it never signs another proposal or
-    /// vote for those rounds and steps, it is locked on its latest precommitted block, and it
-    /// resumes in the latest round it signed in. Returns that round.
+    /// vote for those rounds and steps, it is locked on its latest precommitted block (whose
+    /// contents the WAL holds), and it resumes in the latest round it signed in. Returns that round.
     private mutating func restore(_ messages: [OwnMessage]) -> UInt64 {
         var latestRound: UInt64 = 0
         for message in messages {
@@ -188,6 +188,11 @@ public struct ConsensusMachine: Sendable {
             case .proposal(let signed):
                 ownProposals[signed.object.round] = signed
                 latestRound = max(latestRound, signed.object.round)
+            case .lockedBlock(let block):
+                let id = block.header.blockID
+                blocks[id] = block
+                validity[id] = true
+                validationRequested.insert(id)
             case .vote(let signed):
                 let vote = signed.object
                 ownVotes[VoteKey(round: vote.round, step: vote.step)] = signed

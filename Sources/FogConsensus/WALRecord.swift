@@ -5,7 +5,8 @@ public import FogTypes
 /// One record of the consensus write-ahead log (spec/consensus.md §WAL):
 /// - `{0: 40, 1: height}` — the validator started `height`;
 /// - `{0: 41, 1: 1 | 2, 2: envelope bstr}` — it signed a proposal (1) or a vote (2), recorded
-///   before the message is sent.
+///   before the message is sent;
+/// - `{0: 41, 1: 3, 2: block bstr}` — the block it locked on, recorded before its precommit.
 public enum WALRecord: Hashable, Sendable {
     /// A height started.
     case heightStarted(UInt64)
@@ -20,6 +21,7 @@ public enum WALRecord: Hashable, Sendable {
 
     private static let proposalKind: UInt64 = 1
     private static let voteKind: UInt64 = 2
+    private static let lockedBlockKind: UInt64 = 3
 
     /// The canonical CBOR encoding.
     public var encoded: [UInt8] {
@@ -34,6 +36,7 @@ public enum WALRecord: Hashable, Sendable {
             switch message {
             case .proposal(let signed): (kind, bytes) = (Self.proposalKind, signed.bytes)
             case .vote(let signed): (kind, bytes) = (Self.voteKind, signed.bytes)
+            case .lockedBlock(let block): (kind, bytes) = (Self.lockedBlockKind, block.encoded)
             }
             return CBORValue.map([
                 CBORMapEntry(.unsigned(0), .unsigned(Self.signedMessageTag)),
@@ -50,7 +53,11 @@ public enum WALRecord: Hashable, Sendable {
             throw ObjectError(.limitExceeded, "WAL record of \(bytes.count) bytes exceeds \(WALLimits.maxRecordBytes)")
         }
         do {
-            var fields = try CBORFields(try CBORReader.decode(bytes), object: "wal-record")
+            // A locked block's bytes are one byte string of up to the block limit.
+            let limits = CBORLimits(maxInputBytes: WALLimits.maxRecordBytes, maxDepth: CBORLimits.default.maxDepth,
+                                    maxCollectionCount: CBORLimits.default.maxCollectionCount,
+                                    maxStringBytes: ObjectLimits.maxBlockBytes)
+            var fields = try CBORFields(try CBORReader.decode(bytes, limits: limits), object: "wal-record")
             let tag = try fields.uint(0, "type")
             switch tag {
             case Self.heightStartedTag:
@@ -59,15 +66,22 @@ public enum WALRecord: Hashable, Sendable {
                 self = .heightStarted(height)
             case Self.signedMessageTag:
                 let kind = try fields.uint(1, "kind")
-                let envelope = try fields.bytes(2, "envelope", length: 1...ObjectLimits.maxEnvelopeBytes)
+                let maxBytes = kind == Self.lockedBlockKind ? ObjectLimits.maxBlockBytes : ObjectLimits.maxEnvelopeBytes
+                let envelope = try fields.bytes(2, "envelope", length: 1...maxBytes)
                 try fields.finish()
                 switch kind {
                 case Self.proposalKind:
                     self = .signed(.proposal(try Signed<Proposal>(decoding: envelope, chain: chain)))
                 case Self.voteKind:
                     self = .signed(.vote(try Signed<Vote>(decoding: envelope, chain: chain)))
+                case Self.lockedBlockKind:
+                    let block = try Block.decode(envelope)
+                    guard block.header.chainID == chain else {
+                        throw ObjectError(.wrongChain, "wal-record: locked block of chain \"\(block.header.chainID)\"")
+                    }
+                    self = .signed(.lockedBlock(block))
                 default:
-                    throw ObjectError(.invalidValue, "wal-record.kind: \(kind) is neither proposal (1) nor vote (2)")
+                    throw ObjectError(.invalidValue, "wal-record.kind: \(kind) is not proposal (1), vote (2) or locked block (3)")
                 }
             default:
                 throw ObjectError(.wrongObjectType, "wal-record: tag \(tag) is not a WAL record (40, 41)")
@@ -85,8 +99,8 @@ public enum WALRecord: Hashable, Sendable {
 
 /// Bounds of the WAL.
 public enum WALLimits {
-    /// The largest record: a signed message's envelope and a few bytes of framing.
-    public static let maxRecordBytes = ObjectLimits.maxEnvelopeBytes + 64
+    /// The largest record: a locked block and a few bytes of framing.
+    public static let maxRecordBytes = ObjectLimits.maxBlockBytes + 64
     /// Bytes before each record: its length (4, big-endian) and the first 4 bytes of its SHA-256.
     public static let frameHeaderBytes = 8
 }
