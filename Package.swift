@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "FogWire", dependencies: ["FogCore", "FogTypes", "FogCrypto"], swiftSettings: strict),
 
         // L1 — pure machines
-        .target(name: "FogConsensus", dependencies: ["FogTypes"], swiftSettings: strict),
+        .target(name: "FogConsensus", dependencies: ["FogTypes", "FogCore", "FogCrypto"], swiftSettings: strict),
         .target(name: "FogMempool", dependencies: ["FogTypes"], swiftSettings: strict),
         .target(
             name: "FogExecution", dependencies: ["FogCore", "FogCrypto", "FogTypes", "FogMerkle"], swiftSettings: strict),
@@ -59,7 +59,7 @@ let package = Package(
         // L2 — IO adapters
         .target(
             name: "FogStore",
-            dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogExecution"],
+            dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogExecution", "FogConsensus"],
             swiftSettings: strict),
         .target(
             name: "FogStoreSQLite",
@@ -162,7 +162,12 @@ let package = Package(
             swiftSettings: strict),
 
         // Test support
-        .target(name: "FogSimulation", dependencies: ["FogConsensus", "FogExecution"], swiftSettings: strict),
+        .target(
+            name: "FogSimulation",
+            dependencies: ["FogConsensus", "FogExecution", "FogStore", "FogTypes", "FogCrypto", "FogCore"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "fog-vopr", dependencies: ["FogSimulation"], path: "Sources/fog-vopr", swiftSettings: strict),
         .target(name: "FogTestKit", dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes"], swiftSettings: strict),
 
         // Tests: one target per layer.
@@ -174,6 +179,7 @@ let package = Package(
             name: "FogMachinesTests",
             dependencies: [
                 "FogExecution", "FogLight", "FogTypes", "FogMerkle", "FogCrypto", "FogCore", "FogTestKit", "FogDevice",
+                "FogConsensus",
             ],
             swiftSettings: strict),
         .testTarget(
@@ -182,6 +188,7 @@ let package = Package(
             dependencies: [
                 "FogStore", "FogStoreSQLite", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto", "FogCore",
                 "FogTestKit", "fog-store-crash-helper", "FogMQTT", "FogDevice", "FogDeviceKit", "FogP2P", "FogWire",
+                "FogConsensus",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -200,6 +207,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            // The seeded simulation of whole validator networks (test support over L1 and L2).
+            name: "FogSimulationTests",
+            dependencies: ["FogSimulation", "FogConsensus", "FogExecution", "FogStore", "FogTypes", "FogCrypto", "FogCore"],
             swiftSettings: strict),
         .testTarget(
             name: "FogCLICommandsTests",

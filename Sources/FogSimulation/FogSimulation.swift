@@ -1,1 +1,0 @@
-// FogSimulation — placeholder target; its issue fills it in. See docs/architecture.md for its role.
