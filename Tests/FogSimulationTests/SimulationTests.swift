@@ -9,30 +9,6 @@ import Testing
 /// Whole validator networks under the seeded simulator: a sweep of seeds with faults and Byzantine
 /// validators, exact replay, and checkers that catch planted violations.
 @Suite struct SimulationTests {
-    /// The seeds CI runs on every `swift test`: many short runs (one height each, faults and
-    /// Byzantine validators drawn per seed), and fewer longer ones.
-    static let sweepSeeds = 2_000
-    static let longSeeds = 200
-    static var workers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
-
-    @Test func aSweepOfSeedsKeepsSafetyAndLiveness() {
-        let outcome = SeedSweep.run(start: 0, count: Self.sweepSeeds, targetHeight: 1, workers: Self.workers)
-        #expect(outcome.seeds == Self.sweepSeeds)
-        for report in outcome.failed.prefix(5) {
-            Issue.record("\(report)\nreplay: fog-vopr --seed \(report.scenario.seed) --heights 1")
-        }
-        // Byzantine validators appear in about half the seeds; double voters must be caught.
-        #expect(outcome.runsWithEvidence > 0)
-    }
-
-    @Test func aSweepOfLongerRunsKeepsSafetyAndLiveness() {
-        let outcome = SeedSweep.run(start: 1_000_000, count: Self.longSeeds, targetHeight: 3, workers: Self.workers)
-        for report in outcome.failed.prefix(5) {
-            Issue.record("\(report)\nreplay: fog-vopr --seed \(report.scenario.seed) --heights 3")
-        }
-        #expect(outcome.failed.isEmpty)
-    }
-
     @Test func aSeedReplaysExactly() {
         for seed: UInt64 in [3, 17, 4_242] {
             let first = SeedSweep.runSeed(seed, targetHeight: 4)
@@ -126,5 +102,34 @@ import Testing
             if report.failures.contains(where: { $0.hasPrefix("safety: height") }) { forked += 1 }
         }
         #expect(forked > 0)
+    }
+}
+
+/// The seed sweeps CI runs on every `swift test`: CPU-heavy (about a minute of one core in a debug
+/// build), so they run on all cores but one.
+@Suite struct SlowSimulationSweepTests {
+    /// The seeds CI runs on every `swift test`: many short runs (one height each, faults and
+    /// Byzantine validators drawn per seed), and fewer longer ones.
+    static let sweepSeeds = 2_000
+    static let longSeeds = 200
+    /// All cores but one, so that the timing-sensitive tests running beside the sweep keep a core.
+    static var workers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
+
+    @Test func aSweepOfSeedsKeepsSafetyAndLiveness() {
+        let outcome = SeedSweep.run(start: 0, count: Self.sweepSeeds, targetHeight: 1, workers: Self.workers)
+        #expect(outcome.seeds == Self.sweepSeeds)
+        for report in outcome.failed.prefix(5) {
+            Issue.record("\(report)\nreplay: fog-vopr --seed \(report.scenario.seed) --heights 1")
+        }
+        // Byzantine validators appear in about half the seeds; double voters must be caught.
+        #expect(outcome.runsWithEvidence > 0)
+    }
+
+    @Test func aSweepOfLongerRunsKeepsSafetyAndLiveness() {
+        let outcome = SeedSweep.run(start: 1_000_000, count: Self.longSeeds, targetHeight: 3, workers: Self.workers)
+        for report in outcome.failed.prefix(5) {
+            Issue.record("\(report)\nreplay: fog-vopr --seed \(report.scenario.seed) --heights 3")
+        }
+        #expect(outcome.failed.isEmpty)
     }
 }
