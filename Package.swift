@@ -147,7 +147,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            // -O crashes Swift 6.3.1's LLVM coroutine splitting on the commands' async reporting
+            // closures (signal 11 "While splitting coroutine"); -Osize compiles them.
+            swiftSettings: strict + [.unsafeFlags(["-Osize"], .when(configuration: .release))]),
         .executableTarget(name: "fogledger", dependencies: ["FogCLICommands"], swiftSettings: strict),
         .executableTarget(
             name: "fog-vectors",

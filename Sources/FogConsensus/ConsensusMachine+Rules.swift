@@ -54,8 +54,8 @@ extension ConsensusMachine {
         roundVotes[vote.round] = votes
         if case .conflict(let first) = outcome,
            reportedEquivocations.insert(EquivocationKey(validator: vote.validator, round: vote.round, step: vote.step)).inserted,
-           let evidence = try? Equivocation(first: first, second: signed) {
-            actions.append(.evidence(evidence))
+           first.object.blockID != vote.blockID {
+            actions.append(.evidence(Equivocation(first: first, second: signed)))
         }
     }
 

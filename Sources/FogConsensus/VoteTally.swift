@@ -87,28 +87,3 @@ public struct RoundVotes: Sendable {
         return senders.reduce(0) { $0 + (validators.validator($1)?.power ?? 0) }
     }
 }
-
-/// Two different votes one validator signed for the same height, round and step: proof that it
-/// equivocated, which anyone can check with the validator's key.
-public struct Equivocation: Hashable, Sendable {
-    /// The vote seen first.
-    public let first: Signed<Vote>
-    /// The conflicting vote.
-    public let second: Signed<Vote>
-
-    /// Pairs two votes; they must be by one validator for one height, round and step, with different values.
-    public init(first: Signed<Vote>, second: Signed<Vote>) throws(ObjectError) {
-        let a = first.object
-        let b = second.object
-        guard a.validator == b.validator, a.chainID == b.chainID, a.height == b.height, a.round == b.round,
-              a.step == b.step, a.blockID != b.blockID
-        else {
-            throw ObjectError(.invalidValue, "equivocation: the votes are not two values of one validator's step")
-        }
-        self.first = first
-        self.second = second
-    }
-
-    /// The validator that signed both.
-    public var validator: Address { first.object.validator }
-}

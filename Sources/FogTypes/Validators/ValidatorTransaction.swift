@@ -19,6 +19,9 @@ public struct Equivocation: Hashable, Sendable {
         self.first = first
         self.second = second
     }
+
+    /// The validator named by the first vote (the one that signed both, when the evidence is valid).
+    public var validator: Address { first.object.validator }
 }
 
 /// The bodies of the validator transaction kinds 16–21 (spec/encoding.md §2.18).
