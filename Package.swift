@@ -128,6 +128,7 @@ let package = Package(
             dependencies: [
                 "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogLight", "FogNode", "FogAPI",
                 "FogDevice", "FogDeviceKit",
+                "FogConsensus", "FogP2P",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -11,6 +11,7 @@ public struct RootCommand: AsyncParsableCommand {
             VerifyCommand.self, DeviceCommand.self, QueryCommand.self,
             SimulateCommand.self,
             ValidatorCommand.self,
+            InitCommand.self, NetworkCommand.self,
         ])
 
     public init() {}

@@ -15,7 +15,7 @@ final class SimulatedNode {
     /// Bumped at each restart, so that the timers of an earlier life never fire.
     var incarnation = 0
     var lastSyncRequest: UInt64?
-    var evidence: [Equivocation] = []
+    var evidence: [FogConsensus.Equivocation] = []
     var failures: [String] = []
 
     let memo: VerificationMemo

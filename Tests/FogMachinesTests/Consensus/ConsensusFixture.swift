@@ -74,7 +74,7 @@ extension [ConsensusAction] {
         compactMap { if case .scheduleTimeout(let timeout, let after) = $0 { return (timeout, after) } else { return nil } }
     }
 
-    var evidence: [Equivocation] {
+    var evidence: [FogConsensus.Equivocation] {
         compactMap { if case .evidence(let evidence) = $0 { return evidence } else { return nil } }
     }
 }
