@@ -95,7 +95,7 @@ enum NodeProcess {
     static func start(executable: String, folder: String) throws -> Int32 {
         let logPath = "\(folder)/\(logFile)"
         if !FileManager.default.fileExists(atPath: logPath) {
-            FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o644])
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o644])
         }
         guard let log = FileHandle(forWritingAtPath: logPath) else { throw CLIError("io-error", "cannot open \(logPath)") }
         log.seekToEndOfFile()

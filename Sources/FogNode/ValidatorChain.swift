@@ -101,7 +101,7 @@ struct ValidatorChain {
     /// Commits a decided block with its commit. A block not built or checked here (one fetched by
     /// block sync) is checked first like a proposal, so a block that does not extend the chain or
     /// does not execute to its header is refused even with a valid commit.
-    mutating func commit(_ block: Block, _ commit: Commit, nowMillis: UInt64) throws -> BlockExecution {
+    mutating func commit(_ block: Block, _ commit: Commit, nowMillis: UInt64) throws {
         let id = block.header.blockID
         if executions[id] == nil, let reason = rejection(of: block, nowMillis: nowMillis) {
             throw StoreError(.corrupt, "decided block \(block.header.height) is invalid: \(reason)")
@@ -111,7 +111,6 @@ struct ValidatorChain {
         }
         try store.commitBlock(BlockCommitment(block: block, commit: commit, execution: execution))
         executions = [:]
-        return execution
     }
 
     private static func mismatch(_ header: BlockHeader, _ execution: BlockExecution) -> String? {

@@ -95,11 +95,6 @@ public actor ValidatorNode: LedgerNode {
     /// The number of peers with an established connection.
     public var connectedPeers: Int? { network.connectedPeers.count }
 
-    /// Where consensus is: height, round and step.
-    public var consensusState: (height: UInt64, round: UInt64, step: ConsensusStep) {
-        (machine.height, machine.round, machine.step)
-    }
-
     // MARK: Driving the machine
 
     /// Starts the height after the latest committed one (with what the WAL recovered of it).
@@ -199,7 +194,7 @@ public actor ValidatorNode: LedgerNode {
     private func decided(_ decision: Decision) {
         let height = decision.block.header.height
         do {
-            _ = try chain.commit(decision.block, decision.commit, nowMillis: now())
+            try chain.commit(decision.block, decision.commit, nowMillis: now())
             rotation = decision.nextRotation.carried(to: try chain.validators(at: height + 1))
         } catch {
             halt("cannot commit height \(height): \(error)")

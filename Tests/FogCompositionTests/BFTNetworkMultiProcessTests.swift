@@ -17,8 +17,9 @@ import Testing
         let home = FileManager.default.temporaryDirectory
             .appendingPathComponent("fogledger-bft-\(UUID().uuidString)", isDirectory: true).path
         defer { try? FileManager.default.removeItem(atPath: home) }
-        // Eight consecutive ports from a random base: P2P at base + K, HTTP at base + 4 + K.
-        let p2pBase = 21_000 + Int.random(in: 0..<4_000) * 8
+        // Eight consecutive ports from a random base below the ephemeral range (32768 up), so that no
+        // connection of another test takes one: P2P at base + K, HTTP at base + 4 + K.
+        let p2pBase = 12_000 + Int.random(in: 0..<2_500) * 8
         let initialised = try DevNodeProcessTests.run(binary, [
             "init", "--validators", "4", "--out", home, "--p2p-port", "\(p2pBase)", "--http-port", "\(p2pBase + 4)",
             "--commit-delay-ms", "100",
@@ -110,7 +111,7 @@ final class LocalNetwork: @unchecked Sendable {
     func start(_ index: Int) throws {
         let folder = "\(home)/node\(index)"
         let logPath = "\(folder)/node.log"
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try #require(FileHandle(forWritingAtPath: logPath))
         log.seekToEndOfFile()
         let process = Process()
