@@ -3,47 +3,32 @@ import FogCore
 import FogCrypto
 import FogSimulation
 import FogTypes
-import Foundation
+import Dispatch
 import Testing
+
+/// Runs CPU-bound simulation work on a thread outside Swift's cooperative pool, so that the
+/// asynchronous tests running beside it keep their threads.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
 
 /// Whole validator networks under the seeded simulator: a sweep of seeds with faults and Byzantine
 /// validators, exact replay, and checkers that catch planted violations.
 @Suite struct SimulationTests {
-    /// The seeds CI runs on every `swift test`: many short runs (one height each, faults and
-    /// Byzantine validators drawn per seed), and fewer longer ones.
-    static let sweepSeeds = 2_000
-    static let longSeeds = 200
-    static var workers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
-
-    @Test func aSweepOfSeedsKeepsSafetyAndLiveness() {
-        let outcome = SeedSweep.run(start: 0, count: Self.sweepSeeds, targetHeight: 1, workers: Self.workers)
-        #expect(outcome.seeds == Self.sweepSeeds)
-        for report in outcome.failed.prefix(5) {
-            Issue.record("\(report)\nreplay: fog-vopr --seed \(report.scenario.seed) --heights 1")
-        }
-        // Byzantine validators appear in about half the seeds; double voters must be caught.
-        #expect(outcome.runsWithEvidence > 0)
-    }
-
-    @Test func aSweepOfLongerRunsKeepsSafetyAndLiveness() {
-        let outcome = SeedSweep.run(start: 1_000_000, count: Self.longSeeds, targetHeight: 3, workers: Self.workers)
-        for report in outcome.failed.prefix(5) {
-            Issue.record("\(report)\nreplay: fog-vopr --seed \(report.scenario.seed) --heights 3")
-        }
-        #expect(outcome.failed.isEmpty)
-    }
-
-    @Test func aSeedReplaysExactly() {
+    @Test func aSeedReplaysExactly() async throws {
         for seed: UInt64 in [3, 17, 4_242] {
-            let first = SeedSweep.runSeed(seed, targetHeight: 4)
-            let second = SeedSweep.runSeed(seed, targetHeight: 4)
+            let (first, second) = try await offPool {
+                (SeedSweep.runSeed(seed, targetHeight: 4), SeedSweep.runSeed(seed, targetHeight: 4))
+            }
             #expect(first.description == second.description)
             #expect(first.decisionLatencies == second.decisionLatencies)
             #expect(first.passed, "\(first)")
         }
     }
 
-    @Test func aCalmNetworkDecidesEveryHeightInRoundZero() throws {
+    @Test func aCalmNetworkDecidesEveryHeightInRoundZero() async throws {
         var scenario = SimulationScenario.random(seed: 1, targetHeight: 10)
         scenario.powers = [10, 10, 10, 10]
         scenario.byzantine = [:]
@@ -54,7 +39,7 @@ import Testing
         scenario.commitDelay = 0
         scenario.maxDelay = 5
         scenario.faultsEnd = 0
-        let report = try Simulator(scenario: scenario).run()
+        let report = try await offPool { [scenario] in try Simulator(scenario: scenario).run() }
         #expect(report.passed, "\(report)")
         #expect(report.extraRounds == 0)
         // Propose, prevote, precommit: three message delays of at most 5 ms each (plus the gap between
@@ -62,7 +47,7 @@ import Testing
         #expect(report.decisionLatencies.allSatisfy { $0 <= 25 }, "\(report.decisionLatencies)")
     }
 
-    @Test func crashesWithTornWALTailsAndPartitionsRecover() throws {
+    @Test func crashesWithTornWALTailsAndPartitionsRecover() async throws {
         var scenario = SimulationScenario.random(seed: 11, targetHeight: 12)
         scenario.powers = [10, 10, 10, 10]
         scenario.byzantine = [3: .doubleVote]
@@ -70,7 +55,7 @@ import Testing
         scenario.partitions = [.init(from: 100, until: 600, group: [0, 1])]
         scenario.crashes = [.init(node: 0, at: 50, restartAt: 400), .init(node: 1, at: 700, restartAt: 1_200),
                             .init(node: 2, at: 800, restartAt: 900)]
-        let report = try Simulator(scenario: scenario).run()
+        let report = try await offPool { [scenario] in try Simulator(scenario: scenario).run() }
         #expect(report.passed, "\(report)")
         #expect(report.evidence > 0)
     }
@@ -109,7 +94,7 @@ import Testing
         #expect(SafetyChecker.check(chains: wrongBlock, validators: validators).first?.contains("names another block") == true)
     }
 
-    @Test func equivocatorsHoldingHalfThePowerForkTheChainAndTheCheckerSeesIt() throws {
+    @Test func equivocatorsHoldingHalfThePowerForkTheChainAndTheCheckerSeesIt() async throws {
         // Beyond the fault bound (2 of 4 Byzantine), colluding equivocators make honest validators
         // commit different blocks; the same checker that passes every sweep seed reports it.
         var forked = 0
@@ -122,9 +107,35 @@ import Testing
             scenario.dropPerMille = 0
             scenario.faultsEnd = 0
             scenario.livenessBound = 2_000
-            let report = try Simulator(scenario: scenario).run()
+            let report = try await offPool { [scenario] in try Simulator(scenario: scenario).run() }
             if report.failures.contains(where: { $0.hasPrefix("safety: height") }) { forked += 1 }
         }
         #expect(forked > 0)
+    }
+}
+
+/// The seed sweeps CI runs on every `swift test`: CPU-heavy (over a minute of one core in a debug
+/// build). They run one after the other on one thread outside Swift's cooperative pool, so that the
+/// asynchronous, timing-sensitive tests running beside them keep their threads and a core.
+@Suite struct SlowSimulationSweepTests {
+    /// Many short runs (one height each, faults and Byzantine validators drawn per seed) and fewer
+    /// longer ones.
+    static let sweepSeeds = 2_000
+    static let longSeeds = 200
+
+    @Test func sweepsOfSeedsKeepSafetyAndLiveness() async {
+        let (short, long) = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: (SeedSweep.run(start: 0, count: Self.sweepSeeds, targetHeight: 1),
+                                                SeedSweep.run(start: 1_000_000, count: Self.longSeeds, targetHeight: 3)))
+            }
+        }
+        #expect(short.seeds == Self.sweepSeeds)
+        #expect(long.seeds == Self.longSeeds)
+        for (report, heights) in short.failed.prefix(5).map({ ($0, 1) }) + long.failed.prefix(5).map({ ($0, 3) }) {
+            Issue.record("\(report)\nreplay: fog-vopr --seed \(report.scenario.seed) --heights \(heights)")
+        }
+        // Byzantine validators appear in about half the seeds; double voters must be caught.
+        #expect(short.runsWithEvidence > 0)
     }
 }
