@@ -139,7 +139,7 @@ let package = Package(
             dependencies: [
                 "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogLight", "FogNode", "FogAPI",
                 "FogDevice", "FogDeviceKit", "FogGateway",
-                "FogStoreSQLite",
+                "FogConsensus", "FogP2P", "FogStoreSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -13,14 +13,14 @@ public import Prometheus
 /// document at `/openapi.yaml` (docs/architecture.md, "Node and API").
 public struct NodeAPI: Sendable {
     /// The node served.
-    public let node: DevNode
+    public let node: any LedgerNode
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
     /// The node's metrics (made from `registry`).
     public let metrics: NodeMetrics
 
     /// An API for `node` whose metrics live in `registry`.
-    public init(node: DevNode, registry: PrometheusCollectorRegistry) {
+    public init(node: any LedgerNode, registry: PrometheusCollectorRegistry) {
         self.node = node
         self.registry = registry
         self.metrics = NodeMetrics(factory: PrometheusMetricsFactory(registry: registry))
@@ -177,6 +177,7 @@ public struct NodeAPI: Sendable {
             "stateRoot": try store.latestStateRoot().hex, "pending": pending,
             "validators": node.genesis.validators.validators.map(\.address.hex),
         ]
+        if let peers = await node.connectedPeers { object["peers"] = peers }
         if height > 0, let header = try store.header(at: height) {
             object["latestBlockID"] = header.blockID.hex
             object["latestBlockTime"] = header.timeMillis

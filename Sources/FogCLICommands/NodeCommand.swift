@@ -15,13 +15,16 @@ import ServiceLifecycle
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Run a node. With --dev: a single-validator development chain and its HTTP API.")
+        abstract: "Run a node: --dev --data DIR for a single-validator development chain, --home DIR for a validator of a network; each with its HTTP API.")
 
-    @Flag(name: .long, help: "Run a single-validator development chain (the only mode so far).")
+    @Flag(name: .long, help: "Run a single-validator development chain.")
     var dev = false
 
     @Option(name: .long, help: "Data directory: genesis, keys and the SQLite store (created when missing).")
-    var data: String
+    var data: String?
+
+    @Option(name: .long, help: "Run the validator node of this folder (made by fogledger init; holds node.json).")
+    var home: String?
 
     @Option(name: .long, help: "HTTP API address host:port (port 0: any free port).")
     var http: String = "127.0.0.1:8080"
@@ -39,8 +42,12 @@ struct NodeCommand: AsyncParsableCommand {
     var gateway: GatewayOptions
 
     func run() async throws {
-        guard dev else {
-            throw CLIError("invalid-argument", "only --dev is supported so far: fogledger node --dev --data DIR")
+        if let home, !dev {
+            try await ValidatorNodeRunner(home: home, logLevel: logLevel).run()
+            return
+        }
+        guard dev, let data else {
+            throw CLIError("invalid-argument", "run fogledger node --dev --data DIR, or fogledger node --home DIR")
         }
         let (host, port) = try parseAddress(http)
         var logger = Logger(label: "fogledger.node")

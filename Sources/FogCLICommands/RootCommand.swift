@@ -12,6 +12,7 @@ public struct RootCommand: AsyncParsableCommand {
             SimulateCommand.self,
             ValidatorCommand.self,
             BenchCommand.self,
+            InitCommand.self, NetworkCommand.self,
         ])
 
     public init() {}

@@ -1,0 +1,276 @@
+public import FogConsensus
+public import FogCrypto
+import FogExecution
+public import FogP2P
+public import FogStore
+public import FogTypes
+import FogWire
+public import Logging
+
+/// How a validator node runs consensus.
+public struct ValidatorNodeConfiguration: Sendable {
+    /// The consensus timeouts; `commitDelay` is the pause between committing a height and starting the next.
+    public var timeouts: ConsensusTimeouts
+    /// The mempool limits.
+    public var mempool: MempoolLimits
+    /// How often the node re-sends its signed messages of the current height and announces its height.
+    public var gossipInterval: Duration
+
+    /// Creates a configuration.
+    public init(timeouts: ConsensusTimeouts = ConsensusTimeouts(commitDelay: 200), mempool: MempoolLimits = MempoolLimits(),
+                gossipInterval: Duration = .milliseconds(500)) {
+        self.timeouts = timeouts
+        self.mempool = mempool
+        self.gossipInterval = gossipInterval
+    }
+}
+
+/// A validator of a BFT network: it drives the Tendermint ``ConsensusMachine`` over the P2P
+/// network (spec/consensus.md), persisting what it signs to its WAL before sending it; builds the
+/// blocks it proposes from its mempool; checks proposed blocks by executing them; commits decided
+/// blocks to its ledger store; gossips admitted envelopes; and catches up with peers that are ahead
+/// by fetching blocks with their commits (block sync). ``ValidatorNodeService`` runs it.
+public actor ValidatorNode: LedgerNode {
+    /// The chain's genesis.
+    public nonisolated let genesis: Genesis
+    /// The store every block is committed to.
+    public nonisolated let store: any LedgerStore
+    /// The peer-to-peer network.
+    public nonisolated let network: P2PNetwork
+    /// The configuration.
+    public nonisolated let configuration: ValidatorNodeConfiguration
+    /// This validator's address.
+    public nonisolated let address: Address
+    let logger: Logger
+    let now: @Sendable () -> UInt64
+    var machine: ConsensusMachine
+    var chain: ValidatorChain
+    /// The rotation of the next height to start.
+    var rotation: ProposerRotation
+    let wal: ConsensusWALFile
+    /// What the WAL held when the node started: the messages signed at the first height it starts.
+    var recovered: [WALRecord]
+    var mempool: Mempool
+    /// The latest state plus the writes of every pending envelope, for admission.
+    var pendingState: StateOverlay<LatestState>
+    /// The latest committed height each peer announced.
+    var peerHeights: [Address: UInt64] = [:]
+    /// When blocks were last requested, so that one request is outstanding at a time.
+    var syncRequestedAt: ContinuousClock.Instant?
+    /// The last height of the outstanding block request.
+    var syncTarget: UInt64 = 0
+    var startScheduled = false
+    /// Set when the WAL or store cannot be written: the node stops signing.
+    var halted = false
+    var stopped = false
+
+    /// A validator signing with `validatorKey`, committing to `store`, logging its signed messages
+    /// to the WAL at `walPath`, and talking to peers as `p2p` describes.
+    public init(genesis: Genesis, validatorKey: PrivateKey, store: any LedgerStore, walPath: String,
+                p2p: P2PConfiguration, configuration: ValidatorNodeConfiguration = ValidatorNodeConfiguration(),
+                logger: Logger, now: @escaping @Sendable () -> UInt64 = DevNode.wallClockMillis) throws {
+        guard store.metadata.genesisHash == genesis.hash else {
+            throw StoreError(.genesisMismatch, "the store belongs to another genesis")
+        }
+        self.genesis = genesis
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+        self.address = validatorKey.publicKey.address
+        self.machine = ConsensusMachine(chainID: genesis.chainID, key: validatorKey, timeouts: configuration.timeouts)
+        let chain = ValidatorChain(genesis: genesis, store: store)
+        self.chain = chain
+        self.rotation = try chain.nextRotation()
+        let wal = try ConsensusWALFile(path: walPath, chain: genesis.chainID)
+        self.recovered = wal.recovered
+        self.wal = wal
+        self.mempool = Mempool(limits: configuration.mempool)
+        self.pendingState = StateOverlay(base: LatestState(store: store))
+        self.network = try P2PNetwork(configuration: p2p, latestHeight: { (try? store.latestHeight()) ?? 0 },
+                                      logger: logger)
+    }
+
+
+    /// The number of peers with an established connection.
+    public var connectedPeers: Int? { network.connectedPeers.count }
+
+    // MARK: Driving the machine
+
+    /// Starts the height after the latest committed one (with what the WAL recovered of it).
+    func startNextHeight() {
+        startScheduled = false
+        guard !halted, !stopped else { return }
+        do {
+            let height = try store.latestHeight() + 1
+            guard machine.rotation == nil || height > machine.height else { return }
+            let signed = ConsensusWAL.ownMessages(height: height, in: recovered)
+            recovered = []
+            if !signed.isEmpty {
+                logger.info("resuming a height from the WAL", metadata: ["height": "\(height)", "messages": "\(signed.count)"])
+            }
+            feed(.startHeight(HeightStart(height: height, rotation: rotation, signedBefore: signed)))
+        } catch {
+            halt("cannot read the store: \(error)")
+        }
+    }
+
+    /// Hands an event to the machine and carries out its actions and the answers they produce.
+    func feed(_ event: ConsensusEvent) {
+        var pending = [event]
+        while !pending.isEmpty, !halted {
+            let actions = machine.handle(pending.removeFirst())
+            pending += carryOut(actions)
+        }
+    }
+
+    /// Carries out actions in order: a WAL record is durable before any later action runs.
+    private func carryOut(_ actions: [ConsensusAction]) -> [ConsensusEvent] {
+        var answers: [ConsensusEvent] = []
+        for action in actions {
+            guard !halted else { return [] }
+            switch action {
+            case .persist(let record):
+                do {
+                    if case .heightStarted = record { try wal.restart(with: record) } else { try wal.append(record) }
+                } catch {
+                    halt("cannot write the WAL: \(error)")
+                }
+            case .broadcastProposal(let proposal, let block):
+                do {
+                    try network.broadcast(.proposal(try BlockProposal(proposal: proposal, block: block)))
+                } catch {
+                    logger.error("cannot send a proposal", metadata: ["error": "\(error)"])
+                }
+            case .broadcastVote(let vote):
+                _ = try? network.broadcast(.vote(vote))
+            case .scheduleTimeout(let timeout, let after):
+                Task { [weak self] in
+                    try? await Task.sleep(for: .milliseconds(after))
+                    await self?.timeoutFired(timeout)
+                }
+            case .requestBlock(let height, let round):
+                do {
+                    answers.append(.proposeBlock(try proposalBlock()))
+                } catch {
+                    logger.error("cannot build a block", metadata: ["height": "\(height)", "round": "\(round)", "error": "\(error)"])
+                }
+            case .validateBlock(let block):
+                let rejection = chain.rejection(of: block, nowMillis: now())
+                if let rejection {
+                    logger.warning("proposed block refused", metadata: ["height": "\(block.header.height)", "reason": "\(rejection)"])
+                }
+                answers.append(.blockValidity(blockID: block.header.blockID, valid: rejection == nil))
+            case .decide(let decision):
+                decided(decision)
+            case .evidence(let evidence):
+                logger.warning("equivocation seen", metadata: ["validator": "\(evidence.first.object.validator)"])
+            }
+        }
+        return answers
+    }
+
+    func timeoutFired(_ timeout: ConsensusTimeout) {
+        guard !stopped else { return }
+        feed(.timeout(timeout))
+    }
+
+    /// The block this validator proposes: the oldest pending envelopes within the block limits.
+    private func proposalBlock() throws -> Block {
+        var envelopes: [[UInt8]] = []
+        var bytes = 0
+        for entry in mempool.envelopes {
+            guard envelopes.count < ObjectLimits.maxBlockTransactions,
+                  entry.bytes.count <= DevNodeConfiguration.maxBlockEnvelopeBytes - bytes
+            else { break }
+            envelopes.append(entry.bytes)
+            bytes += entry.bytes.count
+        }
+        return try chain.buildBlock(proposer: machine.address, timeMillis: now(), envelopes: envelopes)
+    }
+
+    /// Commits a decided height, re-checks the mempool against the new state, and starts the next
+    /// height (at once while peers are ahead, otherwise after the commit delay).
+    private func decided(_ decision: Decision) {
+        let height = decision.block.header.height
+        do {
+            try chain.commit(decision.block, decision.commit, nowMillis: now())
+            rotation = decision.nextRotation.carried(to: try chain.validators(at: height + 1))
+        } catch {
+            halt("cannot commit height \(height): \(error)")
+            return
+        }
+        logger.debug("committed block", metadata: [
+            "height": "\(height)", "round": "\(decision.commit.round)", "transactions": "\(decision.block.transactions.count)",
+        ])
+        recheckMempool()
+        if (peerHeights.values.max() ?? 0) > height || configuration.timeouts.commitDelay == 0 {
+            startNextHeight()
+        } else if !startScheduled {
+            startScheduled = true
+            let delay = configuration.timeouts.commitDelay
+            Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(delay))
+                await self?.startNextHeight()
+            }
+        }
+    }
+
+    private func halt(_ reason: String) {
+        halted = true
+        logger.critical("validator halted", metadata: ["reason": "\(reason)"])
+    }
+
+    // MARK: Network
+
+    /// Handles one event of the network.
+    func receive(_ event: P2PEvent) {
+        guard !stopped else { return }
+        switch event {
+        case .peerUp(let peer, let handshake):
+            peerHeights[peer] = handshake.latestHeight
+            requestBlocksIfBehind(from: peer)
+        case .peerDown(let peer, _):
+            peerHeights[peer] = nil
+        case .message(let peer, let message):
+            receive(message, from: peer)
+        case .connectionFailed:
+            break
+        }
+    }
+
+    private func receive(_ message: WireMessage, from peer: Address) {
+        switch message {
+        case .proposal(let proposal):
+            noteAhead(peer, messageHeight: proposal.proposal.object.height)
+            feed(.proposal(proposal.proposal))
+            feed(.block(proposal.block))
+        case .vote(let vote):
+            noteAhead(peer, messageHeight: vote.object.height)
+            feed(.vote(vote))
+        case .transactions(let envelopes):
+            for envelope in envelopes { admitGossiped(envelope) }
+        case .status(let height):
+            peerHeights[peer] = max(peerHeights[peer] ?? 0, height)
+            requestBlocksIfBehind(from: peer)
+        case .blockRequest(let range):
+            serve(range, to: peer)
+        case .blockResponse(let committed):
+            receiveBlock(committed, from: peer)
+        case .handshake, .ping, .pong, .noBlock:
+            break
+        }
+    }
+
+    /// Re-sends this validator's messages of the current height, announces its height, and asks
+    /// a peer that is ahead for blocks.
+    func tick() {
+        guard !stopped, !halted else { return }
+        _ = carryOut(machine.messagesToResend)
+        if let latest = try? store.latestHeight() { _ = try? network.broadcast(.status(latestHeight: latest)) }
+        if let ahead = peerHeights.max(by: { $0.value < $1.value }) { requestBlocksIfBehind(from: ahead.key) }
+    }
+
+    /// Stops handling events and timeouts.
+    func stop() { stopped = true }
+}
