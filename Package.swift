@@ -5,10 +5,10 @@ import PackageDescription
 ///
 /// Layers (dependencies point down only; see docs/architecture.md):
 /// - L0 pure values:    FogCore, FogCrypto, FogMerkle, FogTypes, FogWire
-/// - L1 pure machines:  FogConsensus, FogMempool, FogExecution, FogLight
-/// - L2 IO adapters:    FogStore, FogStoreSQLite, FogP2P, FogMQTT, FogContracts
-/// - L3 composition:    FogNode, FogAPI, FogExplorer, FogCLICommands, fogledger
-/// - test support:      FogSimulation, FogTestKit
+/// - L1 pure machines:  FogConsensus, FogMempool, FogExecution, FogLight, FogDevice
+/// - L2 IO adapters:    FogStore, FogStoreSQLite, FogP2P, FogMQTT, FogDeviceKit, FogContracts
+/// - L3 composition:    FogNode, FogAPI, FogGateway, FogExplorer, FogCLICommands, fogledger
+/// - test support:      FogSimulation, FogTestKit, fog-vectors, fog-vopr, fog-store-crash-helper
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
