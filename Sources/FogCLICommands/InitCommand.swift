@@ -36,6 +36,9 @@ struct InitCommand: ParsableCommand {
     @Option(name: .long, help: "Milliseconds between committing a block and starting the next height.")
     var commitDelayMs: UInt64 = 200
 
+    @Option(name: .long, help: "Comma-separated IPv4 address of each node, in order (default: 127.0.0.1 for all).")
+    var hosts: String?
+
     func run() throws {
         guard (1...Self.maxValidators).contains(validators) else {
             throw CLIError("invalid-argument", "--validators must be 1-\(Self.maxValidators)")
@@ -46,38 +49,16 @@ struct InitCommand: ParsableCommand {
         for base in [p2pPort, httpPort] where base < 1 || base + validators > 65_535 {
             throw CLIError("invalid-argument", "port \(base) leaves no room for \(validators) nodes")
         }
-        let fm = FileManager.default
-        if let existing = try? fm.contentsOfDirectory(atPath: out), !existing.isEmpty {
-            throw CLIError("invalid-argument", "\(out) is not empty")
-        }
-        try fm.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        var generator = SystemRandomNumberGenerator()
-        let validatorKeys = (0..<validators).map { _ in PrivateKey.generate(.ed25519, using: &generator) }
-        let nodeKeys = (0..<validators).map { _ in PrivateKey.generate(.ed25519, using: &generator) }
-        let operatorKey = PrivateKey.generate(.ed25519, using: &generator)
-        let set = try ValidatorSet(validatorKeys.map { try Validator(publicKey: $0.publicKey, power: 1) })
-        let genesis = try Genesis(chainID: try ChainID(chainId), timeMillis: DevNode.wallClockMillis(), consensus: mode,
-                                  validators: set,
-                                  accounts: [GenesisAccount(publicKey: operatorKey.publicKey, balance: DevGenesis.operatorBalance)])
+        let hostList = try hosts.map { try Self.parseHosts($0, count: validators) }
+            ?? Array(repeating: "127.0.0.1", count: validators)
+        let network = try LocalNetworkSetup(
+            validators: validators, mode: mode, chainID: try ChainID(chainId),
+            nodes: (0..<validators).map { LocalNetworkSetup.NodeAddress(host: hostList[$0], p2pPort: p2pPort + $0, httpPort: httpPort + $0) },
+            commitDelayMs: commitDelayMs
+        ).write(to: out)
+        let genesis = network.genesis
         let base = URL(fileURLWithPath: out)
-        guard fm.createFile(atPath: base.appendingPathComponent("genesis.cbor").path, contents: Data(genesis.encoded),
-                            attributes: [.posixPermissions: 0o644])
-        else { throw CLIError("io-error", "cannot write genesis.cbor") }
-        try KeyFile.write(operatorKey, to: base.appendingPathComponent("operator.key").path)
-        for index in 0..<validators {
-            let home = base.appendingPathComponent(NetworkLayout.nodeName(index)).path
-            try fm.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try KeyFile.write(validatorKeys[index], to: "\(home)/validator.key")
-            try KeyFile.write(nodeKeys[index], to: "\(home)/node.key")
-            let peers = (0..<validators).filter { $0 != index }.map {
-                ValidatorNodeConfig.Peer(nodeID: nodeKeys[$0].publicKey.address.hex, host: "127.0.0.1", port: p2pPort + $0)
-            }
-            try ValidatorNodeConfig(
-                name: NetworkLayout.nodeName(index), genesis: "../genesis.cbor", validatorKey: "validator.key",
-                nodeKey: "node.key", data: "data", p2pHost: "127.0.0.1", p2pPort: p2pPort + index, httpHost: "127.0.0.1",
-                httpPort: httpPort + index, commitDelayMs: commitDelayMs, peers: peers
-            ).write(home: home)
-        }
+        let operatorKey = network.operatorKey
         print("""
             initialised \(validators) validators (\(consensus)) in \(out)
             chain \(genesis.chainID), genesis hash \(genesis.hash.hex)
@@ -85,5 +66,22 @@ struct InitCommand: ParsableCommand {
             run one node: fogledger node --home \(base.appendingPathComponent("node0").path)
             run them all: fogledger network up --home \(out)
             """)
+    }
+
+    /// `count` IPv4 addresses from `--hosts`.
+    static func parseHosts(_ text: String, count: Int) throws(CLIError) -> [String] {
+        let hosts = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        guard hosts.count == count else {
+            throw CLIError("invalid-argument", "--hosts names \(hosts.count) addresses for \(count) validators")
+        }
+        for host in hosts {
+            let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else {
+                throw CLIError("invalid-argument", "--hosts: \"\(host)\" is not an IPv4 address")
+            }
+        }
+        return hosts
     }
 }

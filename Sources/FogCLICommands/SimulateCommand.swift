@@ -83,46 +83,31 @@ struct SimulateCommand: AsyncParsableCommand {
         }
     }
 
-    /// The key of device `index` of the fleet seeded with `seed`.
-    static func deviceKey(seed: UInt64, index: Int) -> PrivateKey {
-        let material = SHA256Hasher.hash(Array("fogledger-simulate/\(seed)/\(index)".utf8))
-        // An Ed25519 seed is any 32 bytes.
-        return try! PrivateKey(algorithm: .ed25519, seed: material.bytes)
-    }
-
     private func simulate(_ progress: SimulationProgress) async throws(CLIError) {
         let scenario = SignalScenario(rawValue: scenario)!
         let link = try self.link.link()
         let chain = try await self.link.chainID(link)
-        let keys = (0..<devices).map { Self.deviceKey(seed: seed, index: $0) }
-        let firstSequences = try await prepare(keys, link: link, scenario: scenario)
+        let keys = (0..<devices).map { SimulatedFleet.deviceKey(seed: seed, index: $0) }
+        let firstSequences: [UInt64]
+        if case .node(let base) = link {
+            firstSequences = try await SimulatedFleet.register(
+                keys, client: NodeClient(base: base), operatorKey: { () throws(CLIError) in try signer.signingKey().key },
+                nonce: signer.nonce, scenario: scenario)
+        } else {
+            // Over MQTT the ledger's records are out of sight: start at the wall clock in
+            // milliseconds, above any earlier run's numbers while a device sends under 1,000/s.
+            let now = UInt64(Date().timeIntervalSince1970 * 1_000)
+            firstSequences = keys.map { _ in now }
+        }
         let folder = queue ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("fogledger-simulate-\(UUID().uuidString)").path
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CLIError("io-error", "cannot create \(folder): \(error.localizedDescription)")
-        }
-        var agents: [DeviceAgent] = []
-        for (index, key) in keys.enumerated() {
-            let address = key.publicKey.address
-            do throws(DeviceError) {
-                agents.append(try DeviceAgent(
-                    directory: "\(folder)/\(address.hex)", chainID: chain, signer: SoftwareSigner(key: key),
-                    transport: self.link.transport(link, device: address),
-                    configuration: DeviceAgentConfiguration(batch: BatchLimits(maxReadings: batch, maxAgeMillis: batchAge),
-                                                            queue: self.link.queueLimits(link)),
-                    nextSequenceAtLeast: firstSequences[index]))
-            } catch {
-                throw CLIError(error.code, error.message)
-            }
-        }
-        let stats = SimulationStats()
-        var followers: [Task<Void, Never>] = []
-        for (index, agent) in agents.enumerated() {
-            await agent.start()
-            followers.append(Task { await stats.follow(agent.events, device: index) })
-        }
+        let fleet = try SimulatedFleet(
+            keys: keys, chainID: chain, scenario: scenario, seed: seed, rate: rate, folder: folder,
+            configuration: DeviceAgentConfiguration(batch: BatchLimits(maxReadings: batch, maxAgeMillis: batchAge),
+                                                    queue: self.link.queueLimits(link)),
+            firstSequences: firstSequences) { _, address in self.link.transport(link, device: address) }
+        let followers = await fleet.start()
+        let stats = fleet.stats
         let stop = StopSignal()
         let start = ContinuousClock.now
         let reporter = Task {
@@ -132,48 +117,10 @@ struct SimulateCommand: AsyncParsableCommand {
                 progress.report(stats.snapshot(since: start), final: false)
             }
         }
-        let startMillis = UInt64(Date().timeIntervalSince1970 * 1_000)
-        let interval = Double(devices) / rate
-        await withTaskGroup(of: Void.self) { group in
-            for (index, agent) in agents.enumerated() {
-                let seed = self.seed
-                let duration = self.duration
-                let rate = self.rate
-                group.addTask {
-                    var model = SignalModel(scenario: scenario, seed: seed, deviceIndex: index, startMillis: startMillis)
-                    var count = 0.0
-                    while !stop.isSet {
-                        let due = start + .milliseconds(Int64((count * interval + Double(index) / rate) * 1_000))
-                        if let duration, due - start >= .milliseconds(Int64(duration * 1_000)) { break }
-                        try? await Task.sleep(until: due)
-                        guard !stop.isSet else { break }
-                        count += 1
-                        let now = UInt64(Date().timeIntervalSince1970 * 1_000)
-                        let value = model.next(atMillis: now)
-                        do throws(DeviceError) {
-                            let sequence = try await agent.record(timeMillis: now, content: .inline(value))
-                            stats.recorded(device: index, sequence: sequence)
-                        } catch {
-                            stats.refused(error)
-                        }
-                    }
-                }
-            }
-        }
+        await fleet.send(from: start, until: stop, duration: duration)
         stop.set()
-        var unanswered = 0
-        await withTaskGroup(of: Int.self) { group in
-            for agent in agents {
-                let timeout = self.drainTimeout
-                group.addTask {
-                    _ = try? await agent.drain(timeout: .milliseconds(Int64(timeout * 1_000)))
-                    return await agent.queuedEnvelopes
-                }
-            }
-            for await left in group { unanswered += left }
-        }
-        for agent in agents { await agent.stop() }
-        for follower in followers { await follower.value }
+        let unanswered = await fleet.drain(timeout: drainTimeout)
+        await fleet.stop(followers: followers)
         reporter.cancel()
         let final = stats.snapshot(since: start)
         progress.report(final, final: true)
@@ -185,83 +132,35 @@ struct SimulateCommand: AsyncParsableCommand {
             throw CLIError(refusal.code, "\(final.rejected) readings were rejected or refused; the first: \(refusal.message)")
         }
     }
-
-    /// Each device's first sequence number; registers the devices a node does not know yet.
-    private func prepare(_ keys: [PrivateKey], link: DeviceLinkOptions.Link, scenario: SignalScenario)
-        async throws(CLIError) -> [UInt64]
-    {
-        guard case .node(let base) = link else {
-            // Over MQTT the ledger's records are out of sight: start at the wall clock in
-            // milliseconds, above any earlier run's numbers while a device sends under 1,000/s.
-            let now = UInt64(Date().timeIntervalSince1970 * 1_000)
-            return keys.map { _ in now }
-        }
-        let client = NodeClient(base: base)
-        var firsts: [UInt64] = []
-        var unregistered: [PrivateKey] = []
-        for key in keys {
-            do throws(CLIError) {
-                let record = try await client.getJSON("/v1/devices/\(key.publicKey.address.hex)")
-                firsts.append((record["lastSequence"]?.uint64 ?? 0) + 1)
-            } catch where error.code == "unknown-device" {
-                firsts.append(1)
-                unregistered.append(key)
-            }
-        }
-        guard !unregistered.isEmpty else { return firsts }
-        let (operatorKey, _) = try signer.signingKey()
-        let chain = try await client.chainID()
-        let operatorAddress = operatorKey.publicKey.address
-        var nonce: UInt64
-        if let given = signer.nonce { nonce = given } else { nonce = try await client.nonce(of: operatorAddress) }
-        let type: String
-        switch scenario {
-        case .coldChain: type = "cold-chain-logger"
-        case .wearables: type = "wearable"
-        case .energy: type = "smart-meter"
-        }
-        var ids: [String] = []
-        for key in unregistered {
-            let envelope: [UInt8]
-            do throws(ObjectError) {
-                let registration = try DeviceRegistration(
-                    publicKey: key.publicKey, deviceType: type, metadata: .map([CBORMapEntry(.text("simulated"), .bool(true))]))
-                let transaction = try TransactionBody.registerDevice(registration)
-                    .transaction(chainID: chain, signer: operatorAddress, nonce: nonce)
-                envelope = try Signed.sign(transaction, with: operatorKey).bytes
-            } catch {
-                throw CLIError(error.code.description, error.detail)
-            }
-            ids.append(try await client.submit(envelope))
-            nonce += 1
-        }
-        for id in ids {
-            let committed = try await client.waitCommitted(id, timeout: 30)
-            let code = committed["receipt"]?["code"]?.text ?? "unknown"
-            guard code == "ok" else { throw CLIError(code, "registering a simulated device failed: receipt \(code)") }
-        }
-        return firsts
-    }
 }
 
-/// Set once, by Ctrl-C or the end of the run.
+/// Set once, by Ctrl-C (or another of `signals`) or the end of the run.
 ///
-/// `@unchecked Sendable`: `flag` is atomic, and `source` is assigned once in `init` and otherwise only
-/// cancelled (a dispatch source is safe to use from any thread).
+/// `@unchecked Sendable`: `flag` is atomic, and `sources` are assigned once in `init` and otherwise
+/// only cancelled (a dispatch source is safe to use from any thread).
 final class StopSignal: @unchecked Sendable {
     private let flag = Atomic<Bool>(false)
-    private let source: any DispatchSourceSignal
+    private let signals: [Int32]
+    private let sources: [any DispatchSourceSignal]
 
-    init() {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [weak self] in self?.set() }
-        source.resume()
+    init(signals: [Int32] = [SIGINT]) {
+        self.signals = signals
+        var sources: [any DispatchSourceSignal] = []
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            sources.append(source)
+        }
+        self.sources = sources
+        for source in sources {
+            source.setEventHandler { [weak self] in self?.set() }
+            source.resume()
+        }
     }
 
     deinit {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        for source in sources { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
     }
 
     var isSet: Bool { flag.load(ordering: .relaxed) }

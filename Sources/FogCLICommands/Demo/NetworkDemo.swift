@@ -1,0 +1,245 @@
+import FogCrypto
+import FogDevice
+import FogDeviceKit
+import FogNode
+import FogTypes
+import Foundation
+
+/// How the simulated devices reach the validators.
+enum DemoTransport: String, CaseIterable, Sendable {
+    /// MQTT when a mosquitto executable is installed and the validators run its gateway, else HTTP.
+    case auto
+    /// Each device POSTs to one validator's API, the fleet spread over all of them.
+    case http
+    /// Every device publishes to the demo's own Mosquitto broker; the validators' gateways submit.
+    case mqtt
+}
+
+/// `fogledger demo`: a temporary local network of validator processes, a simulated fleet sending to
+/// it, one validator killed and restarted midway, and at the end an offline proof check and a
+/// summary. Every process it starts is stopped when it ends, fails or is interrupted.
+struct NetworkDemo {
+    let validators: Int
+    let devices: Int
+    let duration: Double
+    let rate: Double
+    let scenario: SignalScenario
+    let transport: DemoTransport
+    /// The folder to keep the network in (default: a temporary folder, removed at the end).
+    let keep: String?
+    let display: DemoDisplay
+
+    /// Fractions of the duration at which a validator is killed and restarted.
+    static let killAt = 0.35
+    static let restartAt = 0.55
+    /// Seconds the nodes get to come up and commit their first block.
+    static let startTimeout = 90.0
+    /// Seconds the fleet gets, once sending stops, for its last answers.
+    static let drainTimeout = 20.0
+    /// Seconds the restarted validator gets, after the fleet stopped, to catch up.
+    static let catchUpTimeout = 30.0
+    /// Seconds a validator gets to stop on SIGTERM before SIGKILL.
+    static let stopGrace = 10.0
+    /// Seconds the MQTT probe reading gets to be committed.
+    static let probeTimeout = 8.0
+
+    /// Runs the whole demo and returns its report; `stop` ends the fleet early (Ctrl-C, SIGTERM).
+    func run(stop: StopSignal) async throws -> DemoReport {
+        let folder = keep ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("fogledger-demo-\(UUID().uuidString)").path
+        let ports = try FreePorts.take(2 * validators)
+        let network = try LocalNetworkSetup(
+            validators: validators, mode: .poa, chainID: try ChainID("fog-demo"),
+            nodes: (0..<validators).map {
+                LocalNetworkSetup.NodeAddress(host: "127.0.0.1", p2pPort: ports[2 * $0], httpPort: ports[2 * $0 + 1])
+            },
+            commitDelayMs: ValidatorNodeConfiguration().timeouts.commitDelay
+        ).write(to: folder)
+        var broker: DemoBroker?
+        var nodes: [DemoValidator] = []
+        defer {
+            for node in nodes { node.process.stop(grace: Self.stopGrace) }
+            broker?.process.stop(grace: 2)
+            if keep == nil { try? FileManager.default.removeItem(atPath: folder) }
+        }
+        display.message("""
+            FogLedger demo: \(validators) validators (PoA, BFT consensus, SQLite storage) as separate processes, \
+            \(devices) simulated \(scenario.rawValue) devices, \(Int(duration)) s
+            network folder: \(folder)\(keep == nil ? " (removed at the end; --keep DIR keeps it)" : "")
+            """)
+        if transport != .http {
+            if let executable = DemoBroker.executable() {
+                broker = try await DemoBroker.start(executable: executable, folder: folder)
+            } else if transport == .mqtt {
+                throw CLIError("unavailable", "--transport mqtt needs a mosquitto executable (apt-get install mosquitto)")
+            }
+        }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        for (index, home) in network.nodeFolders.enumerated() {
+            var arguments = ["node", "--home", home, "--log-level", "warning"]
+            if let broker {
+                arguments += ["--mqtt", broker.url, "--mqtt-client-id", "fogledger-gateway-\(NetworkLayout.nodeName(index))"]
+            }
+            let config = try ValidatorNodeConfig.read(home: home)
+            nodes.append(DemoValidator(
+                name: config.name, folder: home, api: "http://\(config.httpHost):\(config.httpPort)",
+                process: ChildProcess(name: config.name, executable: executable, arguments: arguments,
+                                      logPath: "\(home)/\(NodeProcess.logFile)")))
+        }
+        for node in nodes { try node.process.start() }
+        // A node that exits at once refused an option: without its MQTT gateway it runs on HTTP.
+        try await Task.sleep(for: .seconds(1))
+        if broker != nil, nodes.contains(where: { !$0.process.isRunning }) {
+            let refusal = nodes.first { !$0.process.isRunning }.map { $0.process.logTail(lines: 2) } ?? ""
+            guard transport == .auto else { throw CLIError("unavailable", "a validator refused --mqtt: \(refusal)") }
+            display.message("the validators refused --mqtt (\(refusal.split(separator: "\n").last ?? "")); devices use HTTP")
+            for node in nodes { node.process.stop(grace: Self.stopGrace) }
+            broker?.process.stop(grace: 2)
+            broker = nil
+            nodes = nodes.map { node in
+                let arguments = ["node", "--home", node.folder, "--log-level", "warning"]
+                return DemoValidator(name: node.name, folder: node.folder, api: node.api,
+                                     process: ChildProcess(name: node.name, executable: executable, arguments: arguments,
+                                                           logPath: "\(node.folder)/\(NodeProcess.logFile)"))
+            }
+            for node in nodes { try node.process.start() }
+        }
+        let monitor = NetworkMonitor(validators: nodes)
+        try await waitForFirstBlock(monitor, stop: stop)
+        display.message("validators up: " + nodes.map { "\($0.name) \($0.api)" }.joined(separator: ", "))
+
+        // The fleet: registered by the genesis operator, then each device on a validator of its own.
+        let keys = (0..<devices).map { SimulatedFleet.deviceKey(seed: 1, index: $0) }
+        let probeKey = SimulatedFleet.deviceKey(seed: 1, index: devices)
+        display.message("registering \(devices) devices …")
+        let firsts = try await SimulatedFleet.register(
+            keys + (broker == nil ? [] : [probeKey]), client: NodeClient(base: nodes[0].api), operatorKey: { network.operatorKey }, nonce: nil,
+            scenario: scenario)
+        let queues = "\(folder)/device-queues"
+        var mqtt: BrokerAddress?
+        if let broker {
+            display.message("mosquitto runs on 127.0.0.1:\(broker.port); checking that a reading published there is committed …")
+            if try await mqttDelivers(broker, probeKey: probeKey, chainID: network.genesis.chainID, queues: queues) {
+                mqtt = BrokerAddress(url: broker.url)
+            } else if transport == .mqtt {
+                throw CLIError("unavailable", "a reading published to the broker was not committed within \(Int(Self.probeTimeout)) s: the validators run no MQTT gateway")
+            } else {
+                display.message("a reading published to mosquitto was not committed: the validators run no MQTT gateway; devices use HTTP")
+            }
+        }
+        let transportText = mqtt.map { "MQTT (mosquitto on 127.0.0.1:\($0.port))" }
+            ?? "HTTP (spread over the \(validators) validators' APIs)"
+        display.message("devices send over \(transportText)")
+        let fleet = try SimulatedFleet(
+            keys: keys, chainID: network.genesis.chainID, scenario: scenario, seed: 1, rate: rate, folder: queues,
+            // One reading per envelope: finality is then each reading's own, not a batch's wait.
+            configuration: DeviceAgentConfiguration(batch: .single,
+                                                    queue: QueueLimits(inflightWindow: mqtt == nil ? 1 : 32)),
+            firstSequences: Array(firsts.prefix(devices))
+        ) { index, address in
+            if let mqtt { return MQTTTransport(broker: mqtt, device: address) }
+            return HTTPTransport(base: nodes[index % nodes.count].api)
+        }
+        let followers = await fleet.start()
+        let start = ContinuousClock.now
+        monitor.startClock(at: start)
+        let sending = Task { await fleet.send(from: start, until: stop, duration: duration) }
+        let victim = validators - 1
+        var phase = Phase.sending
+        while true {
+            let seconds = Self.seconds(since: start)
+            if phase == .sending, seconds >= duration * Self.killAt, validators > 1 {
+                nodes[victim].process.kill()
+                monitor.killed(victim)
+                phase = .killed
+            } else if phase == .killed, seconds >= duration * Self.restartAt || stop.isSet {
+                try nodes[victim].process.start()
+                monitor.restarted(victim)
+                phase = .restarted
+            }
+            await monitor.refresh()
+            display.show(monitor, stats: fleet.stats.snapshot(since: start), phase: "running", transport: transportText)
+            if stop.isSet || seconds >= duration { break }
+            try? await Task.sleep(for: .seconds(1))
+        }
+        stop.set()
+        await sending.value
+        display.show(monitor, stats: fleet.stats.snapshot(since: start), phase: "draining the devices' queues",
+                     transport: transportText)
+        let unanswered = await fleet.drain(timeout: Self.drainTimeout)
+        await fleet.stop(followers: followers)
+        let final = fleet.stats.snapshot(since: start)
+        // The restarted validator gets a little longer to catch up.
+        let deadline = ContinuousClock.now + .seconds(Self.catchUpTimeout)
+        while monitor.restart.map({ $0.catchUpSeconds == nil }) ?? false, ContinuousClock.now < deadline {
+            await monitor.refresh()
+            display.show(monitor, stats: final, phase: "waiting for the restarted validator", transport: transportText)
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+        await monitor.refresh()
+        display.show(monitor, stats: final, phase: "checking", transport: transportText)
+        display.finish()
+        return try await DemoReport.make(
+            monitor: monitor, fleet: final, keys: keys, firstSequences: Array(firsts.prefix(devices)),
+            genesis: network.genesis, transport: mqtt == nil ? "http" : "mqtt", unanswered: unanswered,
+            folder: folder, kept: keep != nil, interrupted: Self.seconds(since: start) < duration)
+    }
+
+    private enum Phase { case sending, killed, restarted }
+
+    /// Waits until every validator answers and the chain has a block.
+    private func waitForFirstBlock(_ monitor: NetworkMonitor, stop: StopSignal) async throws(CLIError) {
+        let deadline = ContinuousClock.now + .seconds(Self.startTimeout)
+        while ContinuousClock.now < deadline {
+            if stop.isSet { throw CLIError("interrupted", "interrupted before the network was up") }
+            await monitor.refresh()
+            let nodes = monitor.nodes
+            if let dead = nodes.indices.first(where: { nodes[$0].state == .down }) {
+                let node = monitor.validators[dead]
+                throw CLIError("node-failed", "\(node.name) exited: \(node.process.logTail())")
+            }
+            if nodes.allSatisfy({ $0.state == .up && $0.height >= 1 }) { return }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        throw CLIError("timeout", "the validators did not all commit a first block within \(Int(Self.startTimeout)) s")
+    }
+
+    /// Whether a reading of `probeKey` published to the broker gets committed.
+    private func mqttDelivers(_ broker: DemoBroker, probeKey: PrivateKey, chainID: ChainID, queues: String)
+        async throws(CLIError) -> Bool
+    {
+        guard let address = BrokerAddress(url: broker.url) else { return false }
+        do {
+            try FileManager.default.createDirectory(atPath: queues, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("io-error", "cannot create \(queues): \(error.localizedDescription)")
+        }
+        let agent: DeviceAgent
+        do throws(DeviceError) {
+            agent = try DeviceAgent(
+                directory: "\(queues)/probe-\(probeKey.publicKey.address.hex)", chainID: chainID,
+                signer: SoftwareSigner(key: probeKey), transport: MQTTTransport(broker: address, device: probeKey.publicKey.address))
+        } catch {
+            throw CLIError(error.code, error.message)
+        }
+        let committed = Task { () -> Bool in
+            for await event in agent.events { if case .committed = event { return true } }
+            return false
+        }
+        await agent.start()
+        do throws(DeviceError) {
+            try await agent.record(timeMillis: UInt64(Date().timeIntervalSince1970 * 1_000), content: .inline(.unsigned(0)))
+            _ = try await agent.drain(timeout: .seconds(Self.probeTimeout))
+        } catch {
+            await agent.stop()
+            throw CLIError(error.code, error.message)
+        }
+        await agent.stop()
+        return await committed.value
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let duration = ContinuousClock.now - start
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

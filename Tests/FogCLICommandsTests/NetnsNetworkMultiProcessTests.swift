@@ -1,0 +1,271 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// Four `fogledger node --home` validators, each in its own Linux network namespace with its own IP
+/// address, joined by veth pairs to a bridge in a hub namespace, under an impaired network: netem
+/// 20 ms delay and 1 % loss where the kernel has netem, else 1 % loss with iptables' statistic match
+/// (and no delay). The chain must stay live — heights advance, a simulated fleet's readings commit —
+/// and every validator must hold the same blocks. Needs root; skipped where namespaces are not
+/// permitted. Every namespace (with its veths and bridge) is deleted at the end, failed or not.
+@Suite(.serialized) struct NetnsNetworkMultiProcessTests {
+    @Test(.timeLimit(.minutes(4)),
+          .enabled("needs root and Linux network namespaces (ip netns add); see the reason printed above", { NetnsLab.isPermitted() }))
+    func fourValidatorsInNamespacesStayLiveUnderDelayAndLoss() async throws {
+        let binary = try #require(FogledgerBinary.url, Comment(rawValue: FogledgerBinary.missingReason))
+        let lab = try NetnsLab(nodes: 4)
+        defer { lab.teardown() }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-netns-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let initialised = try Subprocess.run(binary, ["init", "--validators", "4", "--out", home, "--hosts",
+                                                      lab.addresses.joined(separator: ","), "--commit-delay-ms", "100"])
+        try #require(initialised.status == 0, "\(initialised.out) \(initialised.err)")
+        let impairments = lab.impair()
+        print("netns network: \(lab.addresses.joined(separator: ", ")) on a bridge; impairments:\n  "
+              + impairments.joined(separator: "\n  "))
+        for index in 0..<4 { try lab.startNode(index, binary: binary, home: "\(home)/node\(index)") }
+        let apis = lab.addresses.enumerated().map { "http://\($1):\(8_600 + $0)" }
+
+        try await Self.waitHeights(apis, atLeast: 3, within: .seconds(90))
+        // A fleet registered through node0 sends to node2; its readings commit under the impairments.
+        let simulate = try await Self.offThePool {
+            try Subprocess.run(binary, ["simulate", "--devices", "4", "--rate", "8", "--duration", "8", "--node", apis[2],
+                                        "--key", "\(home)/operator.key", "--drain-timeout", "60", "--json"], timeout: 150)
+        }
+        #expect(simulate.status == 0, "\(simulate.out) \(simulate.err)")
+        let summary = simulate.out.split(separator: "\n").last
+            .flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
+        #expect((summary["committed"] as? Int ?? 0) > 0, "\(simulate.out)")
+        #expect(summary["rejected"] as? Int == 0, "\(simulate.out)")
+        let reached = try await Self.height(apis[0])
+        try await Self.waitHeights(apis, atLeast: reached + 3, within: .seconds(60))
+
+        // Every validator holds the same block at every height they all have.
+        var common = UInt64.max
+        for api in apis { common = min(common, try await Self.height(api)) }
+        for height in 1...common {
+            var ids: Set<String> = []
+            for api in apis { ids.insert(try await Self.json("\(api)/v1/blocks/\(height)")["id"] as? String ?? "?") }
+            #expect(ids.count == 1 && !ids.contains("?"), "height \(height): \(ids)")
+        }
+        print("netns network: \(common) identical blocks on 4 validators; \(lab.lossReport())")
+        lab.stopNodes()
+    }
+
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    static func json(_ url: String) async throws -> [String: Any] {
+        var request = URLRequest(url: URL(string: url)!)
+        request.timeoutInterval = 10
+        let (body, _) = try await URLSession.shared.data(for: request)
+        return (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
+    }
+
+    static func height(_ api: String) async throws -> UInt64 {
+        UInt64(try await json("\(api)/v1/status")["height"] as? Int ?? 0)
+    }
+
+    static func waitHeights(_ apis: [String], atLeast target: UInt64, within limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        var heights: [UInt64] = []
+        while ContinuousClock.now < deadline {
+            heights = []
+            for api in apis { heights.append((try? await height(api)) ?? 0) }
+            if heights.allSatisfy({ $0 >= target }) { return }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        Issue.record("heights \(heights) did not all reach \(target) within \(limit)")
+        throw CancellationError()
+    }
+}
+
+/// Network namespaces for a test: a hub namespace holding a bridge, one namespace per node with a
+/// veth whose other end is on the bridge, and a veth from the test's own namespace to the bridge so
+/// the test reaches the nodes' APIs. Names carry a random tag so concurrent runs do not collide.
+final class NetnsLab: @unchecked Sendable {
+    // `@unchecked Sendable`: used from one test at a time; `processes` is only touched by that test.
+
+    let tag: String
+    let addresses: [String]
+    private let subnet: String
+    private var namespaces: [String] = []
+    private var processes: [Process] = []
+    private var lossRules = false
+
+    /// Whether this process may create network namespaces; prints why not when it may not.
+    static func isPermitted() -> Bool {
+        guard getuid() == 0 else {
+            print("NetnsNetworkMultiProcessTests skipped: network namespaces need root (uid \(getuid()))")
+            return false
+        }
+        guard let ip = ipTool else {
+            print("NetnsNetworkMultiProcessTests skipped: no `ip` executable (iproute2)")
+            return false
+        }
+        let name = "fogprobe-\(UInt32.random(in: 0...UInt32.max))"
+        guard let added = try? Subprocess.run(ip, ["netns", "add", name], timeout: 20), added.status == 0 else {
+            print("NetnsNetworkMultiProcessTests skipped: `ip netns add` is not permitted here")
+            return false
+        }
+        _ = try? Subprocess.run(ip, ["netns", "del", name], timeout: 20)
+        return true
+    }
+
+    static let ipTool: URL? = executable("ip")
+    static let tcTool: URL? = executable("tc")
+    static let iptablesTool: URL? = executable("iptables")
+
+    static func executable(_ name: String) -> URL? {
+        Subprocess.onPath(name) ?? ["/usr/sbin", "/sbin"].map { URL(fileURLWithPath: "\($0)/\(name)") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    init(nodes: Int) throws {
+        tag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        // A /24 in 10.0.0.0/8 that the test's namespace does not route yet.
+        let routes = (try? Subprocess.run(try #require(Self.ipTool), ["-4", "route", "show"]).out) ?? ""
+        var subnet = ""
+        repeat {
+            subnet = "10.\(Int.random(in: 100...250)).\(Int.random(in: 0...255))"
+        } while routes.contains(subnet + ".")
+        self.subnet = subnet
+        addresses = (1...nodes).map { "\(subnet).\($0)" }
+        do {
+            try build(nodes: nodes)
+        } catch {
+            teardown()
+            throw error
+        }
+    }
+
+    private var hub: String { "fog-\(tag)-hub" }
+    private func node(_ index: Int) -> String { "fog-\(tag)-n\(index)" }
+
+    /// Runs `ip ARGS` (or another tool), failing on a non-zero status.
+    @discardableResult
+    private func run(_ tool: URL?, _ arguments: [String]) throws -> ProcessResult {
+        let tool = try #require(tool, "missing tool for \(arguments)")
+        let result = try Subprocess.run(tool, arguments, timeout: 20)
+        guard result.status == 0 else {
+            throw NetnsError(description: "\(tool.lastPathComponent) \(arguments.joined(separator: " ")): \(result.err)")
+        }
+        return result
+    }
+
+    private func build(nodes: Int) throws {
+        let ip = Self.ipTool
+        try run(ip, ["netns", "add", hub])
+        namespaces.append(hub)
+        try run(ip, ["-n", hub, "link", "add", "br0", "type", "bridge"])
+        try run(ip, ["-n", hub, "link", "set", "br0", "up"])
+        for index in 0..<nodes {
+            try run(ip, ["netns", "add", node(index)])
+            namespaces.append(node(index))
+            try run(ip, ["-n", hub, "link", "add", "p\(index)", "type", "veth", "peer", "name", "eth0", "netns", node(index)])
+            try run(ip, ["-n", hub, "link", "set", "p\(index)", "master", "br0"])
+            try run(ip, ["-n", hub, "link", "set", "p\(index)", "up"])
+            try run(ip, ["-n", node(index), "addr", "add", "\(addresses[index])/24", "dev", "eth0"])
+            try run(ip, ["-n", node(index), "link", "set", "eth0", "up"])
+            try run(ip, ["-n", node(index), "link", "set", "lo", "up"])
+        }
+        // The test's own way in: a veth from this namespace to the bridge (deleted with the hub).
+        let host = "fog\(tag)"
+        try run(ip, ["link", "add", host, "type", "veth", "peer", "name", "up0", "netns", hub])
+        try run(ip, ["-n", hub, "link", "set", "up0", "master", "br0"])
+        try run(ip, ["-n", hub, "link", "set", "up0", "up"])
+        try run(ip, ["addr", "add", "\(subnet).254/24", "dev", host])
+        try run(ip, ["link", "set", host, "up"])
+    }
+
+    /// Applies netem 20 ms delay and 1 % loss on each node's interface where the kernel has netem,
+    /// else what can be emulated; returns a line per impairment saying what was applied.
+    func impair() -> [String] {
+        var lines: [String] = []
+        let nodeNamespaces = namespaces.filter { $0 != hub }
+        let netem = nodeNamespaces.allSatisfy { name in
+            (try? run(Self.ipTool, ["netns", "exec", name, Self.tcTool?.path ?? "tc", "qdisc", "add", "dev", "eth0", "root",
+                                    "netem", "delay", "20ms", "loss", "1%"])) != nil
+        }
+        if netem {
+            lines.append("delay 20 ms: applied (netem on each node's eth0)")
+            lines.append("loss 1 %: applied (netem on each node's eth0)")
+            return lines
+        }
+        lines.append("delay 20 ms: NOT applied — this kernel has no netem qdisc")
+        let dropped = Self.iptablesTool.map { iptables in
+            nodeNamespaces.allSatisfy { name in
+                (try? run(Self.ipTool, ["netns", "exec", name, iptables.path, "-A", "INPUT", "-i", "eth0", "-m", "statistic",
+                                        "--mode", "random", "--probability", "0.01", "-j", "DROP"])) != nil
+            }
+        } ?? false
+        lossRules = dropped
+        lines.append(dropped
+            ? "loss 1 %: applied with iptables (statistic match, random 0.01) on each node's incoming packets"
+            : "loss 1 %: NOT applied — no netem and no iptables statistic match")
+        return lines
+    }
+
+    /// Packets the loss rules dropped and saw, summed over the nodes.
+    func lossReport() -> String {
+        guard lossRules, let iptables = Self.iptablesTool else { return "no iptables loss rules" }
+        var dropped = 0, seen = 0
+        for name in namespaces where name != hub {
+            guard let listing = try? run(Self.ipTool, ["netns", "exec", name, iptables.path, "-L", "INPUT", "-v", "-n", "-x"])
+            else { continue }
+            for line in listing.out.split(separator: "\n") where line.contains("statistic") {
+                dropped += Int(line.split(separator: " ").first ?? "") ?? 0
+            }
+            if let policy = listing.out.split(separator: "\n").first,
+               let packets = policy.split(separator: " ").drop(while: { $0 != "ACCEPT" }).dropFirst().first {
+                seen += Int(packets) ?? 0
+            }
+        }
+        return "iptables dropped \(dropped) incoming packets (\(seen) accepted)"
+    }
+
+    /// Starts `binary node --home home` inside node `index`'s namespace, output in its log.
+    func startNode(_ index: Int, binary: URL, home: String) throws {
+        let log = "\(home)/node.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        let process = Process()
+        process.executableURL = Self.ipTool
+        // `ip netns exec` enters the namespace and executes the node in its own place (same pid).
+        process.arguments = ["netns", "exec", node(index), binary.path, "node", "--home", home, "--log-level", "warning"]
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        processes.append(process)
+    }
+
+    /// SIGTERM to every node, SIGKILL after 10 s.
+    func stopNodes() {
+        for process in processes where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        let deadline = Date().addingTimeInterval(10)
+        while processes.contains(where: \.isRunning), Date() < deadline { usleep(50_000) }
+        for process in processes where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Stops the nodes and deletes every namespace (their veths and the bridge go with them).
+    func teardown() {
+        stopNodes()
+        for name in namespaces.reversed() {
+            _ = try? Subprocess.run(Self.ipTool ?? URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "del", name], timeout: 20)
+        }
+        namespaces = []
+    }
+}
+
+struct NetnsError: Error, CustomStringConvertible {
+    let description: String
+}
