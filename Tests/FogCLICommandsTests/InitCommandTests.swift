@@ -35,4 +35,25 @@ import Testing
         let again = try FogledgerBinary.run(["init", "--validators", "3", "--out", out])
         #expect(again.status == 1)
     }
+
+    @Test func hostsGiveEachNodeItsOwnAddress() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-init-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let hosts = ["10.9.0.1", "10.9.0.2", "10.9.0.3"]
+        let result = try FogledgerBinary.run(["init", "--validators", "3", "--out", out, "--hosts", hosts.joined(separator: ",")])
+        #expect(result.status == 0, "\(result.err)")
+        for index in 0..<3 {
+            let config = try #require(try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: "\(out)/node\(index)/node.json"))) as? [String: Any])
+            #expect(config["p2pHost"] as? String == hosts[index])
+            #expect(config["httpHost"] as? String == hosts[index])
+            let peers = try #require(config["peers"] as? [[String: Any]])
+            #expect(peers.compactMap { $0["host"] as? String } == hosts.enumerated().filter { $0.offset != index }.map(\.element))
+        }
+        for bad in ["10.9.0.1,10.9.0.2", "10.9.0.1,10.9.0.2,example.com", "10.9.0.1,10.9.0.2,10.9.0.300"] {
+            let refused = try FogledgerBinary.run(["init", "--validators", "3", "--out", out + "-bad", "--hosts", bad])
+            #expect(refused.status == 1 && refused.err.contains("--hosts"), "\(bad): \(refused.err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out + "-bad"))
+    }
 }
