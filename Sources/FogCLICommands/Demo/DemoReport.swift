@@ -169,9 +169,16 @@ struct DemoReport {
             lines.append("    \(validator.name)  \(DemoDisplay.label(validator.state))  height \(validator.height)  readings \(readings)")
         }
         let ids = Set(validators.compactMap(\.blockID))
-        lines.append(identicalBlocks
-            ? "  block \(commonHeight): id \(ids.first ?? "?") on all \(validators.count) validators"
-            : "  block \(commonHeight): NOT identical across validators: \(validators.map { "\($0.name) \($0.blockID ?? "-")" })")
+        let answering = validators.filter { $0.blockID != nil }
+        if identicalBlocks {
+            lines.append("  block \(commonHeight): id \(ids.first ?? "?") on all \(validators.count) validators")
+        } else if ids.count == 1 {
+            lines.append("  block \(commonHeight): id \(ids.first ?? "?") on the \(answering.count) validators that answered; "
+                         + validators.filter { $0.blockID == nil }.map { "\($0.name) did not" }.joined(separator: ", "))
+        } else {
+            lines.append("  block \(commonHeight): NOT identical across validators: "
+                         + validators.map { "\($0.name) \($0.blockID ?? "-")" }.joined(separator: ", "))
+        }
         if let restart {
             let name = validators[restart.node].name
             if let catchUp = restart.catchUpSeconds, let height = restart.caughtUpAtHeight {

@@ -40,6 +40,10 @@ struct NetworkDemo {
     static let catchUpTimeout = 30.0
     /// Seconds a validator gets to stop on SIGTERM before SIGKILL.
     static let stopGrace = 10.0
+    /// How often a device over HTTP asks for its pending envelope's commit: every 20 ms (the SDK's
+    /// default) from hundreds of devices would load the validators more than the readings do; the
+    /// finality the devices measure is up to this much late.
+    static let commitPollMillis: Int64 = 100
     /// Seconds the MQTT probe reading gets to be committed.
     static let probeTimeout = 8.0
 
@@ -133,36 +137,36 @@ struct NetworkDemo {
         let fleet = try SimulatedFleet(
             keys: keys, chainID: network.genesis.chainID, scenario: scenario, seed: 1, rate: rate, folder: queues,
             // One reading per envelope: finality is then each reading's own, not a batch's wait.
-            configuration: DeviceAgentConfiguration(batch: .single,
-                                                    queue: QueueLimits(inflightWindow: mqtt == nil ? 1 : 32)),
+            // and a tick of 250 ms: with single readings it only times out unanswered envelopes, and
+            // hundreds of agents ticking every 20 ms would take the demo's own cores.
+            configuration: DeviceAgentConfiguration(batch: .single, queue: QueueLimits(inflightWindow: mqtt == nil ? 1 : 32),
+                                                    tickMillis: 250),
             firstSequences: Array(firsts.prefix(devices))
         ) { index, address in
             if let mqtt { return MQTTTransport(broker: mqtt, device: address) }
-            return HTTPTransport(base: nodes[index % nodes.count].api)
+            return HTTPTransport(base: nodes[index % nodes.count].api, pollInterval: .milliseconds(Self.commitPollMillis))
         }
         let followers = await fleet.start()
         let start = ContinuousClock.now
         monitor.startClock(at: start)
         let sending = Task { await fleet.send(from: start, until: stop, duration: duration) }
-        let victim = validators - 1
-        var phase = Phase.sending
-        while true {
-            let seconds = Self.seconds(since: start)
-            if phase == .sending, seconds >= duration * Self.killAt, validators > 1 {
-                nodes[victim].process.kill()
-                monitor.killed(victim)
-                phase = .killed
-            } else if phase == .killed, seconds >= duration * Self.restartAt || stop.isSet {
-                try nodes[victim].process.start()
-                monitor.restarted(victim)
-                phase = .restarted
-            }
+        let schedule = validators > 1
+            ? RestartSchedule(validator: validators - 1, monitor: monitor, start: start, killAt: duration * Self.killAt,
+                              restartAt: duration * Self.restartAt, stop: stop)
+            : nil
+        defer {
+            // On every way out, the schedule ends before the validators are stopped.
+            stop.set()
+            try? schedule?.finish()
+        }
+        while !stop.isSet, Self.seconds(since: start) < duration {
             await monitor.refresh()
             display.show(monitor, stats: fleet.stats.snapshot(since: start), phase: "running", transport: transportText)
-            if stop.isSet || seconds >= duration { break }
             try? await Task.sleep(for: .seconds(1))
         }
         stop.set()
+        // A validator killed when the run ended is started again now.
+        try schedule?.finish()
         await sending.value
         display.show(monitor, stats: fleet.stats.snapshot(since: start), phase: "draining the devices' queues",
                      transport: transportText)
@@ -184,8 +188,6 @@ struct NetworkDemo {
             genesis: network.genesis, transport: mqtt == nil ? "http" : "mqtt", unanswered: unanswered,
             folder: folder, kept: keep != nil, interrupted: Self.seconds(since: start) < duration)
     }
-
-    private enum Phase { case sending, killed, restarted }
 
     /// Waits until every validator answers and the chain has a block.
     private func waitForFirstBlock(_ monitor: NetworkMonitor, stop: StopSignal) async throws(CLIError) {
