@@ -33,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
     var duration: Double = 45
 
     @Option(name: .long, help: "Readings per second, for the whole fleet.")
-    var rate: Double = 50
+    var rate: Double = 20
 
     @Option(name: .long, help: "cold-chain, wearables or energy.")
     var scenario: String = SignalScenario.coldChain.rawValue

@@ -43,7 +43,7 @@ struct NetworkDemo {
     /// How often a device over HTTP asks for its pending envelope's commit: every 20 ms (the SDK's
     /// default) from hundreds of devices would load the validators more than the readings do; the
     /// finality the devices measure is up to this much late.
-    static let commitPollMillis: Int64 = 100
+    static let commitPollMillis: Int64 = 250
     /// Seconds the MQTT probe reading gets to be committed.
     static let probeTimeout = 8.0
 
