@@ -150,28 +150,33 @@ final class NetnsLab: @unchecked Sendable {
     }
 
     private var hub: String { "fog-\(tag)-hub" }
+    /// The veth end in the test's own namespace.
+    private var hostLink: String { "fog\(tag)" }
     private func node(_ index: Int) -> String { "fog-\(tag)-n\(index)" }
 
     /// Runs `ip ARGS` (or another tool), failing on a non-zero status.
     @discardableResult
     private func run(_ tool: URL?, _ arguments: [String]) throws -> ProcessResult {
         let tool = try #require(tool, "missing tool for \(arguments)")
-        let result = try Subprocess.run(tool, arguments, timeout: 20)
+        // Generous: on a loaded machine even `ip netns add` can wait long for the CPU.
+        let result = try Subprocess.run(tool, arguments, timeout: 90)
         guard result.status == 0 else {
-            throw NetnsError(description: "\(tool.lastPathComponent) \(arguments.joined(separator: " ")): \(result.err)")
+            let why = result.timedOut ? "no answer within 90 s" : "status \(result.status): \(result.err)"
+            throw NetnsError(description: "\(tool.lastPathComponent) \(arguments.joined(separator: " ")): \(why)")
         }
         return result
     }
 
     private func build(nodes: Int) throws {
         let ip = Self.ipTool
-        try run(ip, ["netns", "add", hub])
+        // Named for the teardown before it is made: an `ip` cut off mid-way may still have made it.
         namespaces.append(hub)
+        try run(ip, ["netns", "add", hub])
         try run(ip, ["-n", hub, "link", "add", "br0", "type", "bridge"])
         try run(ip, ["-n", hub, "link", "set", "br0", "up"])
         for index in 0..<nodes {
-            try run(ip, ["netns", "add", node(index)])
             namespaces.append(node(index))
+            try run(ip, ["netns", "add", node(index)])
             try run(ip, ["-n", hub, "link", "add", "p\(index)", "type", "veth", "peer", "name", "eth0", "netns", node(index)])
             try run(ip, ["-n", hub, "link", "set", "p\(index)", "master", "br0"])
             try run(ip, ["-n", hub, "link", "set", "p\(index)", "up"])
@@ -180,7 +185,7 @@ final class NetnsLab: @unchecked Sendable {
             try run(ip, ["-n", node(index), "link", "set", "lo", "up"])
         }
         // The test's own way in: a veth from this namespace to the bridge (deleted with the hub).
-        let host = "fog\(tag)"
+        let host = hostLink
         try run(ip, ["link", "add", host, "type", "veth", "peer", "name", "up0", "netns", hub])
         try run(ip, ["-n", hub, "link", "set", "up0", "master", "br0"])
         try run(ip, ["-n", hub, "link", "set", "up0", "up"])
@@ -264,10 +269,13 @@ final class NetnsLab: @unchecked Sendable {
     /// Stops the nodes and deletes every namespace (their veths and the bridge go with them).
     func teardown() {
         stopNodes()
+        let ip = Self.ipTool ?? URL(fileURLWithPath: "/usr/sbin/ip")
         for name in namespaces.reversed() {
-            _ = try? Subprocess.run(Self.ipTool ?? URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "del", name], timeout: 20)
+            _ = try? Subprocess.run(ip, ["netns", "del", name], timeout: 60)
         }
         namespaces = []
+        // Gone with its peer in the hub already, unless the hub was never made.
+        _ = try? Subprocess.run(ip, ["link", "del", hostLink], timeout: 60)
     }
 }
 

@@ -91,25 +91,31 @@ struct NetworkDemo {
                                       logPath: "\(home)/\(NodeProcess.logFile)")))
         }
         for node in nodes { try node.process.start() }
-        // A node that exits at once refused an option: without its MQTT gateway it runs on HTTP.
-        try await Task.sleep(for: .seconds(1))
-        if broker != nil, nodes.contains(where: { !$0.process.isRunning }) {
-            let refusal = nodes.first { !$0.process.isRunning }.map { $0.process.logTail(lines: 2) } ?? ""
-            guard transport == .auto else { throw CLIError("unavailable", "a validator refused --mqtt: \(refusal)") }
-            display.message("the validators refused --mqtt (\(refusal.split(separator: "\n").last ?? "")); devices use HTTP")
+        var monitor = NetworkMonitor(validators: nodes)
+        var startFailure: CLIError?
+        do throws(CLIError) {
+            try await waitForFirstBlock(monitor, stop: stop)
+        } catch {
+            startFailure = error
+        }
+        if let failure = startFailure {
+            // A validator that exits at once refused --mqtt: without the gateway, devices use HTTP.
+            guard failure.code == "node-failed", broker != nil, transport == .auto else { throw failure }
+            display.message("a validator exited with --mqtt (\(failure.message.split(separator: "\n").last ?? "")); "
+                            + "starting the validators without it, devices use HTTP")
             for node in nodes { node.process.stop(grace: Self.stopGrace) }
             broker?.process.stop(grace: 2)
             broker = nil
             nodes = nodes.map { node in
-                let arguments = ["node", "--home", node.folder, "--log-level", "warning"]
-                return DemoValidator(name: node.name, folder: node.folder, api: node.api,
-                                     process: ChildProcess(name: node.name, executable: executable, arguments: arguments,
-                                                           logPath: "\(node.folder)/\(NodeProcess.logFile)"))
+                DemoValidator(name: node.name, folder: node.folder, api: node.api,
+                              process: ChildProcess(name: node.name, executable: executable,
+                                                    arguments: ["node", "--home", node.folder, "--log-level", "warning"],
+                                                    logPath: "\(node.folder)/\(NodeProcess.logFile)"))
             }
             for node in nodes { try node.process.start() }
+            monitor = NetworkMonitor(validators: nodes)
+            try await waitForFirstBlock(monitor, stop: stop)
         }
-        let monitor = NetworkMonitor(validators: nodes)
-        try await waitForFirstBlock(monitor, stop: stop)
         display.message("validators up: " + nodes.map { "\($0.name) \($0.api)" }.joined(separator: ", "))
 
         // The fleet: registered by the genesis operator, then each device on a validator of its own.
