@@ -9,6 +9,12 @@ public struct AttestedCommitTracker: Sendable {
         public let device: Address
         /// Its sequence number.
         public let sequence: UInt64
+
+        /// Creates an entry.
+        public init(device: Address, sequence: UInt64) {
+            self.device = device
+            self.sequence = sequence
+        }
     }
 
     /// A committed ack to send.
@@ -38,13 +44,13 @@ public struct AttestedCommitTracker: Sendable {
         self.recentCapacity = recentCapacity
     }
 
-    /// Records that attestation `tx` of `entries` was admitted; returns their committed acks at once
-    /// when its block was already seen.
+    /// Records that `entries` of attestation `tx` were admitted (the readings of one attestation
+    /// arrive one by one); returns their committed acks at once when its block was already seen.
     public mutating func accepted(_ tx: Hash256, entries: [Entry]) -> [Due] {
-        if let height = recent.remove(tx) {
+        if let height = recent.value(tx) {
             return entries.map { Due(entry: $0, tx: tx, height: height) }
         }
-        pending.insert(tx, entries)
+        pending.insert(tx, (pending.remove(tx) ?? []) + entries)
         while pending.count > capacity {
             pending.removeOldest()
             evicted += 1

@@ -26,12 +26,20 @@ actor GatewayAttestor {
 
     /// Checks one message of `device`'s gateway-mode topic and, when it is good, queues its reading
     /// for the next attestation. Returns the reading's sequence number and the ticket to wait on.
-    func take(_ message: [UInt8], device: Address) -> Result<(sequence: UInt64, ticket: AttestationTicket), GatewayRejection> {
+    /// A refusal names the sequence number the message claims, when it has one, so that the device
+    /// can match the answer.
+    func take(_ message: [UInt8], device: Address) -> Result<(sequence: UInt64, ticket: AttestationTicket), Refusal> {
         do {
             return .success(try check(message, device: device))
         } catch {
-            return .failure(error)
+            return .failure(Refusal(rejection: error, sequence: try? HMACReading.claimed(message).sequence))
         }
+    }
+
+    /// Why a gateway-mode message was refused, and the sequence number it claims.
+    struct Refusal: Error {
+        let rejection: GatewayRejection
+        let sequence: UInt64?
     }
 
     private func check(_ message: [UInt8], device: Address) throws(GatewayRejection) -> (sequence: UInt64, ticket: AttestationTicket) {

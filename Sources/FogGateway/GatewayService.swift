@@ -161,6 +161,8 @@ public struct GatewayService: Service {
         case accepted(Hash256, device: Address)
         /// A gateway-mode reading queued for attestation.
         case attested(AttestationTicket, device: Address, sequence: UInt64)
+        /// A gateway-mode reading refused before attestation; its sequence number when it has one.
+        case rejectedReading(GatewayRejection, device: Address, sequence: UInt64?)
         case unanswered
     }
 
@@ -185,8 +187,8 @@ public struct GatewayService: Service {
                                  topic: GatewayTopic.acks(device))
             }
             switch await attestor.take(Array(message.payload.readableBytesView), device: device) {
-            case .failure(let rejection):
-                return .rejected(rejection, topic: GatewayTopic.acks(device))
+            case .failure(let refusal):
+                return .rejectedReading(refusal.rejection, device: device, sequence: refusal.sequence)
             case .success(let taken):
                 return .attested(taken.ticket, device: device, sequence: taken.sequence)
             }
@@ -240,6 +242,10 @@ public struct GatewayService: Service {
             }
             if due.1 > 0 { metrics.untracked.increment(by: due.1) }
             if let ack = due.0 { await publishCommitted(ack) }
+        case .rejectedReading(let rejection, let device, let sequence):
+            metrics.rejected(rejection.code)
+            logger.debug("rejected a gateway-mode reading", metadata: ["code": "\(rejection.code)", "device": "\(device)"])
+            await publish(sequence.map(rejection.ack.json(sequence:)) ?? rejection.ack.json, to: GatewayTopic.acks(device))
         case .attested(let ticket, let device, let sequence):
             switch await ticket.outcome() {
             case .failure(let rejection):

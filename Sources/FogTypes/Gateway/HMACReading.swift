@@ -44,10 +44,11 @@ public struct HMACReading: CanonicalObject {
         return CBORValue.array([.bytes(payload), .bytes(HMACSHA256.tag(key: key, message: payload))]).encoded
     }
 
-    /// The device a wire message claims to come from, read without checking its tag, so that the
-    /// receiver can look up that device's key. Throws as ``open(_:key:chain:)`` does for a bad shape.
-    public static func claimedDevice(_ message: [UInt8]) throws(ObjectError) -> Address {
-        try parts(message).reading.reading.device
+    /// The reading a wire message claims to carry, read without checking its tag: not to be trusted,
+    /// only to name the device and sequence number an answer is about. Throws as
+    /// ``open(_:key:chain:)`` does for a bad shape.
+    public static func claimed(_ message: [UInt8]) throws(ObjectError) -> Reading {
+        try parts(message).reading.reading
     }
 
     /// Reads a wire message from untrusted bytes and checks its tag under `key` and its chain:
