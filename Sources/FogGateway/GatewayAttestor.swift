@@ -103,18 +103,28 @@ actor GatewayAttestor {
     private static let stopping = GatewayRejection(tx: nil, code: "unavailable", message: "the gateway is stopping; send again")
 
     /// Takes the oldest queued readings, at most ``GatewayModeConfiguration/maxBatchReadings``, and
-    /// signs their attestation with the next nonce. `nil` when none are queued.
+    /// signs their attestation with the next nonce. `nil` when none are queued. When the attestation
+    /// cannot be built (the store cannot be read, or the readings exceed the transaction's size
+    /// limit), its readings are refused with the reason and the error is thrown.
     func nextAttestation() throws -> (envelope: [UInt8], readings: [(reading: Reading, ticket: AttestationTicket)])? {
         guard !pending.isEmpty else { return nil }
         let count = min(pending.count, max(1, min(configuration.maxBatchReadings, ObjectLimits.maxBatchReadings)))
         let batch = Array(pending.prefix(count))
         pending.removeFirst(count)
-        let nonce: UInt64
-        if let nextNonce { nonce = nextNonce } else { nonce = try configuration.ledger.committedAccount(gateway)?.nonce ?? 0 }
-        let transaction = try TransactionBody.gateway(.attestReadings(batch.map(\.reading)))
-            .transaction(chainID: chainID, signer: gateway, nonce: nonce)
-        nextNonce = nonce
-        return (try Signed.sign(transaction, with: configuration.accountKey).bytes, batch)
+        do {
+            let nonce: UInt64
+            if let nextNonce { nonce = nextNonce } else { nonce = try configuration.ledger.committedAccount(gateway)?.nonce ?? 0 }
+            let transaction = try TransactionBody.gateway(.attestReadings(batch.map(\.reading)))
+                .transaction(chainID: chainID, signer: gateway, nonce: nonce)
+            let envelope = try Signed.sign(transaction, with: configuration.accountKey).bytes
+            nextNonce = nonce
+            return (envelope, batch)
+        } catch {
+            let code = (error as? ObjectError)?.code.description ?? "store-unavailable"
+            let refusal = GatewayRejection(tx: nil, code: code, message: "the gateway could not build the attestation: \(error)")
+            for entry in batch { entry.ticket.resolve(.failure(refusal)) }
+            throw error
+        }
     }
 
     /// The last attestation was admitted: the next one takes the following nonce.
