@@ -140,6 +140,7 @@ let package = Package(
                 "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogLight", "FogNode", "FogAPI",
                 "FogDevice", "FogDeviceKit", "FogGateway",
                 "FogConsensus", "FogP2P", "FogStoreSQLite",
+                "FogMQTT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -11,4 +11,6 @@ public enum APILimits {
     public static let defaultReadingsPage = 100
     /// The most readings one page returns.
     public static let maxReadingsPage = StoreLimits.maxReadingsPage
+    /// The most transaction ids one `GET /v1/transactions?ids=` asks about.
+    public static let maxStatusIDs = 256
 }

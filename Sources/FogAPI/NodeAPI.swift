@@ -32,6 +32,7 @@ public struct NodeAPI: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         router.post("/v1/transactions") { request, _ in try await submit(request) }
         router.get("/v1/transactions/:id") { _, context in try await transaction(context) }
+        router.get("/v1/transactions") { request, _ in try await transactionStatuses(request) }
         router.get("/v1/blocks/latest") { _, _ in try latestBlock() }
         router.get("/v1/blocks/:height") { _, context in try block(context) }
         router.get("/v1/devices/:address") { _, context in try device(context) }
@@ -211,13 +212,15 @@ public struct NodeAPI: Sendable {
         guard let record = try node.store.device(address) else {
             throw APIError.notFound("unknown-device", "no device \(address.hex)")
         }
-        return JSONBody.response([
+        var object: [String: Any] = [
             "address": address.hex, "publicKey": Hex.encode(COSEKey.encode(record.publicKey)),
             "did": record.publicKey.did, "owner": record.owner.hex, "type": record.deviceType,
             "metadata": Hex.encode(record.metadata.encoded), "status": "\(record.status)",
             "lastSequence": record.lastSequence, "registeredAt": record.registeredAt, "nonce": record.nonce,
             "record": Data(record.encoded).base64EncodedString(),
-        ])
+        ]
+        if let gateway = record.attestingGateway { object["gateway"] = gateway.hex }
+        return JSONBody.response(object)
     }
 
     func readings(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -252,6 +255,8 @@ public struct NodeAPI: Sendable {
                     entry["payloadHash"] = hash.hex
                     entry["mediaType"] = mediaType
                 }
+                entry["trust"] = stored.reading.attestingGateway == nil ? "device-signed" : "gateway-attested"
+                if let gateway = stored.reading.attestingGateway { entry["attestedBy"] = gateway.hex }
                 return entry
             },
         ]

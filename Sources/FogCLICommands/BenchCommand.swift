@@ -48,9 +48,19 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Milliseconds between polls of the node's height (the latency's resolution).")
     var pollMs = 2
 
+    @Option(name: .long, help: "How readings reach the node: http (posted to a dev node's API) or mqtt (published through a broker to the node's gateway).")
+    var via = "http"
+
+    @Option(name: .long, help: "With --via mqtt: the broker, mqtt://HOST[:PORT] (default: start a Mosquitto on a free port).")
+    var broker: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
+        if via == "mqtt" {
+            try await runMQTT()
+            return
+        }
         do {
             let report: BenchReport
             do {
@@ -67,6 +77,25 @@ struct BenchCommand: AsyncParsableCommand {
             } else {
                 FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             }
+            throw ExitCode(1)
+        }
+    }
+
+    /// `--via mqtt`: a dev node, then (with --validators 4) a 4-validator network, through Mosquitto.
+    private func runMQTT() async throws {
+        do {
+            guard [1, 4].contains(validators) else { throw CLIError("invalid-argument", "--via mqtt measures --validators 1 or 4") }
+            guard (1...ObjectLimits.maxBatchReadings).contains(batch), duration > 0, duration <= 3600,
+                  (1...64).contains(connections), devices >= connections, devices <= 10_000
+            else { throw CLIError("invalid-argument", "--via mqtt: --batch 1…1024, --duration (0, 3600], --connections 1…64, --devices ≥ --connections and ≤ 10000") }
+            let report = try await MQTTIngestBench(
+                brokerURL: broker, targets: validators == 1 ? [1] : [1, validators], batch: batch, clients: connections,
+                devices: devices, rate: maxRate ?? (batch == 1 ? 1_000 : 100), duration: duration,
+                blockIntervalMs: blockIntervalMs, baselineMessages: 100_000
+            ).run()
+            print(output.json ? report.json.rendered : report.markdown)
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             throw ExitCode(1)
         }
     }

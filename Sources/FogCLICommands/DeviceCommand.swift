@@ -15,7 +15,8 @@ struct DeviceCommand: ParsableCommand {
             waits for the commit (--no-wait to skip) and prints the receipt code and height.
             """,
         subcommands: [DeviceRegisterCommand.self, DeviceRotateCommand.self, DeviceSuspendCommand.self,
-                      DeviceResumeCommand.self, DeviceRevokeCommand.self, DeviceRunCommand.self])
+                      DeviceResumeCommand.self, DeviceRevokeCommand.self, DeviceRunCommand.self,
+                      DeviceRegisterAttestedCommand.self])
 
     /// A device address given as 40 hex digits.
     static func address(_ text: String, _ option: String) throws(CLIError) -> Address {

@@ -20,10 +20,13 @@ struct DeviceRunCommand: AsyncParsableCommand {
             """)
 
     @Option(name: .long, help: "The device's key file.")
-    var key: String
+    var key: String?
 
     @Option(name: .long, help: "The device's address, when its key was rotated (default: the key's address).")
     var device: String?
+
+    @Option(name: .long, help: "Gateway mode: the device's HMAC key file (device.hmac); needs --device and --broker.")
+    var hmacKey: String?
 
     @OptionGroup var link: DeviceLinkOptions
 
@@ -49,6 +52,10 @@ struct DeviceRunCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        guard (key != nil) != (hmacKey != nil) else { throw ValidationError("give exactly one of --key FILE or --hmac-key FILE") }
+        if hmacKey != nil, device == nil || link.broker == nil {
+            throw ValidationError("--hmac-key needs --device ADDRESS and --broker URL")
+        }
         guard (fromCsv != nil) != stdin else { throw ValidationError("give exactly one of --from-csv FILE or --stdin") }
         guard (1...ObjectLimits.maxBatchReadings).contains(batch) else {
             throw ValidationError("--batch must be 1…\(ObjectLimits.maxBatchReadings)")
@@ -67,6 +74,15 @@ struct DeviceRunCommand: AsyncParsableCommand {
     }
 
     private func send(_ output: DeviceRunOutput) async throws(CLIError) {
+        if let hmacKey, let device, case .broker(let broker) = try link.link() {
+            let address = try DeviceCommand.address(device, "--device")
+            var lines = try LineSource(path: fromCsv, maxBytes: ReadingCSV.maxLineBytes)
+            try await HMACDeviceRun(keyPath: hmacKey, device: address, broker: broker, chain: try await link.chainID(.broker(broker)),
+                                    folder: queue ?? ".fogledger-device-\(address.hex)", timeout: timeout, output: output)
+                .run(&lines)
+            return
+        }
+        guard let key else { throw CLIError("invalid-argument", "--key FILE is required") }
         let signingKey = try KeyFile.read(key)
         let link = try self.link.link()
         let address = try device.map { text throws(CLIError) in try DeviceCommand.address(text, "--device") }

@@ -43,7 +43,7 @@ struct NodeCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let home, !dev {
-            try await ValidatorNodeRunner(home: home, logLevel: logLevel).run()
+            try await ValidatorNodeRunner(home: home, logLevel: logLevel, gateway: gateway).run()
             return
         }
         guard dev, let data else {
@@ -79,7 +79,7 @@ struct NodeCommand: AsyncParsableCommand {
             say("API: http://\(host):\(bound)/v1/status")
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: producer)]
-        if let configuration = try gateway.configuration() {
+        if let configuration = try gateway.configuration(ledger: node, dataDirectory: data) {
             services.append(.init(service: GatewayService(
                 ingress: node, chainID: chain.genesis.chainID, configuration: configuration,
                 metrics: GatewayMetrics(factory: api.metrics.factory), logger: logger)))

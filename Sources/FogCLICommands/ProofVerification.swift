@@ -55,6 +55,7 @@ enum ProofVerification {
             ("device", reading.device.hex),
             ("seq", "\(reading.sequence)"),
             ("time", Render.time(reading.timeMillis)),
+            ("trust", "\(verified.trust)"),
         ]
         switch reading.content {
         case .inline(let value): rows.append(("value", JSONValue(cbor: value).rendered))
@@ -70,6 +71,7 @@ enum ProofVerification {
         }
         members["device"] = .string(reading.device.hex)
         members["chain"] = .string(reading.chainID.value)
+        if let gateway = reading.attestingGateway { members["attestedBy"] = .string(gateway.hex) }
         let json = JSONValue.object([
             "verified": .bool(true),
             "kind": .string("reading-proof"),
@@ -77,6 +79,7 @@ enum ProofVerification {
             "chain": .string(reading.chainID.value),
             "reading": .object(members),
             "readingBytes": .string(Hex.encode(reading.encoded)),
+            "trust": .string(reading.attestingGateway == nil ? "device-signed" : "gateway-attested"),
             "height": .uint(verified.height),
             "blockTime": .uint(verified.blockTimeMillis),
             "blockID": .string(verified.blockID.hex),

@@ -1,6 +1,7 @@
 import FogAPI
 import FogConsensus
 import FogCrypto
+import FogGateway
 import FogNode
 import FogP2P
 import FogStoreSQLite
@@ -10,11 +11,12 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 
-/// `fogledger node --home DIR`: the validator node a `node.json` describes, with its HTTP API, until
-/// SIGTERM or SIGINT.
+/// `fogledger node --home DIR`: the validator node a `node.json` describes, with its HTTP API (and
+/// the MQTT gateway when `gateway` is given), until SIGTERM or SIGINT.
 struct ValidatorNodeRunner {
     let home: String
     let logLevel: String
+    let gateway: GatewayOptions
 
     func run() async throws {
         let config = try ValidatorNodeConfig.read(home: home)
@@ -68,8 +70,20 @@ struct ValidatorNodeRunner {
         let app = api.application(host: config.httpHost, port: config.httpPort, logger: logger) { bound in
             say("API: http://\(config.httpHost):\(bound)/v1/status")
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ValidatorNodeService(node: node, logger: logger)),
+        ]
+        if let gateway = try gateway.configuration(ledger: node, dataDirectory: dataPath) {
+            services.append(.init(service: GatewayService(
+                ingress: node, chainID: genesis.chainID, configuration: gateway,
+                metrics: GatewayMetrics(factory: api.metrics.factory), logger: logger)))
+            say("MQTT gateway: \(gateway.broker) (\(gateway.readingsFilter))"
+                + (gateway.gatewayMode.map { " and gateway mode as \($0.accountKey.publicKey.address.hex)" } ?? ""))
+        }
+        services.append(.init(service: app))
+        // Shutdown runs in reverse order: the API stops, then the gateway, then consensus.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: ValidatorNodeService(node: node, logger: logger)), .init(service: app)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

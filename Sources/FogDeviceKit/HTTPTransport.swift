@@ -9,12 +9,14 @@ import FoundationNetworking
 public enum HTTPTransportLimits {
     /// Seconds a request may take.
     public static let requestTimeout: Double = 10
-    /// Largest answer read; the node's answers to a device are small JSON objects.
+    /// Largest answer read; a status answer for ``statusesPerPoll`` transactions is about 25 KiB.
     public static let maxResponseBytes = 64 * 1024
+    /// Transaction ids one status poll asks about (the node answers at most 256).
+    public static let statusesPerPoll = 128
 }
 
 /// Sends envelopes straight to a node: `POST /v1/transactions` (application/cbor), then watches
-/// `GET /v1/transactions/{id}` until the commit, oldest first.
+/// the pending ones until their commit with one `GET /v1/transactions?ids=…` per poll for many.
 public final class HTTPTransport: DeviceTransport {
     /// The node's API base URL, without a trailing slash.
     public let base: String
@@ -107,34 +109,49 @@ actor CommitWatcher {
         continuation.finish()
     }
 
+    /// Asks for the oldest ``HTTPTransportLimits/statusesPerPoll`` watched ids in one request
+    /// (`GET /v1/transactions?ids=`), reports every one that is committed or unknown, and waits
+    /// `pollInterval` only when none was.
     private func poll() async {
-        while !Task.isCancelled, let id = watched.first {
+        while !Task.isCancelled, !watched.isEmpty {
+            let asked = Array(watched.prefix(HTTPTransportLimits.statusesPerPoll))
+            var resolved: Set<Hash256> = []
             do {
-                let (status, object) = try await NodeHTTP.request(base, "/v1/transactions/\(id.hex)", method: "GET", body: nil)
+                let query = asked.map(\.hex).joined(separator: ",")
+                let (status, object) = try await NodeHTTP.request(base, "/v1/transactions?ids=\(query)", method: "GET", body: nil)
                 guard !Task.isCancelled else { break }
-                if status == 404 {
-                    watched.removeFirst()
-                    continuation.yield(.lost(id))
-                    continue
-                }
-                if status == 200, object["status"] as? String == "committed" {
-                    watched.removeFirst()
-                    let height = (object["height"] as? NSNumber)?.uint64Value ?? 0
-                    let receipt = object["receipt"] as? [String: Any]
-                    let code = receipt?["code"] as? String ?? "ok"
-                    if code == "ok" {
-                        continuation.yield(.committed(id, height: height))
-                    } else {
-                        continuation.yield(.rejected(id, code: code, message: "committed at height \(height) with receipt \(code)"))
+                if status == 200, let answers = object["transactions"] as? [[String: Any]] {
+                    for answer in answers {
+                        guard let text = answer["id"] as? String, let id = Hash256(hex: text), asked.contains(id) else { continue }
+                        switch answer["status"] as? String {
+                        case "unknown":
+                            resolved.insert(id)
+                            continuation.yield(.lost(id))
+                        case "committed":
+                            resolved.insert(id)
+                            continuation.yield(Self.committedAck(id, answer))
+                        default:
+                            break
+                        }
                     }
-                    continue
                 }
             } catch {
                 // Unreachable for now: keep watching; the agent's timeout resends if it never commits.
             }
-            try? await Task.sleep(for: pollInterval)
+            if resolved.isEmpty {
+                try? await Task.sleep(for: pollInterval)
+            } else {
+                watched.removeAll { resolved.contains($0) }
+            }
         }
         poller = nil
+    }
+
+    private static func committedAck(_ id: Hash256, _ answer: [String: Any]) -> TransportAck {
+        let height = (answer["height"] as? NSNumber)?.uint64Value ?? 0
+        let code = (answer["receipt"] as? [String: Any])?["code"] as? String ?? "ok"
+        if code == "ok" { return .committed(id, height: height) }
+        return .rejected(id, code: code, message: "committed at height \(height) with receipt \(code)")
     }
 }
 

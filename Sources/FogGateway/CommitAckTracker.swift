@@ -81,6 +81,11 @@ struct FIFOTable<Value: Sendable>: Sendable {
         compact()
     }
 
+    /// The value of `id`, left in place.
+    func value(_ id: Hash256) -> Value? {
+        entries[id]?.value
+    }
+
     mutating func remove(_ id: Hash256) -> Value? {
         let value = entries.removeValue(forKey: id)?.value
         compact()

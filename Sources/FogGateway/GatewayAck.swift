@@ -10,6 +10,14 @@ public enum GatewayAck: Hashable, Sendable {
     /// Not admitted: `tx` when the payload was a COSE_Sign1 at all, a stable `code`, and a message.
     case rejected(tx: Hash256?, code: String, message: String)
 
+    /// The JSON payload of the ack of gateway-mode reading `sequence`: as ``json`` with
+    /// `"seq":N` last, since the device does not know the attestation's transaction id in advance.
+    public func json(sequence: UInt64) -> [UInt8] {
+        var bytes = json
+        bytes.removeLast()  // the closing brace
+        return bytes + Array(",\"seq\":\(sequence)}".utf8)
+    }
+
     /// The JSON payload.
     public var json: [UInt8] {
         var out = "{\"status\":"

@@ -82,6 +82,9 @@ public struct GatewayConfiguration: Sendable {
     public var retryInterval: Duration
     /// The CA certificates (PEM file) that sign an `mqtts://` broker's certificate; `nil`: the system's.
     public var caFile: String?
+    /// Gateway mode (HMAC-tagged readings of devices that cannot sign, attested by the gateway's
+    /// account); `nil`: off, and messages on gateway-mode topics are not subscribed to.
+    public var gatewayMode: GatewayModeConfiguration?
 
     /// Creates a configuration.
     public init(broker: BrokerURL, username: String? = nil, password: [UInt8]? = nil,

@@ -11,6 +11,27 @@ public struct VerifiedReading: Hashable, Sendable {
     public let blockTimeMillis: UInt64
     /// That block's id.
     public let blockID: Hash256
+
+    /// Who vouched for the reading: the device's own signature, or a gateway's attestation (the
+    /// weaker trust of gateway mode). The chain's validators checked either when they committed it.
+    public var trust: ReadingTrust {
+        reading.attestingGateway.map(ReadingTrust.gatewayAttested) ?? .deviceSigned
+    }
+}
+
+/// Who vouched for a committed reading (spec/gateway.md §5).
+public enum ReadingTrust: Hashable, Sendable, CustomStringConvertible {
+    /// The device signed it with its own key.
+    case deviceSigned
+    /// The gateway account `gateway` attested it for a device that cannot sign.
+    case gatewayAttested(Address)
+
+    public var description: String {
+        switch self {
+        case .deviceSigned: "device-signed"
+        case .gatewayAttested(let gateway): "gateway-attested by \(gateway.hex)"
+        }
+    }
 }
 
 /// A state entry a `LightVerifier` has shown to hold (or be absent) at a height of the chain of a

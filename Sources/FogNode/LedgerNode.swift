@@ -88,7 +88,7 @@ extension LedgerNode {
     }
 
     /// The readings block `height` committed, in leaf order: the readings of its envelopes whose
-    /// receipts are ok.
+    /// receipts are ok (device-signed readings and batches, and gateway-attested readings).
     public func blockReadings(height: UInt64) throws -> [Reading] {
         guard let block = try store.block(at: height) else {
             throw StoreError(.unknownHeight, "no block at height \(height)")
@@ -103,7 +103,12 @@ extension LedgerNode {
             switch try SignedEnvelope(decoding: bytes, chain: genesis.chainID) {
             case .reading(let signed): readings.append(signed.object)
             case .readingBatch(let signed): readings.append(contentsOf: signed.object.readings)
-            case .transaction: break
+            case .transaction(let signed):
+                guard signed.object.kind == .attestReadings,
+                      case .gateway(.attestReadings(let attested)) = try TransactionBody(kind: signed.object.kind,
+                                                                                         body: signed.object.body)
+                else { continue }
+                readings.append(contentsOf: attested)
             }
         }
         return readings

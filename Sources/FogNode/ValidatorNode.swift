@@ -63,6 +63,8 @@ public actor ValidatorNode: LedgerNode {
     /// Set when the WAL or store cannot be written: the node stops signing.
     var halted = false
     var stopped = false
+    /// The subscribers to committed blocks (the MQTT gateway).
+    var commitObservers = CommitObservers()
 
     /// A validator signing with `validatorKey`, committing to `store`, logging its signed messages
     /// to the WAL at `walPath`, and talking to peers as `p2p` describes.
@@ -195,6 +197,7 @@ public actor ValidatorNode: LedgerNode {
         let height = decision.block.header.height
         do {
             try chain.commit(decision.block, decision.commit, nowMillis: now())
+            publishCommitted(decision.block)
             rotation = decision.nextRotation.carried(to: try chain.validators(at: height + 1))
         } catch {
             halt("cannot commit height \(height): \(error)")

@@ -45,6 +45,8 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
     case validatorProposal = 30
     /// The validator bookkeeping a block boundary reads: candidates, set changes, unbonding queue (state).
     case validatorSchedule = 31
+    /// A reading a device that cannot sign sends its gateway with an HMAC tag (off-chain, spec/gateway.md §5).
+    case hmacReading = 32
 
     public var description: String {
         switch self {
@@ -69,6 +71,7 @@ public enum ObjectType: UInt64, Hashable, Sendable, CaseIterable, CustomStringCo
         case .validatorRecord: return "validator-record"
         case .validatorProposal: return "validator-proposal"
         case .validatorSchedule: return "validator-schedule"
+        case .hmacReading: return "hmac-reading"
         }
     }
 }

@@ -73,6 +73,11 @@ public enum ReadingContent: Hashable, Sendable {
 /// Signed alone it is the payload `{0: 1, 1: chain, 2: device, 3: seq, 4: time, 5: value | 6: hash, 7: type}`;
 /// inside a `ReadingBatch` the same record is rebuilt from the batch's chain and device. Its `payload`
 /// encoding is the leaf of the block's readings tree either way.
+///
+/// A reading a gateway attested for a device that cannot sign (an `attest-readings` transaction,
+/// spec/gateway.md §5) carries the gateway's account address under key 9; so does its leaf, its
+/// index entry and its proof, and anyone reading it sees the weaker trust. A device-signed reading
+/// never carries key 9.
 public struct Reading: SignedObject {
     public static let objectType = ObjectType.reading
 
@@ -85,10 +90,13 @@ public struct Reading: SignedObject {
     public let timeMillis: UInt64
     /// The reading's value or payload reference.
     public let content: ReadingContent
+    /// The gateway account that attested the reading (key 9), or `nil` for a reading the device signed.
+    public let attestingGateway: Address?
 
     /// Creates a reading; `sequence` must be at least 1 and an inline value within its limit.
+    /// `attestingGateway` is set only for a reading a gateway attests.
     public init(chainID: ChainID, device: Address, sequence: UInt64, timeMillis: UInt64,
-                content: ReadingContent) throws(ObjectError) {
+                content: ReadingContent, attestingGateway: Address? = nil) throws(ObjectError) {
         guard sequence >= 1 else { throw ObjectError(.invalidValue, "reading.seq must be at least 1") }
         if case .inline(let value) = content, value.encoded.count > ObjectLimits.maxInlineValueBytes {
             throw ObjectError(.limitExceeded, "reading.value exceeds \(ObjectLimits.maxInlineValueBytes) bytes")
@@ -102,6 +110,7 @@ public struct Reading: SignedObject {
         self.sequence = sequence
         self.timeMillis = timeMillis
         self.content = content
+        self.attestingGateway = attestingGateway
     }
 
     public var signer: Address { device }
@@ -113,6 +122,7 @@ public struct Reading: SignedObject {
         entries.put(3, .unsigned(sequence))
         entries.put(4, .unsigned(timeMillis))
         content.put(into: &entries)
+        if let attestingGateway { entries.put(9, .address(attestingGateway)) }
         return entries
     }
 
@@ -120,7 +130,11 @@ public struct Reading: SignedObject {
         let chainID = try fields.chain()
         let device = try fields.address(2, "device")
         let (sequence, time, content) = try Self.readEntryFields(&fields, object: "reading")
-        try self.init(chainID: chainID, device: device, sequence: sequence, timeMillis: time, content: content)
+        let gateway = try fields.optional(9).map {
+            Address(bytes: try CBORFields.bytes($0, "reading.gateway", length: Address.byteCount...Address.byteCount))!
+        }
+        try self.init(chainID: chainID, device: device, sequence: sequence, timeMillis: time, content: content,
+                      attestingGateway: gateway)
     }
 
     /// Reads seq (3), time (4) and content (5 | 6, 7): the fields a batch entry shares with a reading.

@@ -24,6 +24,9 @@ public struct ReadingBatch: SignedObject {
             guard reading.chainID == chainID, reading.device == device else {
                 throw ObjectError(.invalidValue, "batch entry \(index) is for another chain or device")
             }
+            guard reading.attestingGateway == nil else {
+                throw ObjectError(.invalidValue, "batch entry \(index) carries a gateway attestation; a batch is device-signed")
+            }
             if index > 0, reading.sequence <= readings[index - 1].sequence {
                 throw ObjectError(.invalidValue, "batch entry \(index): seq \(reading.sequence) does not increase")
             }

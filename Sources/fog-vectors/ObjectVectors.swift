@@ -11,7 +11,8 @@ enum ObjectVectors {
 
     /// The field names of each object type, by key (spec/encoding.md §2).
     static let fieldNames: [ObjectType: [Int64: String]] = [
-        .reading: [0: "type", 1: "chain", 2: "device", 3: "seq", 4: "time", 5: "value", 6: "payloadHash", 7: "mediaType"],
+        .reading: [0: "type", 1: "chain", 2: "device", 3: "seq", 4: "time", 5: "value", 6: "payloadHash", 7: "mediaType",
+                   9: "gateway"],
         .readingBatch: [0: "type", 1: "chain", 2: "device", 8: "readings"],
         .transaction: [0: "type", 1: "chain", 2: "signer", 3: "nonce", 4: "kind", 5: "body"],
         .proposal: [0: "type", 1: "chain", 2: "height", 3: "round", 4: "polRound", 5: "block", 6: "proposer"],
@@ -24,13 +25,14 @@ enum ObjectVectors {
         .genesis: [0: "type", 1: "chain", 2: "time", 3: "consensus", 4: "validators", 5: "accounts"],
         .accountRecord: [0: "type", 1: "key", 2: "nonce", 3: "balance"],
         .deviceRecord: [0: "type", 1: "key", 2: "owner", 3: "deviceType", 4: "metadata", 5: "status", 6: "lastSeq",
-                        7: "registeredAt", 8: "nonce"],
+                        7: "registeredAt", 8: "nonce", 9: "gateway"],
         .receipt: [0: "type", 1: "txID", 2: "height", 3: "code"],
         .consensusParams: [0: "type", 1: "epochLength", 2: "maxValidators", 3: "unbondingPeriod", 4: "slashBasisPoints",
                            5: "minSelfBond", 6: "maxEvidenceAge", 7: "proposalLifetime"],
         .validatorRecord: [0: "type", 1: "key", 2: "operator", 3: "jailed", 4: "stakes"],
         .validatorProposal: [0: "type", 1: "key", 2: "power", 3: "operator", 4: "proposedAt", 5: "approvals"],
         .validatorSchedule: [0: "type", 1: "candidates", 2: "setHeights", 3: "unbonding", 4: "mode"],
+        .hmacReading: [0: "type", 1: "chain", 2: "device", 3: "seq", 4: "time", 5: "value", 6: "payloadHash", 7: "mediaType"],
     ]
 
     static func vector<T: CanonicalObject>(_ name: String, _ object: T, _ comment: String) -> ObjectVector {
@@ -170,6 +172,27 @@ enum ObjectVectors {
                     mode: .dpos, candidates: validatorKeys.map(\.publicKey.address).sorted(), setHeights: [1, 9],
                     unbonding: [UnbondingEntry(maturity: 1_002, account: account.publicKey.address, amount: 25)]),
                        "A DPoS schedule: four candidates, a new set from height 9, 25 tokens returning to account-1 at height 1002."),
-            ])
+            ] + gatewayModeVectors(account: account.publicKey.address))
+    }
+
+    /// Gateway mode (spec/encoding.md §2.21): an attested reading, an attested device's record, and
+    /// the off-chain HMAC reading a device sends its gateway.
+    static func gatewayModeVectors(account: Address) -> [ObjectVector] {
+        let meter = VectorKeys.labelled(.ed25519, "attested-device-1").publicKey
+        let gateway = VectorKeys.labelled(.ed25519, "gateway-1").publicKey.address
+        let reading = try! Reading(chainID: chain, device: meter.address, sequence: 3, timeMillis: genesisTime + 6_000,
+                                   content: .inline(.int(1_234)))
+        let attested = try! Reading(chainID: chain, device: meter.address, sequence: 3, timeMillis: genesisTime + 6_000,
+                                    content: .inline(.int(1_234)), attestingGateway: gateway)
+        return [
+            vector("reading-attested", attested,
+                   "A reading gateway-1 attested for a device that cannot sign (key 9: the gateway); it is committed in an attest-readings transaction, never signed alone."),
+            vector("device-record-attested", try! DeviceRecord(
+                publicKey: meter, owner: account, deviceType: "meter", metadata: .map([]), status: .active, lastSequence: 3,
+                registeredAt: 2, nonce: 0, attestingGateway: gateway),
+                   "The record of a device registered with register-attested-device: key 9 names the gateway that may attest its readings."),
+            vector("hmac-reading", try! HMACReading(reading),
+                   "The payload a gateway-mode device tags with HMAC-SHA256 under the key it shares with its gateway (off-chain; the wire message is [payload, tag])."),
+        ]
     }
 }

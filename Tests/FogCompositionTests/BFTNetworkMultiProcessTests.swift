@@ -108,7 +108,7 @@ final class LocalNetwork: @unchecked Sendable {
 
     func api(_ index: Int) -> String { "http://127.0.0.1:\(httpBase + index)" }
 
-    func start(_ index: Int) throws {
+    func start(_ index: Int, extraArguments: [String] = []) throws {
         let folder = "\(home)/node\(index)"
         let logPath = "\(folder)/node.log"
         if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
@@ -116,7 +116,7 @@ final class LocalNetwork: @unchecked Sendable {
         log.seekToEndOfFile()
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["node", "--home", folder, "--log-level", "info"]
+        process.arguments = ["node", "--home", folder, "--log-level", "info"] + extraArguments
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice

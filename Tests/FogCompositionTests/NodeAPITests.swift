@@ -290,7 +290,7 @@ import Testing
         #expect(document.hasPrefix("openapi: 3.1.0"))
         let documented = Set(OpenAPIPaths.operations(in: document))
         #expect(documented == registered)
-        #expect(registered.count == 11)
+        #expect(registered.count == 12)
     }
 }
 

@@ -16,13 +16,14 @@ final class BenchNodeProcess {
     }
 
     /// Starts `executable node --dev --data DATA --http 127.0.0.1:0` and waits (at most `timeout`)
-    /// for the line `API: http://127.0.0.1:PORT/v1/status` it prints once listening.
-    static func start(executable: String, data: String, blockIntervalMs: Int,
+    /// for the line `API: http://127.0.0.1:PORT/v1/status` it prints once listening; `extraArguments`
+    /// follow the others (the MQTT benchmark's `--mqtt URL`).
+    static func start(executable: String, data: String, blockIntervalMs: Int, extraArguments: [String] = [],
                       timeout: Duration = .seconds(60)) async throws(CLIError) -> BenchNodeProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["node", "--dev", "--data", data, "--http", "127.0.0.1:0",
-                             "--block-interval-ms", String(blockIntervalMs), "--log-level", "warning"]
+                             "--block-interval-ms", String(blockIntervalMs), "--log-level", "warning"] + extraArguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

@@ -8,6 +8,9 @@ extension Executor {
     func applyReadings<Base>(_ readings: [Reading], device: Address,
                              signature: inout SignatureCheck,
                              overlay: inout StateOverlay<Base>) throws {
+        guard !readings.contains(where: { $0.attestingGateway != nil }) else {
+            throw ExecutionError(.attestationMismatch, "device \(device) signs its own readings: none may name an attesting gateway")
+        }
         guard var record = try overlay.device(device) else {
             throw ExecutionError(.unknownDevice, "device \(device) is not registered")
         }

@@ -4,9 +4,9 @@ import FogTypes
 extension Executor {
     /// Applies an account transaction: the signer's account key verifies it and its nonce is the
     /// account's, which then increments. A key rotation may instead be signed by the device itself,
-    /// with the device's key and nonce.
+    /// with the device's key and nonce. Returns the readings it commits (attested readings).
     func applyTransaction<Base>(_ signed: Signed<Transaction>, signature: inout SignatureCheck, context: BlockContext,
-                                overlay: inout StateOverlay<Base>) throws {
+                                overlay: inout StateOverlay<Base>) throws -> [Reading] {
         let transaction = signed.object
         let signer = transaction.signer
         if var account = try overlay.account(signer) {
@@ -15,6 +15,9 @@ extension Executor {
             account = AccountRecord(publicKey: account.publicKey, nonce: account.nonce + 1, balance: account.balance)
             overlay.setAccount(signer, account)
             let body = try decodeBody(transaction)
+            if case .gateway(let gatewayBody) = body {
+                return try applyGateway(gatewayBody, signer: signer, context: context, overlay: &overlay)
+            }
             try applyBody(body, signer: signer, context: context, overlay: &overlay)
         } else if transaction.kind == .rotateDeviceKey, var device = try overlay.device(signer) {
             try signature.check(with: device.publicKey)
@@ -36,6 +39,7 @@ extension Executor {
         } else {
             throw ExecutionError(.unknownSigner, "\(signer) is not an account")
         }
+        return []
     }
 
     private func checkNonce(_ nonce: UInt64, expected: UInt64, signer: Address) throws(ExecutionError) {
@@ -102,6 +106,8 @@ extension Executor {
             overlay.setDevice(address, device)
         case let .validator(body):
             try applyValidator(body, signer: signer, context: context, overlay: &overlay)
+        case .gateway:
+            preconditionFailure("applyTransaction applies gateway-mode bodies")
         }
     }
 

@@ -133,8 +133,7 @@ public struct Executor: Sendable {
             try applyReadings(signed.object.readings, device: signed.object.device, signature: &signature, overlay: &overlay)
             return signed.object.readings
         case .transaction(let signed):
-            try applyTransaction(signed, signature: &signature, context: context, overlay: &overlay)
-            return []
+            return try applyTransaction(signed, signature: &signature, context: context, overlay: &overlay)
         }
     }
 }

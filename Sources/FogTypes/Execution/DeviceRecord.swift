@@ -20,7 +20,8 @@ public enum DeviceStatus: UInt64, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A device's entry in the state (spec/state.md):
-/// `{0: 22, 1: COSE_Key, 2: owner, 3: type, 4: metadata, 5: status, 6: lastSeq, 7: registeredAt, 8: nonce}`.
+/// `{0: 22, 1: COSE_Key, 2: owner, 3: type, 4: metadata, 5: status, 6: lastSeq, 7: registeredAt, 8: nonce}`,
+/// plus `9: gateway` for a device registered as gateway-attested (spec/gateway.md §5).
 public struct DeviceRecord: CanonicalObject {
     public static let objectType = ObjectType.deviceRecord
 
@@ -40,10 +41,14 @@ public struct DeviceRecord: CanonicalObject {
     public var registeredAt: UInt64
     /// The nonce the next transaction signed by the device's own key must carry (key rotation).
     public var nonce: UInt64
+    /// The gateway account that may attest readings for this device (key 9), or `nil`: the device
+    /// signs its own readings only.
+    public var attestingGateway: Address?
 
     /// Creates a device record; type and metadata are checked as at registration.
     public init(publicKey: PublicKey, owner: Address, deviceType: String, metadata: CBORValue,
-                status: DeviceStatus, lastSequence: UInt64, registeredAt: UInt64, nonce: UInt64) throws(ObjectError) {
+                status: DeviceStatus, lastSequence: UInt64, registeredAt: UInt64, nonce: UInt64,
+                attestingGateway: Address? = nil) throws(ObjectError) {
         try DeviceRegistration.checkType(deviceType, field: "device-record.type")
         try DeviceRegistration.checkMetadata(metadata, field: "device-record.metadata")
         self.publicKey = publicKey
@@ -54,6 +59,7 @@ public struct DeviceRecord: CanonicalObject {
         self.lastSequence = lastSequence
         self.registeredAt = registeredAt
         self.nonce = nonce
+        self.attestingGateway = attestingGateway
     }
 
     public func fields() -> [CBORMapEntry] {
@@ -66,6 +72,7 @@ public struct DeviceRecord: CanonicalObject {
         entries.put(6, .unsigned(lastSequence))
         entries.put(7, .unsigned(registeredAt))
         entries.put(8, .unsigned(nonce))
+        if let attestingGateway { entries.put(9, .address(attestingGateway)) }
         return entries
     }
 
@@ -81,8 +88,13 @@ public struct DeviceRecord: CanonicalObject {
         guard let status = DeviceStatus(rawValue: statusCode) else {
             throw ObjectError(.invalidValue, "device-record.status: \(statusCode) is not 0, 1 or 2")
         }
+        let lastSequence = try fields.uint(6, "lastSeq")
+        let registeredAt = try fields.uint(7, "registeredAt")
+        let nonce = try fields.uint(8, "nonce")
+        let gateway = try fields.optional(9).map {
+            Address(bytes: try CBORFields.bytes($0, "device-record.gateway", length: Address.byteCount...Address.byteCount))!
+        }
         try self.init(publicKey: key, owner: owner, deviceType: type, metadata: metadata, status: status,
-                      lastSequence: try fields.uint(6, "lastSeq"), registeredAt: try fields.uint(7, "registeredAt"),
-                      nonce: try fields.uint(8, "nonce"))
+                      lastSequence: lastSequence, registeredAt: registeredAt, nonce: nonce, attestingGateway: gateway)
     }
 }

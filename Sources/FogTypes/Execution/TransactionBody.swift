@@ -24,6 +24,8 @@ public enum TransactionBody: Hashable, Sendable {
     case transferDevice(device: Address, newOwner: Address)
     /// Kinds 16–21: validator governance, staking and evidence.
     case validator(ValidatorTransaction)
+    /// Kinds 9–10: gateway-attested devices and readings.
+    case gateway(GatewayTransaction)
 
     /// The kind that carries this body.
     public var kind: TransactionKind {
@@ -37,6 +39,7 @@ public enum TransactionBody: Hashable, Sendable {
         case .revokeDevice: .revokeDevice
         case .transferDevice: .transferDevice
         case .validator(let body): body.kind
+        case .gateway(let body): body.kind
         }
     }
 
@@ -62,6 +65,8 @@ public enum TransactionBody: Hashable, Sendable {
             entries.put(1, .address(device))
             entries.put(2, .address(newOwner))
         case let .validator(body):
+            body.put(into: &entries)
+        case let .gateway(body):
             body.put(into: &entries)
         }
         return .map(entries)
@@ -91,6 +96,7 @@ public enum TransactionBody: Hashable, Sendable {
 
     static func objectName(_ kind: TransactionKind) -> String {
         if ValidatorTransaction.carries(kind) { return ValidatorTransaction.objectName(kind) }
+        if GatewayTransaction.carries(kind) { return GatewayTransaction.objectName(kind) }
         return switch kind.rawValue {
         case 1: "transfer"
         case 2: "create-account"
@@ -106,6 +112,9 @@ public enum TransactionBody: Hashable, Sendable {
     private static func read(kind: TransactionKind, _ fields: inout CBORFields, name: String) throws -> TransactionBody {
         if ValidatorTransaction.carries(kind) {
             return .validator(try ValidatorTransaction.read(kind: kind, &fields, name: name))
+        }
+        if GatewayTransaction.carries(kind) {
+            return .gateway(try GatewayTransaction.read(kind: kind, &fields, name: name))
         }
         switch kind.rawValue {
         case 1:

@@ -20,8 +20,10 @@ extension TransactionKind {
     public static let known: [TransactionKind] = [
         .transfer, .createAccount, .registerDevice, .rotateDeviceKey,
         .suspendDevice, .resumeDevice, .revokeDevice, .transferDevice,
-    ] + validatorKinds
+    ] + gatewayKinds + validatorKinds
 
     /// Whether this version knows the kind's body schema.
-    public var isKnown: Bool { rawValue >= 1 && rawValue <= 8 || ValidatorTransaction.carries(self) }
+    public var isKnown: Bool {
+        rawValue >= 1 && rawValue <= 8 || ValidatorTransaction.carries(self) || GatewayTransaction.carries(self)
+    }
 }

@@ -23,7 +23,8 @@ struct GatewayHarness {
     let acks: AckInbox
 
     init(limits: MempoolLimits = MempoolLimits(), minBlockInterval: Duration = .milliseconds(10),
-         ackBuffer: Int = MQTTLimits.defaultSubscriptionBuffer) async throws {
+         ackBuffer: Int = MQTTLimits.defaultSubscriptionBuffer,
+         gatewayMode: ((DevNode, String) -> GatewayModeConfiguration)? = nil) async throws {
         broker = try await LocalMosquitto()
         var started: (ServiceGroup, Task<Void, any Error>)?
         do {
@@ -32,10 +33,12 @@ struct GatewayHarness {
             chain = try DevChain(limits: limits, minBlockInterval: minBlockInterval, logger: logger)
             registry = PrometheusCollectorRegistry()
             let api = NodeAPI(node: chain.node, registry: registry)
+            var configuration = GatewayConfiguration(broker: try BrokerURL("mqtt://127.0.0.1:\(broker.port)"),
+                                                     clientID: "gateway-under-test")
+            configuration.gatewayMode = gatewayMode?(chain.node, broker.directory.appendingPathComponent("gateway-keys").path)
             let gateway = GatewayService(
                 ingress: chain.node, chainID: DevChain.chainID,
-                configuration: GatewayConfiguration(broker: try BrokerURL("mqtt://127.0.0.1:\(broker.port)"),
-                                                    clientID: "gateway-under-test"),
+                configuration: configuration,
                 metrics: GatewayMetrics(factory: api.metrics.factory), logger: logger)
             let producer = BlockProducerService(node: chain.node, pollInterval: .milliseconds(2), logger: logger)
             group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -102,6 +105,8 @@ final class AckInbox: Sendable {
         let tx: String?
         let height: Int?
         let code: String?
+        /// The sequence number of a gateway-mode reading's ack.
+        let seq: Int?
         /// When the device client received it.
         let arrival: ContinuousClock.Instant
     }
@@ -121,7 +126,7 @@ final class AckInbox: Sendable {
                     as? [String: Any] ?? [:]
                 let ack = Ack(topic: message.topic, status: object["status"] as? String ?? "invalid-json",
                               tx: object["tx"] as? String, height: object["height"] as? Int,
-                              code: object["code"] as? String, arrival: .now)
+                              code: object["code"] as? String, seq: object["seq"] as? Int, arrival: .now)
                 received.acks.withLock { $0.append(ack) }
             }
         }
@@ -138,6 +143,19 @@ final class AckInbox: Sendable {
             while true {
                 let found: Ack? = received.acks.withLock { acks in
                     acks.firstIndex { $0.topic == topic && (status == nil || $0.status == status) }.map { acks.remove(at: $0) }
+                }
+                if let found { return found }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+    }
+
+    /// Takes the first ack of gateway-mode reading `seq` on `topic` with `status` out of the inbox.
+    func next(on topic: String, seq: Int, status: String, seconds: Double = 15) async throws -> Ack {
+        try await withDeadline(seconds, "\(status) ack of seq \(seq) on \(topic)") { [self] in
+            while true {
+                let found: Ack? = received.acks.withLock { acks in
+                    acks.firstIndex { $0.topic == topic && $0.seq == seq && $0.status == status }.map { acks.remove(at: $0) }
                 }
                 if let found { return found }
                 try await Task.sleep(for: .milliseconds(5))

@@ -99,6 +99,24 @@ import Testing
         #expect(fresh.accepted(ids[999], device: Self.device)?.height == 2)
     }
 
+    /// One attestation carries readings of several devices, accepted one by one: each gets its
+    /// committed ack, whether its acceptance came before or after the block.
+    @Test func attestedTrackerOwesEveryReadingOfAnAttestation() {
+        let tx = SHA256Hasher.hash([9]), late = SHA256Hasher.hash([10])
+        let other = DevChain.stranger.publicKey.address
+        var tracker = AttestedCommitTracker(capacity: 10, recentCapacity: 10)
+        let first = AttestedCommitTracker.Entry(device: Self.device, sequence: 1)
+        let second = AttestedCommitTracker.Entry(device: other, sequence: 4)
+        #expect(tracker.accepted(tx, entries: [first]).isEmpty)
+        #expect(tracker.accepted(tx, entries: [second]).isEmpty)
+        let due = tracker.committed(height: 3, ids: [tx])
+        #expect(due.map(\.entry) == [first, second] && due.allSatisfy { $0.height == 3 && $0.tx == tx })
+        // Both readings accepted after their block was seen.
+        #expect(tracker.committed(height: 4, ids: [late]).isEmpty)
+        #expect(tracker.accepted(late, entries: [first]).map(\.height) == [4])
+        #expect(tracker.accepted(late, entries: [second]).map(\.entry) == [second])
+    }
+
     @Test func brokerURLs() throws {
         #expect(try BrokerURL("mqtt://127.0.0.1:1884") == BrokerURL("mqtt://127.0.0.1:1884"))
         let plain = try BrokerURL("mqtt://broker.local")

@@ -36,6 +36,7 @@ struct ObjectSample: Sendable, CustomTestStringConvertible {
         case .validatorRecord: _ = try ValidatorRecord.decode(bytes)
         case .validatorProposal: _ = try ValidatorProposal.decode(bytes)
         case .validatorSchedule: _ = try ValidatorSchedule.decode(bytes)
+        case .hmacReading: _ = try HMACReading.decode(bytes)
         }
     }
 
@@ -49,6 +50,7 @@ struct ObjectSample: Sendable, CustomTestStringConvertible {
             ObjectSample(type: .reading, value: try! Fixtures.reading(device: device).cborValue, anyTypeFields: [5]),
             ObjectSample(type: .reading, value: try! Fixtures.reading(device: device, content: .payload(hash: Fixtures.hashA, mediaType: "a/b")).cborValue),
             ObjectSample(type: .readingBatch, value: try! Fixtures.batch(device: device).cborValue),
+            ObjectSample(type: .hmacReading, value: try! HMACReading(Fixtures.reading(device: device)).cborValue, anyTypeFields: [5]),
             ObjectSample(type: .transaction, value: try! Fixtures.transaction(signer: device).cborValue),
             ObjectSample(type: .proposal, value: try! Fixtures.proposal(proposer: device).cborValue),
             ObjectSample(type: .vote, value: try! Fixtures.vote(validator: device).cborValue),

@@ -152,6 +152,7 @@ import Testing
             (.readingProof, 26, "reading-proof"), (.stateProof, 27, "state-proof"),
             (.consensusParams, 28, "consensus-params"), (.validatorRecord, 29, "validator-record"),
             (.validatorProposal, 30, "validator-proposal"), (.validatorSchedule, 31, "validator-schedule"),
+            (.hmacReading, 32, "hmac-reading"),
         ]
         #expect(ObjectType.allCases.count == expected.count)
         for (type, raw, name) in expected {

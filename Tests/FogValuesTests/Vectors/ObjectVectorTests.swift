@@ -51,6 +51,7 @@ import Testing
         case .validatorRecord: return try run(ValidatorRecord.self)
         case .validatorProposal: return try run(ValidatorProposal.self)
         case .validatorSchedule: return try run(ValidatorSchedule.self)
+        case .hmacReading: return try run(HMACReading.self)
         }
     }
 

@@ -1,0 +1,26 @@
+import FogExecution
+import FogTypes
+import Foundation
+
+/// A validator node is an ingestion target too: the MQTT gateway beside it submits through the
+/// validator's own admission and gossip (``submit(_:)``), and learns of every block this node commits,
+/// whether it decided it in consensus or fetched it by block sync.
+extension ValidatorNode: LedgerIngress {
+    /// The committed blocks from now on (see ``LedgerIngress/committedTransactions()``).
+    public func committedTransactions() -> AsyncStream<CommittedTransactions> {
+        commitObservers.add { [weak self] id in
+            guard let self else { return }
+            Task { await self.removeCommitObserver(id) }
+        }
+    }
+
+    private func removeCommitObserver(_ id: UUID) {
+        commitObservers.remove(id)
+    }
+
+    /// Tells every observer of commits which transactions the block committed at `block.header.height` carried.
+    func publishCommitted(_ block: Block) {
+        commitObservers.publish(CommittedTransactions(
+            height: block.header.height, ids: block.transactions.map { SignedEnvelope.transactionID(of: $0) }))
+    }
+}
