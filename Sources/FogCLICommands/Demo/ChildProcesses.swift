@@ -1,3 +1,4 @@
+import FogGateway
 import Foundation
 
 /// Ports of 127.0.0.1 that nothing listens on: each is bound to port 0 (the kernel picks one), all
@@ -126,6 +127,10 @@ final class ChildProcess: @unchecked Sendable {
 struct DemoBroker {
     let port: Int
     let process: ChildProcess
+
+    /// The validators' gateways share one MQTT 5 subscription, so the broker hands each reading to
+    /// one of them (and to another when that validator is down) instead of to all of them.
+    static let sharedReadingsFilter = "$share/fogledger-demo/" + GatewayTopic.readingsFilter
 
     /// The mosquitto executable on PATH (or in /usr/sbin, where Debian installs it).
     static func executable() -> String? {

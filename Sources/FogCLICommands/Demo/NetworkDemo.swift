@@ -82,7 +82,8 @@ struct NetworkDemo {
         for (index, home) in network.nodeFolders.enumerated() {
             var arguments = ["node", "--home", home, "--log-level", "warning"]
             if let broker {
-                arguments += ["--mqtt", broker.url, "--mqtt-client-id", "fogledger-gateway-\(NetworkLayout.nodeName(index))"]
+                arguments += ["--mqtt", broker.url, "--mqtt-client-id", "fogledger-gateway-\(NetworkLayout.nodeName(index))",
+                              "--mqtt-readings-filter", DemoBroker.sharedReadingsFilter]
             }
             let config = try ValidatorNodeConfig.read(home: home)
             nodes.append(DemoValidator(
