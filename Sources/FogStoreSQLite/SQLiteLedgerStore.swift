@@ -186,14 +186,14 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func header(at height: UInt64) throws -> BlockHeader? {
         guard let height = SQLiteSchema.sqlHeight(height) else { return nil }
         return try pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT header FROM blocks WHERE height = ?", arguments: [height])
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT header FROM blocks WHERE height = ?"), arguments: [height])
         }.map { try SQLiteSchema.decode(BlockHeader.self, $0) }
     }
 
     public func commit(at height: UInt64) throws -> Commit? {
         guard let height = SQLiteSchema.sqlHeight(height) else { return nil }
         return try pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT commit_bytes FROM commits WHERE height = ?", arguments: [height])
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT commit_bytes FROM commits WHERE height = ?"), arguments: [height])
         }.map { try SQLiteSchema.decode(Commit.self, $0) }
     }
 
@@ -270,7 +270,8 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func node(_ hash: Hash256) throws -> SparseMerkleNode? {
         try pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT node FROM smt_nodes WHERE hash = ?", arguments: [Data(hash.bytes)])
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT node FROM smt_nodes WHERE hash = ?"),
+                              arguments: [Data(hash.bytes)])
         }.map { try SQLiteSchema.decodeNode($0, hash: hash) }
     }
 }
