@@ -202,7 +202,7 @@ enum SQLiteSchema {
             """)
         for (position, value) in commitment.readings.enumerated() {
             try reading.execute(arguments: [Data(value.device.bytes), ordered(value.timeMillis), ordered(value.sequence),
-                                            height, position, Data(value.encoded)])
+                                            height, position, Data(commitment.readingEncodings[position])])
         }
         try apply(commitment.state, height: header.height, db)
     }
