@@ -250,8 +250,8 @@ public actor DevNode {
     /// only when `allowEmpty`. Returns what was committed, or `nil` when no block was made.
     ///
     /// The envelopes are taken on the actor; execution and the store commit run on a thread of their
-    /// own (not the cooperative pool), while admission into the following block continues. Calls must not overlap (one
-    /// producer). When execution or the commit fails, everything pending is dropped (its admission
+    /// own (not the cooperative pool), while admission into the following block continues. Calls
+    /// must not overlap (one producer). When execution or the commit fails, everything pending is dropped (its admission
     /// assumed the failed block) and the error is rethrown.
     @discardableResult
     public nonisolated func produceBlock(allowEmpty: Bool = false) async throws -> CommittedBlock? {
@@ -259,7 +259,9 @@ public actor DevNode {
         do {
             let block = try await withCheckedThrowingContinuation { continuation in
                 blockQueue.async {
-                    continuation.resume(with: Result { try self.executeAndCommit(height: draft.height, envelopes: draft.envelopes) })
+                    continuation.resume(with: Result {
+                        try self.executeAndCommit(height: draft.height, envelopes: draft.envelopes)
+                    })
                 }
             }
             await finishBlock(failed: false)
