@@ -22,11 +22,17 @@ public struct Hash256: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Creates a digest from exactly 32 bytes; returns `nil` for any other length.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
-        var w: [UInt64] = [0, 0, 0, 0]
+        // Four words filled in place: this runs for every stored hash read back, so no temporary array.
+        var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
         for (index, byte) in bytes.enumerated() {
-            w[index / 8] = w[index / 8] << 8 | UInt64(byte)
+            switch index >> 3 {
+            case 0: w0 = w0 << 8 | UInt64(byte)
+            case 1: w1 = w1 << 8 | UInt64(byte)
+            case 2: w2 = w2 << 8 | UInt64(byte)
+            default: w3 = w3 << 8 | UInt64(byte)
+            }
         }
-        self.words = (w[0], w[1], w[2], w[3])
+        self.words = (w0, w1, w2, w3)
     }
 
     /// Creates a digest from 64 hexadecimal characters; returns `nil` for anything else.
@@ -45,12 +51,18 @@ public struct Hash256: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Appends the 32 bytes of the digest to `buffer`.
     public func appendBytes(to buffer: inout [UInt8]) {
-        for word in [words.0, words.1, words.2, words.3] {
-            var shift = 56
-            while shift >= 0 {
-                buffer.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-                shift -= 8
-            }
+        Self.append(words.0, to: &buffer)
+        Self.append(words.1, to: &buffer)
+        Self.append(words.2, to: &buffer)
+        Self.append(words.3, to: &buffer)
+    }
+
+    /// Appends `word`'s 8 bytes, most significant first.
+    private static func append(_ word: UInt64, to buffer: inout [UInt8]) {
+        var shift = 56
+        while shift >= 0 {
+            buffer.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+            shift -= 8
         }
     }
 

@@ -100,6 +100,9 @@ public actor DevNode {
     private nonisolated let validatorKey: PrivateKey
     private nonisolated let logger: Logger
     private nonisolated let now: @Sendable () -> UInt64
+    /// Where blocks are executed and committed: a thread outside Swift's cooperative pool, which has
+    /// one thread per core; a commit waiting there for its fsync would leave admission one core short.
+    private nonisolated let blockQueue = DispatchQueue(label: "fogledger.dev-node.blocks")
     private var mempool: Mempool
     /// The prepared form of each envelope in `mempool`, in the same order.
     private var admitted: [PreparedEnvelope] = []
@@ -246,15 +249,21 @@ public actor DevNode {
     /// Produces, signs and commits the next block with every pending envelope; with nothing pending,
     /// only when `allowEmpty`. Returns what was committed, or `nil` when no block was made.
     ///
-    /// The envelopes are taken on the actor; execution and the store commit run in the caller's
-    /// task, while admission into the following block continues. Calls must not overlap (one
-    /// producer). When execution or the commit fails, everything pending is dropped (its admission
+    /// The envelopes are taken on the actor; execution and the store commit run on a thread of their
+    /// own (not the cooperative pool), while admission into the following block continues. Calls
+    /// must not overlap (one producer). When execution or the commit fails, everything pending is dropped (its admission
     /// assumed the failed block) and the error is rethrown.
     @discardableResult
     public nonisolated func produceBlock(allowEmpty: Bool = false) async throws -> CommittedBlock? {
         guard let draft = await takeBlock(allowEmpty: allowEmpty) else { return nil }
         do {
-            let block = try executeAndCommit(height: draft.height, envelopes: draft.envelopes)
+            let block = try await withCheckedThrowingContinuation { continuation in
+                blockQueue.async {
+                    continuation.resume(with: Result {
+                        try self.executeAndCommit(height: draft.height, envelopes: draft.envelopes)
+                    })
+                }
+            }
             await finishBlock(failed: false)
             await publishCommitted(CommittedTransactions(height: draft.height, ids: draft.envelopes.map(\.transactionID)))
             return block

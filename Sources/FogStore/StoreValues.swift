@@ -30,22 +30,31 @@ public struct BlockCommitment: Sendable {
     public let receipts: [Receipt]
     /// The committed readings in block order (the leaves of the readings tree).
     public let readings: [Reading]
+    /// The encoding of each of `readings`, in the same order.
+    public let readingEncodings: [[UInt8]]
     /// The state changes and the new tree nodes, from the previous height's root to the header's.
     public let state: StateDiff
 
     /// Creates a commitment from its parts.
     public init(block: Block, commit: Commit?, receipts: [Receipt], readings: [Reading], state: StateDiff) {
+        self.init(block: block, commit: commit, receipts: receipts, readings: readings,
+                  readingEncodings: readings.map { $0.encoded }, state: state)
+    }
+
+    /// Creates a commitment from the block's execution (whose readings are already encoded).
+    public init(block: Block, commit: Commit? = nil, execution: BlockExecution) {
+        self.init(block: block, commit: commit, receipts: execution.receipts, readings: execution.readings,
+                  readingEncodings: execution.readingEncodings, state: execution.state)
+    }
+
+    private init(block: Block, commit: Commit?, receipts: [Receipt], readings: [Reading],
+                 readingEncodings: [[UInt8]], state: StateDiff) {
         self.block = block
         self.commit = commit
         self.receipts = receipts
         self.readings = readings
+        self.readingEncodings = readingEncodings
         self.state = state
-    }
-
-    /// Creates a commitment from the block's execution.
-    public init(block: Block, commit: Commit? = nil, execution: BlockExecution) {
-        self.init(block: block, commit: commit, receipts: execution.receipts, readings: execution.readings,
-                  state: execution.state)
     }
 
     var height: UInt64 { block.header.height }

@@ -17,6 +17,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// The database file.
     public let path: String
     private let pool: DatabasePool
+    /// Tree nodes recently written or read (content-addressed, so never stale).
+    let nodeCache: SparseNodeCache
 
     /// Opens the store at `path`, creating it (schema and the genesis state) when the file is new or
     /// empty, and checking on an existing store that it holds `genesis`'s chain.
@@ -24,10 +26,15 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// Throws ``StoreError/Code/notALedgerStore`` for a file that is not SQLite or belongs to another
     /// application, ``StoreError/Code/unsupportedSchema`` for a newer schema, and
     /// ``StoreError/Code/genesisMismatch`` for another chain's store.
+    ///
+    /// `nodeCacheCapacity` bounds the sparse-tree nodes kept in memory for the next blocks' tree
+    /// updates (0: none).
     public init(path: String, genesis: Genesis,
-                retainedVersions: UInt64 = StoreLimits.defaultRetainedVersions) throws {
+                retainedVersions: UInt64 = StoreLimits.defaultRetainedVersions,
+                nodeCacheCapacity: Int = 100_000) throws {
         self.path = path
         self.retainedVersions = max(retainedVersions, 1)
+        self.nodeCache = SparseNodeCache(capacity: nodeCacheCapacity)
         try Self.checkFileHeader(path)
         var configuration = Configuration()
         configuration.label = "FogStoreSQLite"
@@ -157,6 +164,8 @@ public final class SQLiteLedgerStore: LedgerStore {
             try SQLiteSchema.insert(commitment, db)
             try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
         }
+        // Committed: the new nodes are in the database now.
+        nodeCache.insert(commitment.state.newNodes)
     }
 
     public func attachCommit(_ commit: Commit) throws {
@@ -186,14 +195,14 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func header(at height: UInt64) throws -> BlockHeader? {
         guard let height = SQLiteSchema.sqlHeight(height) else { return nil }
         return try pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT header FROM blocks WHERE height = ?", arguments: [height])
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT header FROM blocks WHERE height = ?"), arguments: [height])
         }.map { try SQLiteSchema.decode(BlockHeader.self, $0) }
     }
 
     public func commit(at height: UInt64) throws -> Commit? {
         guard let height = SQLiteSchema.sqlHeight(height) else { return nil }
         return try pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT commit_bytes FROM commits WHERE height = ?", arguments: [height])
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT commit_bytes FROM commits WHERE height = ?"), arguments: [height])
         }.map { try SQLiteSchema.decode(Commit.self, $0) }
     }
 
@@ -269,8 +278,12 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func node(_ hash: Hash256) throws -> SparseMerkleNode? {
-        try pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT node FROM smt_nodes WHERE hash = ?", arguments: [Data(hash.bytes)])
+        if let cached = nodeCache.node(hash) { return cached }
+        let stored = try pool.read { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT node FROM smt_nodes WHERE hash = ?"),
+                              arguments: [Data(hash.bytes)])
         }.map { try SQLiteSchema.decodeNode($0, hash: hash) }
+        if let stored { nodeCache.insert(CollectionOfOne((hash: hash, node: stored))) }
+        return stored
     }
 }

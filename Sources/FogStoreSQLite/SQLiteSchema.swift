@@ -155,12 +155,13 @@ enum SQLiteSchema {
     // MARK: chain
 
     static func latestHeight(_ db: Database) throws -> UInt64 {
-        UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks") ?? 0)
+        UInt64(try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(height) FROM blocks")) ?? 0)
     }
 
     static func blockID(at height: UInt64, _ db: Database) throws -> Hash256? {
         guard let height = sqlHeight(height),
-              let data = try Data.fetchOne(db, sql: "SELECT block_id FROM blocks WHERE height = ?", arguments: [height])
+              let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT block_id FROM blocks WHERE height = ?"),
+                                             arguments: [height])
         else { return nil }
         return try hash(data, "block id")
     }
@@ -168,7 +169,8 @@ enum SQLiteSchema {
     static func stateRoot(at height: UInt64, metadata: StoreMetadata, _ db: Database) throws -> Hash256? {
         if height == 0 { return metadata.genesisStateRoot }
         guard let height = sqlHeight(height),
-              let data = try Data.fetchOne(db, sql: "SELECT state_root FROM blocks WHERE height = ?", arguments: [height])
+              let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT state_root FROM blocks WHERE height = ?"),
+                                             arguments: [height])
         else { return nil }
         return try hash(data, "state root")
     }
@@ -200,7 +202,7 @@ enum SQLiteSchema {
             """)
         for (position, value) in commitment.readings.enumerated() {
             try reading.execute(arguments: [Data(value.device.bytes), ordered(value.timeMillis), ordered(value.sequence),
-                                            height, position, Data(value.encoded)])
+                                            height, position, Data(commitment.readingEncodings[position])])
         }
         try apply(commitment.state, height: header.height, db)
     }
@@ -234,10 +236,13 @@ enum SQLiteSchema {
 
     /// The record under `key` at `height` (the latest version at or below it), or at the latest height.
     static func record(_ key: Hash256, at height: UInt64?, _ db: Database) throws -> [UInt8]? {
-        let row = try Row.fetchOne(db, sql: """
+        // Cached per connection: execution and admission read records one by one, and compiling the
+        // statement (parser and authorizer) cost more than running it.
+        let statement = try db.cachedStatement(sql: """
             SELECT record FROM state_versions WHERE state_key = ? AND height <= ?
             ORDER BY height DESC LIMIT 1
-            """, arguments: [Data(key.bytes), height.flatMap(sqlHeight) ?? Int64.max])
+            """)
+        let row = try Row.fetchOne(statement, arguments: [Data(key.bytes), height.flatMap(sqlHeight) ?? Int64.max])
         guard let row, let data = row["record"] as Data? else { return nil }
         return [UInt8](data)
     }

@@ -127,6 +127,7 @@ public struct CBORWriter: Sendable {
     }
 
     private mutating func writeSortedEntries(_ entries: [CBORMapEntry]) {
+        if writeIntegerKeyedEntries(entries) { return }
         var encoded: [(key: [UInt8], value: CBORValue)] = []
         encoded.reserveCapacity(entries.count)
         for entry in entries {
@@ -140,6 +141,31 @@ public struct CBORWriter: Sendable {
             bytes.append(contentsOf: encoded[index].key)
             write(encoded[index].value)
         }
+    }
+
+    /// Writes `entries` when every key is an integer (the keys of every FogLedger object), and
+    /// returns `false`, writing nothing, otherwise. Shortest-form integer heads sort bytewise as
+    /// (major type, argument) do, so the order needs no encoded keys: one index array instead of a
+    /// writer and an array per key.
+    private mutating func writeIntegerKeyedEntries(_ entries: [CBORMapEntry]) -> Bool {
+        var ranks: [(major: UInt8, argument: UInt64, index: Int)] = []
+        ranks.reserveCapacity(entries.count)
+        for (index, entry) in entries.enumerated() {
+            switch entry.key {
+            case .unsigned(let n): ranks.append((0, n, index))
+            case .negative(let n): ranks.append((1, n, index))
+            default: return false
+            }
+        }
+        ranks.sort { ($0.major, $0.argument) < ($1.major, $1.argument) }
+        for position in ranks.indices {
+            let rank = ranks[position]
+            precondition(position == 0 || (ranks[position - 1].major, ranks[position - 1].argument) != (rank.major, rank.argument),
+                         "duplicate CBOR map key")
+            writeHead(major: rank.major, argument: rank.argument)
+            write(entries[rank.index].value)
+        }
+        return true
     }
 
     private mutating func writeHead(major: UInt8, argument: UInt64) {

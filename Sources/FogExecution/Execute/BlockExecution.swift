@@ -29,6 +29,9 @@ public struct BlockExecution: Sendable {
     public let outcomes: [EnvelopeOutcome]
     /// The readings committed, in block order: the leaves of the readings tree.
     public let readings: [Reading]
+    /// The encoding of each of `readings`, in the same order (made once per block: the readings
+    /// root hashes them and a store keeps them).
+    public let readingEncodings: [[UInt8]]
     /// RFC 9162 root over the envelopes' bytes.
     public let transactionsRoot: Hash256
     /// RFC 9162 root over `readings`' encodings.

@@ -48,11 +48,13 @@ public struct Executor: Sendable {
             readings.append(contentsOf: committed)
         }
         let diff = try overlay.diff(parentRoot: parentRoot)
+        let readingEncodings = readings.map { $0.encoded }
         return BlockExecution(
             outcomes: outcomes,
             readings: readings,
+            readingEncodings: readingEncodings,
             transactionsRoot: MerkleTree.root(leafHashes: envelopes.map { MerkleTree.leafHash($0.bytes) }),
-            readingsRoot: MerkleTree.root(leafHashes: readings.map { MerkleTree.leafHash($0.encoded) }),
+            readingsRoot: MerkleTree.root(leafHashes: readingEncodings.map { MerkleTree.leafHash($0) }),
             state: diff, validators: sets.validators, nextValidators: sets.nextValidators)
     }
 

@@ -37,9 +37,4 @@ extension StateOverlay {
     mutating func setAccount(_ address: Address, _ record: AccountRecord) {
         set(StateKey.account(address), record.encoded)
     }
-
-    /// Writes a device record in the current envelope.
-    mutating func setDevice(_ address: Address, _ record: DeviceRecord) {
-        set(StateKey.device(address), record.encoded)
-    }
 }

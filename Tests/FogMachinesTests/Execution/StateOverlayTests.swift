@@ -34,6 +34,38 @@ import Testing
         #expect(updated.root == (try Rebuild.root(of: updated)))
     }
 
+    @Test func decodedDeviceRecordsFollowEveryWrite() throws {
+        var ledger = Ledger()
+        try ledger.registerSensor()
+        let address = Ledger.sensor.publicKey.address
+        let key = StateKey.device(address)
+        var overlay = StateOverlay(base: ledger.store)
+        for seq: UInt64 in 1...2 {
+            let admission = try ledger.executor.admit(Ledger.reading(Ledger.sensor, seq: seq), height: 2, overlay: &overlay)
+            #expect(admission.error == nil)
+        }
+        let admitted = try #require(try overlay.device(address))
+        #expect(admitted.lastSequence == 2)
+        #expect(try overlay.record(key) == admitted.encoded)
+        #expect(try ledger.store.device(address)?.lastSequence == 0)
+
+        // A write of the record's bytes replaces the decoded record, kept or discarded with them.
+        var suspended = admitted
+        suspended.status = .suspended
+        overlay.set(key, suspended.encoded)
+        #expect(try overlay.device(address) == suspended)
+        overlay.discardPending()
+        #expect(try overlay.device(address) == admitted)
+        overlay.set(key, suspended.encoded)
+        overlay.commitPending()
+        #expect(try overlay.device(address) == suspended)
+        let refused = try ledger.executor.admit(Ledger.reading(Ledger.sensor, seq: 3), height: 2, overlay: &overlay)
+        #expect(refused.error?.code == .deviceSuspended)
+        overlay.set(key, nil)
+        overlay.commitPending()
+        #expect(try overlay.device(address) == nil)
+    }
+
     @Test func errorCodesAreStable() {
         let codes: [ExecutionError.Code] = [
             .unknownSigner, .badNonce, .unknownKind, .insufficientBalance, .balanceOverflow, .unknownAccount,
