@@ -33,8 +33,11 @@ struct InitCommand: ParsableCommand {
     @Option(name: .long, help: "HTTP API port of node0; node K serves on this plus K.")
     var httpPort: Int = 8_600
 
-    @Option(name: .long, help: "Milliseconds between committing a block and starting the next height.")
-    var commitDelayMs: UInt64 = 200
+    @Option(name: .long, help: "Least milliseconds between committing a block and starting the next height.")
+    var commitDelayMs: UInt64 = ValidatorNodeConfiguration.defaultCommitDelayMillis
+
+    @Option(name: .long, help: "Milliseconds after a commit at which an empty block is proposed when nothing is pending.")
+    var emptyBlockIntervalMs: UInt64 = 1_000
 
     func run() throws {
         guard (1...Self.maxValidators).contains(validators) else {
@@ -58,7 +61,8 @@ struct InitCommand: ParsableCommand {
         let set = try ValidatorSet(validatorKeys.map { try Validator(publicKey: $0.publicKey, power: 1) })
         let genesis = try Genesis(chainID: try ChainID(chainId), timeMillis: DevNode.wallClockMillis(), consensus: mode,
                                   validators: set,
-                                  accounts: [GenesisAccount(publicKey: operatorKey.publicKey, balance: DevGenesis.operatorBalance)])
+                                  accounts: [GenesisAccount(publicKey: operatorKey.publicKey, balance: DevGenesis.operatorBalance)]
+                                      + validatorKeys.map { GenesisAccount(publicKey: $0.publicKey, balance: 0) })
         let base = URL(fileURLWithPath: out)
         guard fm.createFile(atPath: base.appendingPathComponent("genesis.cbor").path, contents: Data(genesis.encoded),
                             attributes: [.posixPermissions: 0o644])
@@ -75,7 +79,8 @@ struct InitCommand: ParsableCommand {
             try ValidatorNodeConfig(
                 name: NetworkLayout.nodeName(index), genesis: "../genesis.cbor", validatorKey: "validator.key",
                 nodeKey: "node.key", data: "data", p2pHost: "127.0.0.1", p2pPort: p2pPort + index, httpHost: "127.0.0.1",
-                httpPort: httpPort + index, commitDelayMs: commitDelayMs, peers: peers
+                httpPort: httpPort + index, commitDelayMs: commitDelayMs, peers: peers,
+                emptyBlockIntervalMs: emptyBlockIntervalMs
             ).write(home: home)
         }
         print("""
