@@ -104,6 +104,8 @@ public actor ValidatorNode: LedgerNode {
     var syncAvoided: [Address: ContinuousClock.Instant] = [:]
     /// Set after a commit while the next height waits for envelopes (or the empty-block interval).
     var waitingToStart = false
+    /// The highest height of a peer's proposal or vote seen.
+    var highestMessageHeight: UInt64 = 0
     /// When the last height was committed.
     var committedAt = ContinuousClock.now
     /// Set when the WAL or store cannot be written: the node stops signing.
@@ -261,7 +263,9 @@ public actor ValidatorNode: LedgerNode {
         recheckMempool(committed: Set(decision.block.transactions.map(SignedEnvelope.transactionID(of:))))
         submitWaitingEvidence()
         committedAt = ContinuousClock.now
-        if (peerHeights.values.max() ?? 0) > height {
+        // Peers ahead, or already at the next height (their messages of it arrived before this
+        // commit and wait in the machine): start at once.
+        if (peerHeights.values.max() ?? 0) > height || highestMessageHeight > height {
             startNextHeight()
             return
         }
@@ -299,6 +303,7 @@ public actor ValidatorNode: LedgerNode {
     /// A peer's message of the height after the latest committed one: that height has started
     /// elsewhere, so it starts here too.
     func startHeightIfPeerStarted(_ messageHeight: UInt64) {
+        highestMessageHeight = max(highestMessageHeight, messageHeight)
         guard waitingToStart, let latest = try? store.latestHeight(), messageHeight == latest + 1 else { return }
         startNextHeight()
     }
