@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized) struct BenchNetworkMultiProcessTests {
     @Test(.timeLimit(.minutes(3))) func measuresAFourValidatorNetworkBriefly() async throws {
         let result = try await BenchCommandMultiProcessTests.runOffThePool(
-            ["bench", "--validators", "4", "--duration", "1.5", "--step-seconds", "1", "--start-rate", "20",
+            ["bench", "--validators", "4", "--duration", "2", "--step-seconds", "2", "--start-rate", "40",
              "--max-steps", "2", "--devices", "8", "--connections", "4", "--json"],
             timeout: 150)
         #expect(result.status == 0, "\(result.out) \(result.err)")

@@ -8,7 +8,7 @@ import NIOPosix
 struct BenchStep: Sendable {
     /// Envelopes offered per second (paced over every connection).
     var offered: Double
-    /// Envelopes committed per second over the window.
+    /// Envelopes sent in the window and committed (within the latency limit after it), per second of the window.
     var committed: Double
     /// Submit → commit latency of the envelopes timed, in milliseconds.
     var p50: Double
@@ -248,7 +248,10 @@ extension BenchCommand {
         for (connection, result) in results.enumerated() {
             for (index, sentAt) in result.acceptedAt.enumerated() where sentAt > 0 {
                 guard let height = heightOf[workload.ids[connection][index]], let committedAt = firstSeen[height] else { continue }
-                if committedAt >= windowStart, committedAt <= end { windowEnvelopes += 1 }
+                // Throughput that followed the offer: sent in the window, committed within the latency limit after it.
+                if sentAt >= windowStart, sentAt <= end, committedAt <= end + UInt64(Self.stepLatencyLimit * 1e6) {
+                    windowEnvelopes += 1
+                }
                 if sentAt >= windowStart, committedAt >= sentAt { latencies.append(Double(committedAt - sentAt) / 1e6) }
             }
         }
