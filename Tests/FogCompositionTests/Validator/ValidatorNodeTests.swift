@@ -36,11 +36,11 @@ import Testing
         return try! Signed.sign(reading, with: device).bytes
     }
 
-    @Test(.timeLimit(.minutes(1))) func fourValidatorsCommitSubmittedEnvelopesVerifyingEachOnce() async throws {
+    @Test(.timeLimit(.minutes(3))) func fourValidatorsCommitSubmittedEnvelopesVerifyingEachOnce() async throws {
         let cluster = try ValidatorCluster()
         try cluster.startAll()
         do {
-            try await cluster.waitHeights(atLeast: 1, nodes: [0, 1, 2, 3], within: .seconds(20))
+            try await cluster.waitHeights(atLeast: 1, nodes: [0, 1, 2, 3], within: .seconds(60))
             var ids: [Hash256] = []
             for (nonce, sensor) in Self.sensors.enumerated() {
                 ids.append(try await cluster.node(0).submit(Self.registration(sensor, nonce: UInt64(nonce))))
@@ -133,7 +133,7 @@ import Testing
         return (network, task)
     }
 
-    @Test(.timeLimit(.minutes(1))) func anEquivocatingValidatorIsReportedAndLeavesTheSetTwoHeightsLater() async throws {
+    @Test(.timeLimit(.minutes(3))) func anEquivocatingValidatorIsReportedAndLeavesTheSetTwoHeightsLater() async throws {
         let cluster = try ValidatorCluster()
         try cluster.start(0)
         try cluster.start(1)
@@ -144,7 +144,7 @@ import Testing
         }
         let (byzantine, events) = try await Self.rawPeer(ValidatorCluster.nodeKey(3), genesisHash: cluster.genesis.hash, port: cluster.ports[3], peers: honest) { _, _ in }
         do {
-            try await cluster.waitHeights(atLeast: 2, nodes: [0, 1, 2], within: .seconds(20))
+            try await cluster.waitHeights(atLeast: 2, nodes: [0, 1, 2], within: .seconds(60))
             let offender = ValidatorCluster.validatorKey(3)
             let fullSet = cluster.genesis.validators
             var attempts = 0
@@ -189,7 +189,7 @@ import Testing
         await cluster.shutdown()
     }
 
-    @Test(.timeLimit(.minutes(2))) func aStoppedValidatorCatchesUpWhileAPeerIsDownAndAnotherCannotServe() async throws {
+    @Test(.timeLimit(.minutes(3))) func aStoppedValidatorCatchesUpWhileAPeerIsDownAndAnotherCannotServe() async throws {
         // Node 3 also dials a peer that announces a height it cannot serve (it answers `noBlock`).
         let liarKey = ValidatorCluster.key(80)
         let cluster = try ValidatorCluster()
@@ -205,7 +205,7 @@ import Testing
         }
         try cluster.startAll()
         do {
-            try await cluster.waitHeights(atLeast: 2, nodes: [0, 1, 2, 3], within: .seconds(20))
+            try await cluster.waitHeights(atLeast: 2, nodes: [0, 1, 2, 3], within: .seconds(60))
             await cluster.stop(3)
             let stoppedAt = cluster.height(3)
             try await cluster.waitHeights(atLeast: stoppedAt + 12, nodes: [0, 1, 2], within: .seconds(30))
