@@ -205,6 +205,8 @@ let package = Package(
                 "FogNode", "FogAPI", "FogLight", "FogStore", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto",
                 "FogCore", "FogTestKit", "fogledger",
                 "FogGateway", "FogMQTT",
+                "FogConsensus", "FogP2P", "FogStoreSQLite", "FogWire",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

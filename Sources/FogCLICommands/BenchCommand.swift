@@ -21,8 +21,20 @@ struct BenchCommand: AsyncParsableCommand {
             submit → commit latency, bytes on disk per reading after a WAL checkpoint, and the node's RSS.
             """)
 
-    @Option(name: .long, help: "Validators of the network under test (only 1, a dev node, so far).")
+    @Option(name: .long, help: "Validators of the network under test: 1 (a dev node) or 2-\(BenchCommand.maxValidators) (a local network from fogledger init).")
     var validators = 1
+
+    @Option(name: .long, help: "With --validators N > 1: the first offered rate (envelopes/s), doubled each step while the network keeps up.")
+    var startRate = 250
+
+    @Option(name: .long, help: "With --validators N > 1: seconds each offered rate is held.")
+    var stepSeconds: Double = 3
+
+    @Option(name: .long, help: "With --validators N > 1: the most offered-rate steps.")
+    var maxSteps = 8
+
+    /// The most validators a benchmarked network has.
+    static let maxValidators = 16
 
     @Option(name: .long, help: "Readings per envelope: 1 (single signed readings) or a batch size such as 50.")
     var batch = 1
@@ -62,15 +74,22 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
         do {
-            let report: BenchReport
+            let rendered: String
             do {
-                report = try await measure()
+                if validators > 1 {
+                    try checkArguments()
+                    let report = try await measureNetwork()
+                    rendered = output.json ? report.json.rendered : report.markdown
+                } else {
+                    let report = try await measure()
+                    rendered = output.json ? report.json.rendered : report.markdown
+                }
             } catch let error as CLIError {
                 throw error
             } catch {
                 throw CLIError("bench-failed", "\(error)")
             }
-            print(output.json ? report.json.rendered : report.markdown)
+            print(rendered)
         } catch let error as CLIError {
             if output.json {
                 print(JSONValue.object(["error": .object(["code": .string(error.code), "message": .string(error.message)])]).rendered)
@@ -101,8 +120,11 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     private func checkArguments() throws(CLIError) {
-        guard validators == 1 else {
-            throw CLIError("unsupported", "multi-validator networks aren't available yet: fogledger bench measures one dev node (--validators 1)")
+        guard (1...Self.maxValidators).contains(validators) else {
+            throw CLIError("invalid-argument", "--validators must be 1…\(Self.maxValidators)")
+        }
+        guard startRate >= 1, stepSeconds > 0, stepSeconds <= 600, (1...20).contains(maxSteps) else {
+            throw CLIError("invalid-argument", "--start-rate must be at least 1, --step-seconds in (0, 600], --max-steps 1…20")
         }
         guard (1...ObjectLimits.maxBatchReadings).contains(batch) else {
             throw CLIError("invalid-argument", "--batch must be 1…\(ObjectLimits.maxBatchReadings)")
@@ -246,7 +268,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// Polls `/v1/transactions/{id}` until it is committed (at most 60 s).
-    private func waitCommitted(_ id: Hash256, on connection: BenchConnection) async throws {
+    func waitCommitted(_ id: Hash256, on connection: BenchConnection) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let answer = try await connection.request(.GET, "/v1/transactions/\(id.hex)")
@@ -256,14 +278,14 @@ struct BenchCommand: AsyncParsableCommand {
         throw CLIError("node-failed", "transaction \(id.hex) was not committed within 60 s")
     }
 
-    private func status(on connection: BenchConnection) async throws -> (height: UInt64, pending: Int) {
+    func status(on connection: BenchConnection) async throws -> (height: UInt64, pending: Int) {
         let answer = try await connection.request(.GET, "/v1/status")
         guard let parsed = BenchHeightPoller.parse(answer.body) else { throw BenchError.badStatus(String(decoding: answer.body, as: UTF8.self)) }
         return parsed
     }
 
     /// The ids of block `height`'s envelopes, from `/v1/blocks/{height}`.
-    private func transactionIDs(height: UInt64, on connection: BenchConnection) async throws -> [Hash256] {
+    func transactionIDs(height: UInt64, on connection: BenchConnection) async throws -> [Hash256] {
         let answer = try await connection.request(.GET, "/v1/blocks/\(height)")
         guard answer.status == .ok,
               let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any],

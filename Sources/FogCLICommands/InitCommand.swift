@@ -33,8 +33,11 @@ struct InitCommand: ParsableCommand {
     @Option(name: .long, help: "HTTP API port of node0; node K serves on this plus K.")
     var httpPort: Int = 8_600
 
-    @Option(name: .long, help: "Milliseconds between committing a block and starting the next height.")
-    var commitDelayMs: UInt64 = 200
+    @Option(name: .long, help: "Least milliseconds between committing a block and starting the next height.")
+    var commitDelayMs: UInt64 = ValidatorNodeConfiguration.defaultCommitDelayMillis
+
+    @Option(name: .long, help: "Milliseconds after a commit at which an empty block is proposed when nothing is pending.")
+    var emptyBlockIntervalMs: UInt64 = ValidatorNodeConfiguration.defaultEmptyBlockIntervalMillis
 
     @Option(name: .long, help: "Comma-separated IPv4 address of each node, in order (default: 127.0.0.1 for all).")
     var hosts: String?
@@ -54,7 +57,7 @@ struct InitCommand: ParsableCommand {
         let network = try LocalNetworkSetup(
             validators: validators, mode: mode, chainID: try ChainID(chainId),
             nodes: (0..<validators).map { LocalNetworkSetup.NodeAddress(host: hostList[$0], p2pPort: p2pPort + $0, httpPort: httpPort + $0) },
-            commitDelayMs: commitDelayMs
+            commitDelayMs: commitDelayMs, emptyBlockIntervalMs: emptyBlockIntervalMs
         ).write(to: out)
         let genesis = network.genesis
         let base = URL(fileURLWithPath: out)

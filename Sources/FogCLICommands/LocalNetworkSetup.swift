@@ -29,8 +29,11 @@ struct LocalNetworkSetup {
     /// One per validator.
     let nodes: [NodeAddress]
     let commitDelayMs: UInt64
+    /// Milliseconds after a commit at which a validator proposes an empty block when nothing is pending.
+    let emptyBlockIntervalMs: UInt64
 
-    init(validators: Int, mode: ConsensusMode, chainID: ChainID, nodes: [NodeAddress], commitDelayMs: UInt64) throws(CLIError) {
+    init(validators: Int, mode: ConsensusMode, chainID: ChainID, nodes: [NodeAddress], commitDelayMs: UInt64,
+         emptyBlockIntervalMs: UInt64 = ValidatorNodeConfiguration.defaultEmptyBlockIntervalMillis) throws(CLIError) {
         guard nodes.count == validators else {
             throw CLIError("invalid-argument", "\(nodes.count) node addresses for \(validators) validators")
         }
@@ -42,6 +45,7 @@ struct LocalNetworkSetup {
         self.chainID = chainID
         self.nodes = nodes
         self.commitDelayMs = commitDelayMs
+        self.emptyBlockIntervalMs = emptyBlockIntervalMs
     }
 
     /// Creates `out` (which must not exist or be empty) and writes every file into it, with fresh keys.
@@ -58,7 +62,9 @@ struct LocalNetworkSetup {
         let set = try ValidatorSet(validatorKeys.map { try Validator(publicKey: $0.publicKey, power: 1) })
         let genesis = try Genesis(chainID: chainID, timeMillis: DevNode.wallClockMillis(), consensus: mode,
                                   validators: set,
-                                  accounts: [GenesisAccount(publicKey: operatorKey.publicKey, balance: DevGenesis.operatorBalance)])
+                                  accounts: [GenesisAccount(publicKey: operatorKey.publicKey, balance: DevGenesis.operatorBalance)]
+                                      // Each validator's key is also an account, so that its node can sign evidence.
+                                      + validatorKeys.map { GenesisAccount(publicKey: $0.publicKey, balance: 0) })
         let base = URL(fileURLWithPath: out)
         guard fm.createFile(atPath: base.appendingPathComponent("genesis.cbor").path, contents: Data(genesis.encoded),
                             attributes: [.posixPermissions: 0o644])
@@ -77,7 +83,8 @@ struct LocalNetworkSetup {
             try ValidatorNodeConfig(
                 name: NetworkLayout.nodeName(index), genesis: "../genesis.cbor", validatorKey: "validator.key",
                 nodeKey: "node.key", data: "data", p2pHost: address.host, p2pPort: address.p2pPort, httpHost: address.host,
-                httpPort: address.httpPort, commitDelayMs: commitDelayMs, peers: peers
+                httpPort: address.httpPort, commitDelayMs: commitDelayMs, peers: peers,
+                emptyBlockIntervalMs: emptyBlockIntervalMs
             ).write(home: home)
             folders.append(home)
         }

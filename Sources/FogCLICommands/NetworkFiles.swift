@@ -27,9 +27,12 @@ struct ValidatorNodeConfig: Codable, Equatable {
     var p2pPort: Int
     var httpHost: String
     var httpPort: Int
-    /// Milliseconds between committing a height and starting the next.
+    /// The least milliseconds between committing a height and starting the next.
     var commitDelayMs: UInt64
     var peers: [Peer]
+    /// Milliseconds after a commit at which the next height starts even with nothing pending (an
+    /// empty block); absent: the node's default.
+    var emptyBlockIntervalMs: UInt64? = nil
 
     /// The largest configuration file read.
     static let maxFileBytes = 256 * 1024

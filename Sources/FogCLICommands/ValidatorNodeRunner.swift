@@ -59,7 +59,9 @@ struct ValidatorNodeRunner {
                                    persistentPeers: peers)
         let node = try ValidatorNode(
             genesis: genesis, validatorKey: validatorKey, store: store, walPath: "\(dataPath)/consensus.wal", p2p: p2p,
-            configuration: ValidatorNodeConfiguration(timeouts: ConsensusTimeouts(commitDelay: config.commitDelayMs)),
+            configuration: ValidatorNodeConfiguration(
+                timeouts: ConsensusTimeouts(commitDelay: config.commitDelayMs),
+                emptyBlockInterval: .milliseconds(config.emptyBlockIntervalMs ?? ValidatorNodeConfiguration.defaultEmptyBlockIntervalMillis)),
             logger: logger)
         let api = NodeAPI(node: node, registry: PrometheusCollectorRegistry())
         say("""

@@ -45,13 +45,14 @@ struct ValidatorChain {
     }
 
     /// The next block, proposed by `proposer` at `timeMillis` (at least 1 ms after its parent), with `envelopes`.
-    mutating func buildBlock(proposer: Address, timeMillis: UInt64, envelopes: [[UInt8]]) throws -> Block {
+    /// The envelopes were prepared and admitted by this node (``Executor/executeBlock(prepared:context:parentRoot:state:)``).
+    mutating func buildBlock(proposer: Address, timeMillis: UInt64, envelopes: [PreparedEnvelope]) throws -> Block {
         let latest = try store.latestHeight()
         let height = latest + 1
         let previous = latest == 0 ? nil : try store.header(at: latest)
         let lastCommit = latest == 0 ? nil : try store.commit(at: latest)
         let time = max(timeMillis, (previous?.timeMillis ?? genesis.timeMillis) + 1)
-        let execution = try executor.executeBlock(envelopes, context: BlockContext(height: height, timeMillis: time),
+        let execution = try executor.executeBlock(prepared: envelopes, context: BlockContext(height: height, timeMillis: time),
                                                   parentRoot: try store.latestStateRoot(), state: store)
         let header = try BlockHeader(
             chainID: genesis.chainID, height: height, timeMillis: time, previousBlockID: previous?.blockID ?? .zero,
@@ -59,7 +60,7 @@ struct ValidatorChain {
             readingsRoot: execution.readingsRoot, stateRoot: execution.stateRoot,
             validatorsHash: execution.validators.hash, nextValidatorsHash: execution.nextValidators.hash,
             proposer: proposer)
-        let block = try Block(header: header, transactions: envelopes, lastCommit: lastCommit)
+        let block = try Block(header: header, transactions: envelopes.map(\.bytes), lastCommit: lastCommit)
         executions[header.blockID] = execution
         return block
     }
@@ -67,7 +68,9 @@ struct ValidatorChain {
     /// Why `block` is not a valid next block, or `nil` when it is: it extends the stored chain, its
     /// time follows its parent's and is not far ahead of `nowMillis`, it carries a verified commit
     /// of its parent, its proposer is a validator, and executing it gives its roots and validator sets.
-    mutating func rejection(of block: Block, nowMillis: UInt64) -> String? {
+    /// `prepared` gives the prepared form of its envelopes: only those verified with the key the
+    /// state still holds skip the signature check.
+    mutating func rejection(of block: Block, nowMillis: UInt64, prepared: ([[UInt8]]) -> [PreparedEnvelope]) -> String? {
         do {
             let header = block.header
             let latest = try store.latestHeight()
@@ -88,7 +91,7 @@ struct ValidatorChain {
                 return "the first block carries a last commit"
             }
             let execution = try executor.executeBlock(
-                block.transactions, context: BlockContext(height: header.height, timeMillis: header.timeMillis),
+                prepared: prepared(block.transactions), context: BlockContext(height: header.height, timeMillis: header.timeMillis),
                 parentRoot: try store.latestStateRoot(), state: store)
             if let mismatch = Self.mismatch(header, execution) { return mismatch }
             executions[header.blockID] = execution
@@ -101,9 +104,10 @@ struct ValidatorChain {
     /// Commits a decided block with its commit. A block not built or checked here (one fetched by
     /// block sync) is checked first like a proposal, so a block that does not extend the chain or
     /// does not execute to its header is refused even with a valid commit.
-    mutating func commit(_ block: Block, _ commit: Commit, nowMillis: UInt64) throws {
+    mutating func commit(_ block: Block, _ commit: Commit, nowMillis: UInt64,
+                         prepared: ([[UInt8]]) -> [PreparedEnvelope]) throws {
         let id = block.header.blockID
-        if executions[id] == nil, let reason = rejection(of: block, nowMillis: nowMillis) {
+        if executions[id] == nil, let reason = rejection(of: block, nowMillis: nowMillis, prepared: prepared) {
             throw StoreError(.corrupt, "decided block \(block.header.height) is invalid: \(reason)")
         }
         guard let execution = executions[id] else {

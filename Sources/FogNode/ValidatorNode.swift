@@ -1,6 +1,6 @@
 public import FogConsensus
 public import FogCrypto
-import FogExecution
+public import FogExecution
 public import FogP2P
 public import FogStore
 public import FogTypes
@@ -9,18 +9,42 @@ public import Logging
 
 /// How a validator node runs consensus.
 public struct ValidatorNodeConfiguration: Sendable {
-    /// The consensus timeouts; `commitDelay` is the pause between committing a height and starting the next.
+    /// The consensus timeouts; `commitDelay` is the least pause between committing a height and
+    /// starting the next (a short one lets a block gather what arrives meanwhile).
     public var timeouts: ConsensusTimeouts
     /// The mempool limits.
     public var mempool: MempoolLimits
+    /// The limits of the queue of account transactions whose nonce is ahead.
+    public var futureNonces: FutureNonceLimits
+    /// The most envelopes a proposed block carries.
+    public var maxBlockTransactions: Int
+    /// The most envelope bytes a proposed block carries.
+    public var maxBlockEnvelopeBytes: Int
+    /// After a commit, the next height starts as soon as envelopes are pending (or a peer's message
+    /// of that height arrives); with nothing pending it starts after this interval, so that empty
+    /// blocks still advance the chain's time.
+    public var emptyBlockInterval: Duration
     /// How often the node re-sends its signed messages of the current height and announces its height.
     public var gossipInterval: Duration
 
+    /// The default least pause between a commit and the next height, in milliseconds.
+    public static let defaultCommitDelayMillis: UInt64 = 5
+    /// The default milliseconds after a commit at which an empty block is proposed when nothing is pending.
+    public static let defaultEmptyBlockIntervalMillis: UInt64 = 1_000
+
     /// Creates a configuration.
-    public init(timeouts: ConsensusTimeouts = ConsensusTimeouts(commitDelay: 200), mempool: MempoolLimits = MempoolLimits(),
-                gossipInterval: Duration = .milliseconds(500)) {
+    public init(timeouts: ConsensusTimeouts = ConsensusTimeouts(commitDelay: ValidatorNodeConfiguration.defaultCommitDelayMillis),
+                mempool: MempoolLimits = MempoolLimits(), futureNonces: FutureNonceLimits = FutureNonceLimits(),
+                maxBlockTransactions: Int = ObjectLimits.maxBlockTransactions,
+                maxBlockEnvelopeBytes: Int = DevNodeConfiguration.maxBlockEnvelopeBytes,
+                emptyBlockInterval: Duration = .milliseconds(defaultEmptyBlockIntervalMillis), gossipInterval: Duration = .milliseconds(500)) {
         self.timeouts = timeouts
         self.mempool = mempool
+        self.futureNonces = futureNonces
+        self.maxBlockTransactions = max(1, min(maxBlockTransactions, ObjectLimits.maxBlockTransactions))
+        self.maxBlockEnvelopeBytes = max(ObjectLimits.maxEnvelopeBytes,
+                                         min(maxBlockEnvelopeBytes, DevNodeConfiguration.maxBlockEnvelopeBytes))
+        self.emptyBlockInterval = emptyBlockInterval
         self.gossipInterval = gossipInterval
     }
 }
@@ -41,6 +65,12 @@ public actor ValidatorNode: LedgerNode {
     public nonisolated let configuration: ValidatorNodeConfiguration
     /// This validator's address.
     public nonisolated let address: Address
+    /// The executor of the chain (used off the actor to prepare envelopes).
+    public nonisolated let executor: Executor
+    /// The signers' keys as of their last admission, for verifying before admission.
+    public nonisolated let signerKeys: SignerKeyCache
+    /// The key that signs this node's evidence transactions (its validator key, when that is an account).
+    let validatorKey: PrivateKey
     let logger: Logger
     let now: @Sendable () -> UInt64
     var machine: ConsensusMachine
@@ -51,6 +81,17 @@ public actor ValidatorNode: LedgerNode {
     /// What the WAL held when the node started: the messages signed at the first height it starts.
     var recovered: [WALRecord]
     var mempool: Mempool
+    /// The prepared form of each envelope in `mempool`, by id.
+    var admitted: [Hash256: PreparedEnvelope] = [:]
+    /// Account transactions waiting for an earlier nonce.
+    var futureNonces: FutureNonceQueue
+    /// How many envelopes of executed blocks were not found verified in the mempool (and so were
+    /// verified during execution).
+    public internal(set) var envelopesVerifiedAtExecution = 0
+    /// Equivocations already reported by an evidence transaction, by validator, height, round and step.
+    var reportedEquivocations: Set<EquivocationKey> = []
+    /// Equivocations of the height being decided, submitted once it is committed.
+    var waitingEvidence: [Equivocation] = []
     /// The latest state plus the writes of every pending envelope, for admission.
     var pendingState: StateOverlay<LatestState>
     /// The latest committed height each peer announced.
@@ -59,7 +100,16 @@ public actor ValidatorNode: LedgerNode {
     var syncRequestedAt: ContinuousClock.Instant?
     /// The last height of the outstanding block request.
     var syncTarget: UInt64 = 0
-    var startScheduled = false
+    /// The peer the outstanding block request went to.
+    var syncPeer: Address?
+    /// Peers that let a block request time out or had no block, with when they did.
+    var syncAvoided: [Address: ContinuousClock.Instant] = [:]
+    /// Set after a commit while the next height waits for envelopes (or the empty-block interval).
+    var waitingToStart = false
+    /// The highest height of a peer's proposal or vote seen.
+    var highestMessageHeight: UInt64 = 0
+    /// When the last height was committed.
+    var committedAt = ContinuousClock.now
     /// Set when the WAL or store cannot be written: the node stops signing.
     var halted = false
     var stopped = false
@@ -80,9 +130,13 @@ public actor ValidatorNode: LedgerNode {
         self.logger = logger
         self.now = now
         self.address = validatorKey.publicKey.address
+        self.validatorKey = validatorKey
+        self.signerKeys = SignerKeyCache()
+        self.futureNonces = FutureNonceQueue(limits: configuration.futureNonces)
         self.machine = ConsensusMachine(chainID: genesis.chainID, key: validatorKey, timeouts: configuration.timeouts)
         let chain = ValidatorChain(genesis: genesis, store: store)
         self.chain = chain
+        self.executor = chain.executor
         self.rotation = try chain.nextRotation()
         let wal = try ConsensusWALFile(path: walPath, chain: genesis.chainID)
         self.recovered = wal.recovered
@@ -101,11 +155,12 @@ public actor ValidatorNode: LedgerNode {
 
     /// Starts the height after the latest committed one (with what the WAL recovered of it).
     func startNextHeight() {
-        startScheduled = false
+        waitingToStart = false
         guard !halted, !stopped else { return }
         do {
             let height = try store.latestHeight() + 1
             guard machine.rotation == nil || height > machine.height else { return }
+            reportedEquivocations = []
             let signed = ConsensusWAL.ownMessages(height: height, in: recovered)
             recovered = []
             if !signed.isEmpty {
@@ -158,7 +213,7 @@ public actor ValidatorNode: LedgerNode {
                     logger.error("cannot build a block", metadata: ["height": "\(height)", "round": "\(round)", "error": "\(error)"])
                 }
             case .validateBlock(let block):
-                let rejection = chain.rejection(of: block, nowMillis: now())
+                let rejection = chain.rejection(of: block, nowMillis: now(), prepared: preparedForExecution)
                 if let rejection {
                     logger.warning("proposed block refused", metadata: ["height": "\(block.header.height)", "reason": "\(rejection)"])
                 }
@@ -167,6 +222,7 @@ public actor ValidatorNode: LedgerNode {
                 decided(decision)
             case .evidence(let evidence):
                 logger.warning("equivocation seen", metadata: ["validator": "\(evidence.first.object.validator)"])
+                report(evidence)
             }
         }
         return answers
@@ -177,26 +233,29 @@ public actor ValidatorNode: LedgerNode {
         feed(.timeout(timeout))
     }
 
-    /// The block this validator proposes: the oldest pending envelopes within the block limits.
+    /// The block this validator proposes: the oldest pending envelopes within the block limits
+    /// (admission order, so each signer's in sequence order).
     private func proposalBlock() throws -> Block {
-        var envelopes: [[UInt8]] = []
+        var envelopes: [PreparedEnvelope] = []
         var bytes = 0
         for entry in mempool.envelopes {
-            guard envelopes.count < ObjectLimits.maxBlockTransactions,
-                  entry.bytes.count <= DevNodeConfiguration.maxBlockEnvelopeBytes - bytes
+            guard envelopes.count < configuration.maxBlockTransactions,
+                  entry.bytes.count <= configuration.maxBlockEnvelopeBytes - bytes,
+                  let prepared = admitted[entry.id]
             else { break }
-            envelopes.append(entry.bytes)
+            envelopes.append(prepared)
             bytes += entry.bytes.count
         }
         return try chain.buildBlock(proposer: machine.address, timeMillis: now(), envelopes: envelopes)
     }
 
     /// Commits a decided height, re-checks the mempool against the new state, and starts the next
-    /// height (at once while peers are ahead, otherwise after the commit delay).
+    /// height: at once while peers are ahead; otherwise after the commit delay as soon as envelopes
+    /// are pending (or a peer's message of the next height arrives), else after the empty-block interval.
     private func decided(_ decision: Decision) {
         let height = decision.block.header.height
         do {
-            try chain.commit(decision.block, decision.commit, nowMillis: now())
+            try chain.commit(decision.block, decision.commit, nowMillis: now(), prepared: preparedForExecution)
             publishCommitted(decision.block)
             rotation = decision.nextRotation.carried(to: try chain.validators(at: height + 1))
         } catch {
@@ -206,17 +265,52 @@ public actor ValidatorNode: LedgerNode {
         logger.debug("committed block", metadata: [
             "height": "\(height)", "round": "\(decision.commit.round)", "transactions": "\(decision.block.transactions.count)",
         ])
-        recheckMempool()
-        if (peerHeights.values.max() ?? 0) > height || configuration.timeouts.commitDelay == 0 {
+        recheckMempool(committed: Set(decision.block.transactions.map(SignedEnvelope.transactionID(of:))))
+        submitWaitingEvidence()
+        committedAt = ContinuousClock.now
+        // Peers ahead, or already at the next height (their messages of it arrived before this
+        // commit and wait in the machine): start at once.
+        if (peerHeights.values.max() ?? 0) > height || highestMessageHeight > height {
             startNextHeight()
-        } else if !startScheduled {
-            startScheduled = true
-            let delay = configuration.timeouts.commitDelay
+            return
+        }
+        waitingToStart = true
+        let delay = configuration.timeouts.commitDelay
+        if delay == 0 {
+            startHeightIfWaiting()
+        } else {
             Task { [weak self] in
                 try? await Task.sleep(for: .milliseconds(delay))
-                await self?.startNextHeight()
+                await self?.startHeightIfWaiting()
             }
         }
+        let interval = configuration.emptyBlockInterval
+        Task { [weak self] in
+            try? await Task.sleep(for: interval)
+            await self?.startEmptyHeight(after: height)
+        }
+    }
+
+    /// Starts the next height when it waits, the commit delay has passed and envelopes are pending.
+    func startHeightIfWaiting() {
+        guard waitingToStart, mempool.count > 0,
+              ContinuousClock.now - committedAt >= .milliseconds(configuration.timeouts.commitDelay)
+        else { return }
+        startNextHeight()
+    }
+
+    /// Starts the height after `height` if it still waits once the empty-block interval has passed.
+    private func startEmptyHeight(after height: UInt64) {
+        guard waitingToStart, (try? store.latestHeight()) == height else { return }
+        startNextHeight()
+    }
+
+    /// A peer's message of the height after the latest committed one: that height has started
+    /// elsewhere, so it starts here too.
+    func startHeightIfPeerStarted(_ messageHeight: UInt64) {
+        highestMessageHeight = max(highestMessageHeight, messageHeight)
+        guard waitingToStart, let latest = try? store.latestHeight(), messageHeight == latest + 1 else { return }
+        startNextHeight()
     }
 
     private func halt(_ reason: String) {
@@ -225,6 +319,17 @@ public actor ValidatorNode: LedgerNode {
     }
 
     // MARK: Network
+
+    /// Handles one event of the network; gossiped envelopes are decoded and verified in the
+    /// caller's task before the actor admits them.
+    nonisolated func receiveOffActor(_ event: P2PEvent) async {
+        if case .message(_, .transactions(let envelopes)) = event {
+            let prepared = envelopes.map(prepare)
+            await admitGossiped(prepared)
+        } else {
+            await receive(event)
+        }
+    }
 
     /// Handles one event of the network.
     func receive(_ event: P2PEvent) {
@@ -235,6 +340,7 @@ public actor ValidatorNode: LedgerNode {
             requestBlocksIfBehind(from: peer)
         case .peerDown(let peer, _):
             peerHeights[peer] = nil
+            if syncPeer == peer { syncFailed(peer) }
         case .message(let peer, let message):
             receive(message, from: peer)
         case .connectionFailed:
@@ -245,14 +351,17 @@ public actor ValidatorNode: LedgerNode {
     private func receive(_ message: WireMessage, from peer: Address) {
         switch message {
         case .proposal(let proposal):
+            startHeightIfPeerStarted(proposal.proposal.object.height)
             noteAhead(peer, messageHeight: proposal.proposal.object.height)
             feed(.proposal(proposal.proposal))
             feed(.block(proposal.block))
         case .vote(let vote):
+            startHeightIfPeerStarted(vote.object.height)
             noteAhead(peer, messageHeight: vote.object.height)
             feed(.vote(vote))
         case .transactions(let envelopes):
-            for envelope in envelopes { admitGossiped(envelope) }
+            // Normally prepared off the actor by ``receiveOffActor(_:)``; handled the same way here.
+            admitGossiped(envelopes.map(prepare))
         case .status(let height):
             peerHeights[peer] = max(peerHeights[peer] ?? 0, height)
             requestBlocksIfBehind(from: peer)
@@ -260,7 +369,9 @@ public actor ValidatorNode: LedgerNode {
             serve(range, to: peer)
         case .blockResponse(let committed):
             receiveBlock(committed, from: peer)
-        case .handshake, .ping, .pong, .noBlock:
+        case .noBlock:
+            if syncPeer == peer { syncFailed(peer) }
+        case .handshake, .ping, .pong:
             break
         }
     }
@@ -271,7 +382,7 @@ public actor ValidatorNode: LedgerNode {
         guard !stopped, !halted else { return }
         _ = carryOut(machine.messagesToResend)
         if let latest = try? store.latestHeight() { _ = try? network.broadcast(.status(latestHeight: latest)) }
-        if let ahead = peerHeights.max(by: { $0.value < $1.value }) { requestBlocksIfBehind(from: ahead.key) }
+        requestBlocksIfBehind()
     }
 
     /// Stops handling events and timeouts.

@@ -24,7 +24,7 @@ public struct ValidatorNodeService: Service {
         let interval = node.configuration.gossipInterval
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await event in network.events { await node.receive(event) }
+                for await event in network.events { await node.receiveOffActor(event) }
             }
             group.addTask {
                 while !Task.isCancelled {

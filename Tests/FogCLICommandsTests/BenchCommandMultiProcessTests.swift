@@ -37,10 +37,10 @@ import Testing
         }
     }
 
-    @Test func refusesMoreThanOneValidator() throws {
-        let result = try FogledgerBinary.run(["bench", "--validators", "4", "--json"])
+    @Test func refusesTooManyValidators() throws {
+        let result = try FogledgerBinary.run(["bench", "--validators", "17", "--json"])
         #expect(result.status == 1)
-        #expect(result.errorCode == "unsupported")
-        #expect(result.out.contains("multi-validator networks aren't available yet"))
+        #expect(result.errorCode == "invalid-argument")
+        #expect(result.out.contains("--validators must be 1"))
     }
 }

@@ -26,9 +26,14 @@ final class BenchLoadDriver: ChannelInboundHandler {
     private var sentAt: UInt64 = 0
     private var status: HTTPResponseStatus = .ok
     private var finished = false
+    /// When set, envelope `i` is not sent before `firstSentAt + i × pace` nanoseconds (an offered rate).
+    private let pace: UInt64
+    private var firstSentAt: UInt64 = 0
 
-    /// A driver for `bodies` (COSE_Sign1 envelopes) posted to `/v1/transactions` on `host`.
-    init(host: String, bodies: [ByteBuffer], stop: BenchSignal, done: EventLoopPromise<BenchDriverResult>) {
+    /// A driver for `bodies` (COSE_Sign1 envelopes) posted to `/v1/transactions` on `host`, as fast
+    /// as the node answers or, with `pace` (nanoseconds), at most one envelope per `pace`.
+    init(host: String, bodies: [ByteBuffer], stop: BenchSignal, done: EventLoopPromise<BenchDriverResult>, pace: UInt64 = 0) {
+        self.pace = pace
         self.heads = bodies.map { body in
             var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/transactions")
             head.headers.add(name: "Host", value: host)
@@ -52,7 +57,20 @@ final class BenchLoadDriver: ChannelInboundHandler {
             finish(.success(result))
             return
         }
-        sentAt = benchNanos()
+        let now = benchNanos()
+        if pace > 0 {
+            if firstSentAt == 0 { firstSentAt = now }
+            let due = firstSentAt + UInt64(next) * pace
+            if due > now {
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .nanoseconds(Int64(due - now))) {
+                    let (driver, context) = loopBound.value
+                    driver.sendNext(context: context)
+                }
+                return
+            }
+        }
+        sentAt = now
         context.write(wrapOutboundOut(.head(heads[next])), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(bodies[next]))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

@@ -20,10 +20,19 @@ final class BenchNodeProcess {
     /// follow the others (the MQTT benchmark's `--mqtt URL`).
     static func start(executable: String, data: String, blockIntervalMs: Int, extraArguments: [String] = [],
                       timeout: Duration = .seconds(60)) async throws(CLIError) -> BenchNodeProcess {
+        try await launch(executable: executable,
+                         arguments: ["node", "--dev", "--data", data, "--http", "127.0.0.1:0",
+                                     "--block-interval-ms", String(blockIntervalMs), "--log-level", "warning"] + extraArguments,
+                         timeout: timeout)
+    }
+
+    /// Starts `executable` with `arguments` (a node command) and waits (at most `timeout`) for the
+    /// line `API: http://127.0.0.1:PORT/v1/status` it prints once listening.
+    static func launch(executable: String, arguments: [String],
+                       timeout: Duration = .seconds(60)) async throws(CLIError) -> BenchNodeProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["node", "--dev", "--data", data, "--http", "127.0.0.1:0",
-                             "--block-interval-ms", String(blockIntervalMs), "--log-level", "warning"] + extraArguments
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -48,7 +57,7 @@ final class BenchNodeProcess {
             try? await Task.sleep(for: .milliseconds(20))
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        throw CLIError("node-failed", "the dev node printed no API address: \(output.text)")
+        throw CLIError("node-failed", "\(arguments.prefix(2).joined(separator: " ")) printed no API address: \(output.text)")
     }
 
     /// The node's peak and current resident set size in bytes (`VmHWM`, `VmRSS` of /proc/PID/status).

@@ -15,9 +15,10 @@ struct BenchWorkload: Sendable {
     let batch: Int
 
     /// Signs `envelopesPerConnection` envelopes of `batch` readings for each of `connections`
-    /// connections, from `devices` (distributed round-robin), on every core.
+    /// connections, from `devices` (distributed round-robin), on every core. Each device's sequence
+    /// numbers start at `firstSequence`.
     static func make(chainID: ChainID, devices: [PrivateKey], connections: Int, envelopesPerConnection: Int,
-                     batch: Int) async throws -> BenchWorkload {
+                     batch: Int, firstSequence: UInt64 = 1) async throws -> BenchWorkload {
         let groups = (0..<connections).map { connection in
             stride(from: connection, to: devices.count, by: connections).map { devices[$0] }
         }
@@ -31,7 +32,7 @@ struct BenchWorkload: Sendable {
                     var round: UInt64 = 0
                     while bodies.count < envelopesPerConnection {
                         for device in group where bodies.count < envelopesPerConnection {
-                            let first = round * UInt64(batch) + 1
+                            let first = round * UInt64(batch) + firstSequence
                             let (bytes, id) = try BenchWorkload.envelope(chainID: chainID, device: device, sequences: first..<first + UInt64(batch))
                             bodies.append(ByteBuffer(bytes: bytes))
                             ids.append(id)

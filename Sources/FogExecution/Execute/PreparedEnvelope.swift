@@ -33,7 +33,7 @@ public struct PreparedEnvelope: Sendable {
         verifiedKey = nil
     }
 
-    private init(_ unchecked: PreparedEnvelope, verifiedKey: PublicKey) {
+    fileprivate init(_ unchecked: PreparedEnvelope, verifiedKey: PublicKey) {
         bytes = unchecked.bytes
         transactionID = unchecked.transactionID
         decoded = unchecked.decoded
@@ -61,6 +61,22 @@ extension Executor {
         let unchecked = PreparedEnvelope(bytes: bytes, chain: chainID)
         guard let signer = unchecked.signer, let key = signerKey(signer) else { return unchecked }
         return unchecked.verified(with: key)
+    }
+}
+
+extension Executor {
+    /// ``admit(_:height:overlay:)`` that also returns the envelope marked as verified with the key
+    /// admission checked its signature against, so that a later execution or re-admission against
+    /// the same key does not verify it again. Unchanged when it was refused or already so marked.
+    public func admitMarkingVerified<Base>(_ envelope: PreparedEnvelope, height: UInt64,
+                                           overlay: inout StateOverlay<Base>) throws -> (Admission, PreparedEnvelope) {
+        let admission = try admit(envelope, height: height, overlay: &overlay)
+        guard admission.error == nil, let key = admission.signerKey, envelope.verifiedKey != key else {
+            return (admission, envelope)
+        }
+        // No error: `apply` checked the signature against `key` (or skipped it because it was
+        // verified with exactly that key).
+        return (admission, PreparedEnvelope(envelope, verifiedKey: key))
     }
 }
 

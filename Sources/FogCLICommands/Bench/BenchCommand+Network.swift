@@ -1,0 +1,266 @@
+import FogCrypto
+import FogTypes
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// One offered rate held for a while against the network, and what came of it.
+struct BenchStep: Sendable {
+    /// Envelopes offered per second (paced over every connection).
+    var offered: Double
+    /// Envelopes sent in the window and committed (within the latency limit after it), per second of the window.
+    var committed: Double
+    /// Submit → commit latency of the envelopes timed, in milliseconds.
+    var p50: Double
+    var p99: Double
+    var max: Double
+    /// Envelopes timed.
+    var timed: Int
+    /// Envelopes refused (not retried) and mempool-full retries.
+    var refused: Int
+    var retries: Int
+
+    /// Whether the network kept up: it committed at least 90 % of the offered rate, and p99 stayed
+    /// under `latencyLimit` milliseconds.
+    func keptUp(latencyLimit: Double) -> Bool {
+        committed >= 0.9 * offered && p99 < latencyLimit
+    }
+
+    var json: JSONValue {
+        .object([
+            "offeredPerSecond": .double((offered * 10).rounded() / 10),
+            "committedPerSecond": .double((committed * 10).rounded() / 10),
+            "finalityMs": .object(["p50": .double((p50 * 100).rounded() / 100), "p99": .double((p99 * 100).rounded() / 100),
+                                   "max": .double((max * 100).rounded() / 100), "envelopes": .int(Int64(timed))]),
+            "refused": .int(Int64(refused)), "mempoolFullRetries": .int(Int64(retries)),
+        ])
+    }
+}
+
+/// What `fogledger bench --validators N` (N > 1) measured.
+struct BenchNetworkReport: Sendable {
+    var validators: Int
+    var batch: Int
+    var connections: Int
+    var devices: Int
+    /// The offered-rate steps, in order.
+    var steps: [BenchStep]
+    /// The highest committed rate of a step the network kept up with.
+    var maxSustained: Double
+    /// The run at half of `maxSustained`.
+    var halfLoad: BenchStep
+    /// One core's Ed25519 COSE_Sign1 verifications per second, measured in this run.
+    var verificationsPerSecond: Double
+    var cores: Int
+    var loadAverage: String
+    var cpu: String
+
+    /// verifications/s per core × cores ÷ validators: what the network could commit if every
+    /// validator verified every signature once and did nothing else.
+    var aggregateBound: Double { verificationsPerSecond * Double(cores) / Double(max(1, validators)) }
+    var ratioToBound: Double { aggregateBound > 0 ? maxSustained / aggregateBound : 0 }
+
+    var json: JSONValue {
+        .object([
+            "validators": .int(Int64(validators)), "batch": .int(Int64(batch)),
+            "connections": .int(Int64(connections)), "devices": .int(Int64(devices)),
+            "steps": .array(steps.map(\.json)),
+            "maxSustainedPerSecond": .double((maxSustained * 10).rounded() / 10),
+            "halfLoad": halfLoad.json,
+            "ed25519VerificationsPerSecond": .double((verificationsPerSecond * 10).rounded() / 10),
+            "cores": .int(Int64(cores)),
+            "aggregateBoundPerSecond": .double((aggregateBound * 10).rounded() / 10),
+            "ratioToBound": .double((ratioToBound * 10_000).rounded() / 10_000),
+            "loadAverage": .string(loadAverage), "cpu": .string(cpu),
+        ])
+    }
+
+    var markdown: String {
+        func number(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
+        let stepRows = steps.map {
+            "| \(number($0.offered)) | \(number($0.committed)) | \(number($0.p50, 1)) / \(number($0.p99, 1)) / \(number($0.max, 1)) | \($0.refused) / \($0.retries) |"
+        }.joined(separator: "\n")
+        return """
+            | metric | value |
+            | --- | ---: |
+            | validators | \(validators) |
+            | readings per envelope | \(batch) |
+            | connections / devices | \(connections) / \(devices) |
+            | maximum sustained envelopes/s | \(number(maxSustained)) |
+            | at half load (\(number(halfLoad.offered)) offered): committed/s | \(number(halfLoad.committed)) |
+            | at half load: submit → commit p50 / p99 / max | \(number(halfLoad.p50, 1)) / \(number(halfLoad.p99, 1)) / \(number(halfLoad.max, 1)) ms (\(halfLoad.timed) envelopes) |
+            | Ed25519 verifications/s (one core, this run) | \(number(verificationsPerSecond)) |
+            | aggregate bound (× \(cores) cores ÷ \(validators) validators) | \(number(aggregateBound)) |
+            | maximum sustained ÷ bound | \(number(ratioToBound * 100, 1)) % |
+            | load average before | \(loadAverage) |
+            | CPU | \(cpu) |
+
+            | offered/s | committed/s | p50 / p99 / max ms | refused / retries |
+            | ---: | ---: | ---: | ---: |
+            \(stepRows)
+            """
+    }
+}
+
+extension BenchCommand {
+    /// The p99 latency (ms) above which a step counts as not kept up.
+    static let stepLatencyLimit = 1_000.0
+
+    /// Runs a local network of `validators` nodes, finds the highest offered rate it keeps up with
+    /// (doubling from `--start-rate`, `--step-seconds` per step), then holds half of that for
+    /// `--duration` seconds and reports its finality beside the aggregate Ed25519 bound.
+    func measureNetwork() async throws -> BenchNetworkReport {
+        let loadAverage = BenchMachine.loadAverage
+        let verifications = try Self.verificationRate(seconds: 1)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let network = try await BenchNetworkProcesses.start(executable: BenchNodeProcess.currentExecutable(), home: folder,
+                                                            validators: validators)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            var report = try await driveNetwork(network, group: group)
+            report.verificationsPerSecond = verifications
+            report.loadAverage = loadAverage
+            try? await group.shutdownGracefully()
+            guard await network.stop() else { throw CLIError("node-failed", "a validator did not stop cleanly") }
+            return report
+        } catch {
+            try? await group.shutdownGracefully()
+            await network.stop()
+            throw error
+        }
+    }
+
+    private func driveNetwork(_ network: BenchNetworkProcesses, group: MultiThreadedEventLoopGroup) async throws -> BenchNetworkReport {
+        let ports = network.ports
+        let genesis = try Genesis.decode(Array(try Data(contentsOf: URL(fileURLWithPath: "\(network.home)/genesis.cbor"))))
+        let operatorKey = try KeyFile.read("\(network.home)/operator.key")
+        let setup = try await BenchConnection.exchange(group, host: "127.0.0.1", port: ports[0])
+        defer { Task { await setup.close() } }
+        var generator = SystemRandomNumberGenerator()
+        let deviceKeys = (0..<devices).map { _ in PrivateKey.generate(.ed25519, using: &generator) }
+        var lastRegistration = Hash256.zero
+        for (nonce, device) in deviceKeys.enumerated() {
+            let registration = try Signed.sign(
+                try TransactionBody.registerDevice(try DeviceRegistration(publicKey: device.publicKey, deviceType: "bench-probe",
+                                                                          metadata: .map([])))
+                    .transaction(chainID: genesis.chainID, signer: operatorKey.publicKey.address, nonce: UInt64(nonce)),
+                with: operatorKey)
+            let answer = try await setup.request(.POST, "/v1/transactions", body: registration.bytes)
+            guard answer.status == .accepted else {
+                throw CLIError("node-failed", "registering a device: \(answer.status.code) \(String(decoding: answer.body, as: UTF8.self))")
+            }
+            lastRegistration = registration.payloadHash
+        }
+        try await waitCommitted(lastRegistration, on: setup)
+
+        var steps: [BenchStep] = []
+        var sequence: UInt64 = 1
+        var rate = Double(startRate)
+        var best = 0.0
+        for _ in 0..<maxSteps {
+            let (step, next) = try await runStep(rate: rate, seconds: stepSeconds, firstSequence: sequence, ports: ports,
+                                                 chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
+            sequence = next
+            steps.append(step)
+            guard step.keptUp(latencyLimit: Self.stepLatencyLimit) else {
+                best = max(best, min(step.committed, step.offered))
+                break
+            }
+            best = max(best, step.committed)
+            rate *= 2
+        }
+        let (half, _) = try await runStep(rate: max(1, best / 2), seconds: duration, firstSequence: sequence, ports: ports,
+                                     chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
+        return BenchNetworkReport(validators: validators, batch: batch, connections: connections, devices: devices, steps: steps,
+                                  maxSustained: best, halfLoad: half, verificationsPerSecond: 0,
+                                  cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: "", cpu: BenchMachine.cpu)
+    }
+
+    /// Offers `rate` envelopes/s for `seconds`, spread over the connections and so over the nodes'
+    /// APIs (each device always through one node), then waits until node0 holds nothing pending and
+    /// times each envelope from its accepted submission to the first poll of node0 that saw its block.
+    /// Returns the step and the first sequence number the devices have not used.
+    private func runStep(rate: Double, seconds: Double, firstSequence: UInt64, ports: [Int], chainID: ChainID,
+                         devices deviceKeys: [PrivateKey], setup: BenchConnection,
+                         group: MultiThreadedEventLoopGroup) async throws -> (BenchStep, UInt64) {
+        let startHeight = try await status(on: setup).height
+        let perConnection = max(1, Int((rate * seconds / Double(connections)).rounded(.up)))
+        let workload = try await BenchWorkload.make(chainID: chainID, devices: deviceKeys, connections: connections,
+                                                    envelopesPerConnection: perConnection, batch: batch,
+                                                    firstSequence: firstSequence)
+        // Each connection's devices take turns: a round gives each of the smallest group one envelope.
+        let rounds = (perConnection + deviceKeys.count / connections - 1) / (deviceKeys.count / connections)
+        let nextSequence = firstSequence + UInt64(rounds * batch)
+        let pace = UInt64(1e9 * Double(connections) / rate)
+        let stop = BenchSignal(), drain = BenchSignal()
+        let seen = group.next().makePromise(of: [UInt64: UInt64].self)
+        let poller = try await BenchConnection.open(group, host: "127.0.0.1", port: ports[0]) {
+            BenchHeightPoller(host: "127.0.0.1:\(ports[0])", interval: .milliseconds(Int64(pollMs)), drain: drain, done: seen)
+        }
+        let start = benchNanos()
+        var drivers: [(BenchConnection, EventLoopFuture<BenchDriverResult>)] = []
+        for (index, bodies) in workload.bodies.enumerated() {
+            let port = ports[index % ports.count]
+            let done = group.next().makePromise(of: BenchDriverResult.self)
+            let connection = try await BenchConnection.open(group, host: "127.0.0.1", port: port) {
+                BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, stop: stop, done: done, pace: pace)
+            }
+            drivers.append((connection, done.futureResult))
+        }
+        let allSent = BenchSignal()
+        EventLoopFuture.whenAllComplete(drivers.map { $0.1 }, on: group.next()).whenComplete { _ in allSent.set() }
+        let deadline = ContinuousClock.now + .seconds(seconds + 5)
+        while ContinuousClock.now < deadline, !allSent.isSet { try await Task.sleep(for: .milliseconds(5)) }
+        stop.set()
+        var results: [BenchDriverResult] = []
+        for (connection, future) in drivers {
+            results.append(try await future.get())
+            await connection.close()
+        }
+        let end = results.flatMap(\.acceptedAt).max().map { max($0, start) } ?? benchNanos()
+        drain.set()
+        // Nothing pending on node0 ends the poll; a network that cannot drain fails the run.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(30))
+            await poller.close()
+        }
+        let firstSeen: [UInt64: UInt64]
+        do {
+            firstSeen = try await seen.futureResult.get()
+        } catch {
+            throw CLIError("node-failed", "node0 still had envelopes pending 30 s after the load stopped")
+        }
+        watchdog.cancel()
+        await poller.close()
+
+        var heightOf: [Hash256: UInt64] = [:]
+        let latest = firstSeen.keys.max() ?? startHeight
+        if latest > startHeight {
+            for height in (startHeight + 1)...latest {
+                for id in try await transactionIDs(height: height, on: setup) { heightOf[id] = height }
+            }
+        }
+        let warm = min(1, seconds / 5)
+        let windowStart = start + UInt64(warm * 1e9)
+        var windowEnvelopes = 0
+        var latencies: [Double] = []
+        for (connection, result) in results.enumerated() {
+            for (index, sentAt) in result.acceptedAt.enumerated() where sentAt > 0 {
+                guard let height = heightOf[workload.ids[connection][index]], let committedAt = firstSeen[height] else { continue }
+                // Throughput that followed the offer: sent in the window, committed within the latency limit after it.
+                if sentAt >= windowStart, sentAt <= end, committedAt <= end + UInt64(Self.stepLatencyLimit * 1e6) {
+                    windowEnvelopes += 1
+                }
+                if sentAt >= windowStart, committedAt >= sentAt { latencies.append(Double(committedAt - sentAt) / 1e6) }
+            }
+        }
+        latencies.sort()
+        let window = end > windowStart ? Double(end - windowStart) / 1e9 : 0
+        let step = BenchStep(offered: rate, committed: window > 0 ? Double(windowEnvelopes) / window : 0,
+                             p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.last ?? 0,
+                             timed: latencies.count, refused: results.map(\.refused).reduce(0, +),
+                             retries: results.map(\.retries).reduce(0, +))
+        return (step, nextSequence)
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+/// `fogledger bench --validators 4` end to end with tiny numbers: `init`, four validator child
+/// processes, two short offered-rate steps and a short half-load run over HTTP, then every child stopped.
+@Suite(.serialized) struct BenchNetworkMultiProcessTests {
+    @Test(.timeLimit(.minutes(3))) func measuresAFourValidatorNetworkBriefly() async throws {
+        let result = try await BenchCommandMultiProcessTests.runOffThePool(
+            ["bench", "--validators", "4", "--duration", "2", "--step-seconds", "2", "--start-rate", "40",
+             "--max-steps", "2", "--devices", "8", "--connections", "4", "--json"],
+            timeout: 150)
+        #expect(result.status == 0, "\(result.out) \(result.err)")
+        let report = result.json()
+        #expect(report["validators"] as? Int == 4)
+        let steps = report["steps"] as? [[String: Any]] ?? []
+        #expect(steps.count >= 1 && steps.count <= 2, "\(report)")
+        #expect((steps.first?["committedPerSecond"] as? Double ?? 0) > 0, "\(report)")
+        #expect((report["maxSustainedPerSecond"] as? Double ?? 0) > 0, "\(report)")
+        let half = report["halfLoad"] as? [String: Any] ?? [:]
+        let finality = half["finalityMs"] as? [String: Any] ?? [:]
+        let p50 = finality["p50"] as? Double ?? 0, p99 = finality["p99"] as? Double ?? 0
+        #expect(p50 > 0 && p50 <= p99, "\(half)")
+        #expect((report["ed25519VerificationsPerSecond"] as? Double ?? 0) > 100)
+        let bound = report["aggregateBoundPerSecond"] as? Double ?? 0
+        #expect(bound > 0 && (report["ratioToBound"] as? Double ?? 0) > 0, "\(report)")
+        #expect(half["refused"] as? Int == 0, "\(half)")
+    }
+}
