@@ -5,10 +5,11 @@ extension Reading {
     /// building the CBOR value tree (every block encodes each reading it commits).
     public var encoded: [UInt8] {
         var writer = CBORWriter(capacity: 96)
-        switch content {
-        case .inline: writer.writeMapHeader(count: 6)
-        case .payload: writer.writeMapHeader(count: 7)
+        let contentFields = switch content {
+        case .inline: 1
+        case .payload: 2
         }
+        writer.writeMapHeader(count: 5 + contentFields + (attestingGateway == nil ? 0 : 1))
         writer.writeUnsigned(0)
         writer.writeUnsigned(Self.objectType.rawValue)
         writer.writeUnsigned(1)
@@ -28,6 +29,10 @@ extension Reading {
             writer.writeBytes(hash.bytes)
             writer.writeUnsigned(7)
             writer.writeText(mediaType)
+        }
+        if let attestingGateway {
+            writer.writeUnsigned(9)
+            writer.writeBytes(attestingGateway.bytes)
         }
         return writer.bytes
     }

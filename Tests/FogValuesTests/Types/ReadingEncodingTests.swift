@@ -22,4 +22,15 @@ import Testing
             #expect(try Reading.decode(reading.encoded) == reading)
         }
     }
+
+    @Test(arguments: contents)
+    func directEncodingIsTheGenericOneForAttestedReadings(_ content: ReadingContent) throws {
+        let device = Fixtures.signer(.ed25519).publicKey.address
+        let gateway = Fixtures.signer(.p256).publicKey.address
+        let reading = try Fixtures.reading(device: device, seq: 7, content: content)
+        let attested = try Reading(chainID: reading.chainID, device: device, sequence: 7, timeMillis: reading.timeMillis,
+                                   content: content, attestingGateway: gateway)
+        #expect(attested.encoded == attested.cborValue.encoded)
+        #expect(try Reading.decode(attested.encoded) == attested)
+    }
 }
