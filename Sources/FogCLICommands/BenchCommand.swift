@@ -173,22 +173,7 @@ struct BenchCommand: AsyncParsableCommand {
         let genesis = try Genesis.decode(Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/genesis.cbor"))))
         let operatorKey = try KeyFile.read("\(folder)/operator.key")
         let setup = try await BenchConnection.exchange(group, host: host, port: port)
-        var generator = SystemRandomNumberGenerator()
-        let deviceKeys = (0..<devices).map { _ in PrivateKey.generate(.ed25519, using: &generator) }
-        var lastRegistration = Hash256.zero
-        for (nonce, device) in deviceKeys.enumerated() {
-            let registration = try Signed.sign(
-                try TransactionBody.registerDevice(try DeviceRegistration(publicKey: device.publicKey, deviceType: "bench-probe",
-                                                                          metadata: .map([])))
-                    .transaction(chainID: genesis.chainID, signer: operatorKey.publicKey.address, nonce: UInt64(nonce)),
-                with: operatorKey)
-            let answer = try await setup.request(.POST, "/v1/transactions", body: registration.bytes)
-            guard answer.status == .accepted else {
-                throw CLIError("node-failed", "registering a device: \(answer.status.code) \(String(decoding: answer.body, as: UTF8.self))")
-            }
-            lastRegistration = registration.payloadHash
-        }
-        try await waitCommitted(lastRegistration, on: setup)
+        let deviceKeys = try await registerDevices(genesis: genesis, operatorKey: operatorKey, on: setup)
         let setupHeight = try await status(on: setup).height
 
         let rate = maxRate ?? (batch == 1 ? 20_000 : 3_000)
@@ -267,6 +252,19 @@ struct BenchCommand: AsyncParsableCommand {
             pollMilliseconds: pollMs, loadAverage: "", cpu: BenchMachine.cpu)
     }
 
+    /// Registers `devices` fresh devices through `connection` and waits for the last registration's commit.
+    func registerDevices(genesis: Genesis, operatorKey: PrivateKey, on connection: BenchConnection) async throws -> [PrivateKey] {
+        let registrations = try BenchDeviceRegistrations(count: devices, genesis: genesis, operatorKey: operatorKey)
+        for registration in registrations.transactions {
+            let answer = try await connection.request(.POST, "/v1/transactions", body: registration.bytes)
+            guard answer.status == .accepted else {
+                throw CLIError("node-failed", "registering a device: \(answer.status.code) \(String(decoding: answer.body, as: UTF8.self))")
+            }
+        }
+        if let last = registrations.transactions.last { try await waitCommitted(last.payloadHash, on: connection) }
+        return registrations.keys
+    }
+
     /// Polls `/v1/transactions/{id}` until it is committed (at most 60 s).
     func waitCommitted(_ id: Hash256, on connection: BenchConnection) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
@@ -312,8 +310,7 @@ struct BenchCommand: AsyncParsableCommand {
             for _ in 0..<100 { try signed.verify(with: key.publicKey) }
             count += 100
         } while clock.now - start < .seconds(seconds)
-        let elapsed = clock.now - start
-        return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(count) / (clock.now - start).inSeconds
     }
 
     /// The data folder's size in bytes after checkpointing the store's WAL into its database file.

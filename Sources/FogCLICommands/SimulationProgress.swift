@@ -65,7 +65,7 @@ final class SimulationStats: Sendable {
                     }
                     for sequence in envelope.sequences {
                         guard let at = state.recordedAt[device]?.removeValue(forKey: sequence) else { continue }
-                        let millis = Double((now - at).components.attoseconds) / 1e15 + Double((now - at).components.seconds) * 1_000
+                        let millis = (now - at).inSeconds * 1_000
                         if state.samples.count < Self.maxSamples {
                             state.samples.append(millis)
                         } else {
@@ -89,8 +89,8 @@ final class SimulationStats: Sendable {
         let now = ContinuousClock.now
         return state.withLock { state in
             var snapshot = state.snapshot
-            snapshot.seconds = Self.seconds(now - start)
-            let elapsed = Self.seconds(now - (state.lastTime ?? start))
+            snapshot.seconds = (now - start).inSeconds
+            let elapsed = (now - (state.lastTime ?? start)).inSeconds
             if elapsed > 0 { snapshot.commitRate = Double(snapshot.committed - state.lastCommitted) / elapsed }
             state.lastCommitted = snapshot.committed
             state.lastTime = now
@@ -101,10 +101,6 @@ final class SimulationStats: Sendable {
             }
             return snapshot
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 

@@ -137,22 +137,7 @@ extension BenchCommand {
         let operatorKey = try KeyFile.read("\(network.home)/operator.key")
         let setup = try await BenchConnection.exchange(group, host: "127.0.0.1", port: ports[0])
         defer { Task { await setup.close() } }
-        var generator = SystemRandomNumberGenerator()
-        let deviceKeys = (0..<devices).map { _ in PrivateKey.generate(.ed25519, using: &generator) }
-        var lastRegistration = Hash256.zero
-        for (nonce, device) in deviceKeys.enumerated() {
-            let registration = try Signed.sign(
-                try TransactionBody.registerDevice(try DeviceRegistration(publicKey: device.publicKey, deviceType: "bench-probe",
-                                                                          metadata: .map([])))
-                    .transaction(chainID: genesis.chainID, signer: operatorKey.publicKey.address, nonce: UInt64(nonce)),
-                with: operatorKey)
-            let answer = try await setup.request(.POST, "/v1/transactions", body: registration.bytes)
-            guard answer.status == .accepted else {
-                throw CLIError("node-failed", "registering a device: \(answer.status.code) \(String(decoding: answer.body, as: UTF8.self))")
-            }
-            lastRegistration = registration.payloadHash
-        }
-        try await waitCommitted(lastRegistration, on: setup)
+        let deviceKeys = try await registerDevices(genesis: genesis, operatorKey: operatorKey, on: setup)
 
         var steps: [BenchStep] = []
         var sequence: UInt64 = 1

@@ -63,7 +63,7 @@ struct MQTTIngestBench {
     }
 
     func run() async throws -> Report {
-        let owned: BenchMosquitto?
+        let owned: (broker: LocalBroker, folder: URL)?
         let host: String, port: Int
         if let brokerURL {
             guard let address = URL(string: brokerURL.replacingOccurrences(of: "mqtt://", with: "tcp://")),
@@ -71,10 +71,15 @@ struct MQTTIngestBench {
             else { throw CLIError("invalid-argument", "--broker must be mqtt://HOST[:PORT]") }
             (owned, host, port) = (nil, brokerHost, address.port ?? 1883)
         } else {
-            let started = try await BenchMosquitto.start(port: try BenchPorts.free())
-            (owned, host, port) = (started, "127.0.0.1", started.port)
+            let started = try await BenchMosquitto.start()
+            (owned, host, port) = (started, "127.0.0.1", started.broker.port)
         }
-        defer { owned?.stop() }
+        defer {
+            if let owned {
+                owned.broker.process.stop(grace: 2)
+                try? FileManager.default.removeItem(at: owned.folder)
+            }
+        }
         let broker = "mqtt://\(host):\(port)"
         let qos0 = try await BenchMosquitto.qos0Rate(host: host, port: port, count: baselineMessages)
         var results: [MQTTIngestResult] = []
@@ -101,19 +106,12 @@ struct MQTTIngestBench {
     /// Registers `devices` fresh Ed25519 devices through the network's API; waits for the last one's commit.
     private func register(on network: MQTTBenchNetwork) async throws -> [PrivateKey] {
         let client = NodeClient(base: network.api)
-        var generator = SystemRandomNumberGenerator()
-        let keys = (0..<devices).map { _ in PrivateKey.generate(.ed25519, using: &generator) }
+        let registrations = try BenchDeviceRegistrations(count: devices, genesis: network.genesis, operatorKey: network.operatorKey)
         var last = ""
-        for (nonce, key) in keys.enumerated() {
-            let registration = try Signed.sign(
-                try TransactionBody.registerDevice(try DeviceRegistration(publicKey: key.publicKey, deviceType: "bench-probe",
-                                                                          metadata: .map([])))
-                    .transaction(chainID: network.genesis.chainID, signer: network.operatorKey.publicKey.address,
-                                 nonce: UInt64(nonce)),
-                with: network.operatorKey)
+        for registration in registrations.transactions {
             last = try await client.submit(registration.bytes)
         }
         _ = try await client.waitCommitted(last, timeout: 60)
-        return keys
+        return registrations.keys
     }
 }

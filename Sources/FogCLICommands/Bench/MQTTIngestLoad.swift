@@ -95,13 +95,13 @@ struct MQTTIngestLoad {
         var last = start
         for (id, at) in sent {
             guard let arrival = committed[id] else { continue }
-            latencies.append(BenchPorts.seconds(arrival - at) * 1_000)
+            latencies.append((arrival - at).inSeconds * 1_000)
             last = max(last, arrival)
         }
         latencies.sort()
         return MQTTIngestResult(target: target, envelopesPublished: sent.count, envelopesCommitted: latencies.count,
                                 readingsCommitted: latencies.count * batch, rejected: acks.rejected,
-                                seconds: BenchPorts.seconds(last - start), latencies: latencies)
+                                seconds: (last - start).inSeconds, latencies: latencies)
     }
 
     /// Publishes a probe on an unregistered device's topic until the gateway answers it: then it is subscribed.

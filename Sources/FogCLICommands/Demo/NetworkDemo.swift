@@ -1,6 +1,7 @@
 import FogCrypto
 import FogDevice
 import FogDeviceKit
+import FogGateway
 import FogNode
 import FogTypes
 import Foundation
@@ -19,6 +20,10 @@ enum DemoTransport: String, CaseIterable, Sendable {
 /// it, one validator killed and restarted midway, and at the end an offline proof check and a
 /// summary. Every process it starts is stopped when it ends, fails or is interrupted.
 struct NetworkDemo {
+    /// The validators' gateways share one MQTT 5 subscription, so the broker hands each reading to
+    /// one of them (and to another when that validator is down) instead of to all of them.
+    static let sharedReadingsFilter = "$share/fogledger-demo/" + GatewayTopic.readingsFilter
+
     let validators: Int
     let devices: Int
     let duration: Double
@@ -59,7 +64,7 @@ struct NetworkDemo {
             },
             commitDelayMs: ValidatorNodeConfiguration().timeouts.commitDelay
         ).write(to: folder)
-        var broker: DemoBroker?
+        var broker: LocalBroker?
         var nodes: [DemoValidator] = []
         defer {
             for node in nodes { node.process.stop(grace: Self.stopGrace) }
@@ -72,8 +77,8 @@ struct NetworkDemo {
             network folder: \(folder)\(keep == nil ? " (removed at the end; --keep DIR keeps it)" : "")
             """)
         if transport != .http {
-            if let executable = DemoBroker.executable() {
-                broker = try await DemoBroker.start(executable: executable, folder: folder)
+            if let executable = LocalBroker.executable() {
+                broker = try await LocalBroker.start(executable: executable, folder: folder)
             } else if transport == .mqtt {
                 throw CLIError("unavailable", "--transport mqtt needs a mosquitto executable (apt-get install mosquitto)")
             }
@@ -83,7 +88,7 @@ struct NetworkDemo {
             var arguments = ["node", "--home", home, "--log-level", "warning"]
             if let broker {
                 arguments += ["--mqtt", broker.url, "--mqtt-client-id", "fogledger-gateway-\(NetworkLayout.nodeName(index))",
-                              "--mqtt-readings-filter", DemoBroker.sharedReadingsFilter]
+                              "--mqtt-readings-filter", Self.sharedReadingsFilter]
             }
             let config = try ValidatorNodeConfig.read(home: home)
             nodes.append(DemoValidator(
@@ -214,7 +219,7 @@ struct NetworkDemo {
     }
 
     /// Whether a reading of `probeKey` published to the broker gets committed.
-    private func mqttDelivers(_ broker: DemoBroker, probeKey: PrivateKey, chainID: ChainID, queues: String)
+    private func mqttDelivers(_ broker: LocalBroker, probeKey: PrivateKey, chainID: ChainID, queues: String)
         async throws(CLIError) -> Bool
     {
         guard let address = BrokerAddress(url: broker.url) else { return false }
@@ -248,7 +253,6 @@ struct NetworkDemo {
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let duration = ContinuousClock.now - start
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        (ContinuousClock.now - start).inSeconds
     }
 }

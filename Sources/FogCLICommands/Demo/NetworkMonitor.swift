@@ -84,8 +84,7 @@ final class NetworkMonitor: Sendable {
 
     /// Seconds since the clock started.
     var elapsed: Double {
-        let duration = ContinuousClock.now - start.withLock { $0 }
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        (ContinuousClock.now - start.withLock { $0 }).inSeconds
     }
 
     var nodes: [Node] { state.withLock { $0.nodes } }
