@@ -198,16 +198,7 @@ struct BenchCommand: AsyncParsableCommand {
             drivers.append((connection, done.futureResult))
         }
         // Ends early when every driver has sent everything.
-        let allSent = BenchSignal()
-        EventLoopFuture.whenAllComplete(drivers.map { $0.1 }, on: group.next()).whenComplete { _ in allSent.set() }
-        let deadline = ContinuousClock.now + .seconds(duration)
-        while ContinuousClock.now < deadline, !allSent.isSet { try await Task.sleep(for: .milliseconds(5)) }
-        stop.set()
-        var results: [BenchDriverResult] = []
-        for (connection, future) in drivers {
-            results.append(try await future.get())
-            await connection.close()
-        }
+        let results = try await collect(drivers, stop: stop, seconds: duration, group: group)
         let end = results.flatMap(\.acceptedAt).max().map { max($0, start) } ?? benchNanos()
         drain.set()
         let firstSeen = try await seen.futureResult.get()
@@ -250,6 +241,23 @@ struct BenchCommand: AsyncParsableCommand {
             envelopesTimed: latencies.count, readingsCommitted: committedReadings, diskBytes: 0, nodePeakRSS: 0, nodeRSS: 0,
             verificationsPerSecond: 0, refused: results.map(\.refused).reduce(0, +), retries: results.map(\.retries).reduce(0, +),
             pollMilliseconds: pollMs, loadAverage: "", cpu: BenchMachine.cpu)
+    }
+
+    /// Waits until every driver has sent all its bodies or `seconds` pass, stops them, closes their
+    /// connections and returns what each one measured.
+    func collect(_ drivers: [(BenchConnection, EventLoopFuture<BenchDriverResult>)], stop: BenchSignal, seconds: Double,
+                 group: MultiThreadedEventLoopGroup) async throws -> [BenchDriverResult] {
+        let allSent = BenchSignal()
+        EventLoopFuture.whenAllComplete(drivers.map { $0.1 }, on: group.next()).whenComplete { _ in allSent.set() }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline, !allSent.isSet { try await Task.sleep(for: .milliseconds(5)) }
+        stop.set()
+        var results: [BenchDriverResult] = []
+        for (connection, future) in drivers {
+            results.append(try await future.get())
+            await connection.close()
+        }
+        return results
     }
 
     /// Registers `devices` fresh devices through `connection` and waits for the last registration's commit.

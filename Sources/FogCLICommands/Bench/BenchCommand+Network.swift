@@ -193,16 +193,7 @@ extension BenchCommand {
             }
             drivers.append((connection, done.futureResult))
         }
-        let allSent = BenchSignal()
-        EventLoopFuture.whenAllComplete(drivers.map { $0.1 }, on: group.next()).whenComplete { _ in allSent.set() }
-        let deadline = ContinuousClock.now + .seconds(seconds + 5)
-        while ContinuousClock.now < deadline, !allSent.isSet { try await Task.sleep(for: .milliseconds(5)) }
-        stop.set()
-        var results: [BenchDriverResult] = []
-        for (connection, future) in drivers {
-            results.append(try await future.get())
-            await connection.close()
-        }
+        let results = try await collect(drivers, stop: stop, seconds: seconds + 5, group: group)
         let end = results.flatMap(\.acceptedAt).max().map { max($0, start) } ?? benchNanos()
         drain.set()
         // Nothing pending on node0 ends the poll; a network that cannot drain fails the run.
