@@ -321,9 +321,11 @@ struct BenchCommand: AsyncParsableCommand {
         return Double(count) / (clock.now - start).inSeconds
     }
 
-    /// The data folder's size in bytes after checkpointing the store's WAL into its database file.
-    static func checkpointedSize(_ folder: String) throws -> Int {
-        let genesis = try Genesis.decode(Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/genesis.cbor"))))
+    /// The data folder's size in bytes after checkpointing the store's WAL into its database file
+    /// (the genesis file is in the folder unless `genesisPath` names it).
+    static func checkpointedSize(_ folder: String, genesisPath: String? = nil) throws -> Int {
+        let genesisFile = genesisPath ?? "\(folder)/genesis.cbor"
+        let genesis = try Genesis.decode(Array(try Data(contentsOf: URL(fileURLWithPath: genesisFile))))
         do {
             let store = try SQLiteLedgerStore(path: "\(folder)/ledger.sqlite", genesis: genesis)
             try store.checkpoint()

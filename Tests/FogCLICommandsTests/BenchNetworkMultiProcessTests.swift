@@ -24,5 +24,12 @@ import Testing
         let bound = report["aggregateBoundPerSecond"] as? Double ?? 0
         #expect(bound > 0 && (report["ratioToBound"] as? Double ?? 0) > 0, "\(report)")
         #expect(half["refused"] as? Int == 0, "\(half)")
+        let readings = report["readingsCommitted"] as? Int ?? 0
+        #expect(readings > 0, "\(report)")
+        // The store holds at least each reading's signed envelope, and far less than a megabyte per reading.
+        let perReading = report["bytesPerReading"] as? Double ?? 0
+        #expect(perReading > 64 && perReading < 1_000_000, "\(report)")
+        let rss = report["nodeRSSBytes"] as? [String: Any]
+        #expect((rss?["peak"] as? Int ?? 0) >= (rss?["current"] as? Int ?? 0) && (rss?["current"] as? Int ?? 0) > 1_000_000, "\(report)")
     }
 }

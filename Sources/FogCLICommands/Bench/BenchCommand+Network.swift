@@ -16,6 +16,8 @@ struct BenchStep: Sendable {
     var max: Double
     /// Envelopes timed.
     var timed: Int
+    /// Envelopes of the step found in committed blocks (timed or not).
+    var envelopesCommitted: Int
     /// Envelopes refused (not retried) and mempool-full retries.
     var refused: Int
     var retries: Int
@@ -54,6 +56,16 @@ struct BenchNetworkReport: Sendable {
     var cores: Int
     var loadAverage: String
     var cpu: String
+    /// Readings committed over the whole run (every step and the half-load run).
+    var readingsCommitted: Int
+    /// node0's data folder (store and consensus WAL) after a WAL checkpoint, in bytes.
+    var diskBytes: Int = 0
+    /// The largest peak and current resident set of the validators, in bytes.
+    var nodePeakRSS: UInt64 = 0
+    var nodeRSS: UInt64 = 0
+
+    /// Bytes on node0's disk per committed reading (the genesis registrations included).
+    var bytesPerReading: Double { readingsCommitted > 0 ? Double(diskBytes) / Double(readingsCommitted) : 0 }
 
     /// verifications/s per core × cores ÷ validators: what the network could commit if every
     /// validator verified every signature once and did nothing else.
@@ -72,6 +84,10 @@ struct BenchNetworkReport: Sendable {
             "aggregateBoundPerSecond": .double((aggregateBound * 10).rounded() / 10),
             "ratioToBound": .double((ratioToBound * 10_000).rounded() / 10_000),
             "loadAverage": .string(loadAverage), "cpu": .string(cpu),
+            "maxSustainedReadingsPerSecond": .double((maxSustained * Double(batch) * 10).rounded() / 10),
+            "readingsCommitted": .int(Int64(readingsCommitted)), "diskBytes": .int(Int64(diskBytes)),
+            "bytesPerReading": .double((bytesPerReading * 10).rounded() / 10),
+            "nodeRSSBytes": .object(["peak": .uint(nodePeakRSS), "current": .uint(nodeRSS)]),
         ])
     }
 
@@ -86,12 +102,14 @@ struct BenchNetworkReport: Sendable {
             | validators | \(validators) |
             | readings per envelope | \(batch) |
             | connections / devices | \(connections) / \(devices) |
-            | maximum sustained envelopes/s | \(number(maxSustained)) |
+            | maximum sustained envelopes/s (readings/s) | \(number(maxSustained)) (\(number(maxSustained * Double(batch)))) |
             | at half load (\(number(halfLoad.offered)) offered): committed/s | \(number(halfLoad.committed)) |
             | at half load: submit → commit p50 / p99 / max | \(number(halfLoad.p50, 1)) / \(number(halfLoad.p99, 1)) / \(number(halfLoad.max, 1)) ms (\(halfLoad.timed) envelopes) |
             | Ed25519 verifications/s (one core, this run) | \(number(verificationsPerSecond)) |
             | aggregate bound (× \(cores) cores ÷ \(validators) validators) | \(number(aggregateBound)) |
             | maximum sustained ÷ bound | \(number(ratioToBound * 100, 1)) % |
+            | bytes on disk per reading (node0) | \(number(bytesPerReading)) (\(diskBytes) bytes after a WAL checkpoint, \(readingsCommitted) readings) |
+            | validator RSS peak / at end (largest) | \(nodePeakRSS / 1_048_576) / \(nodeRSS / 1_048_576) MiB |
             | load average before | \(loadAverage) |
             | CPU | \(cpu) |
 
@@ -121,8 +139,12 @@ extension BenchCommand {
             var report = try await driveNetwork(network, group: group)
             report.verificationsPerSecond = verifications
             report.loadAverage = loadAverage
+            let residentSets = network.nodes.compactMap { $0.residentSet() }
+            report.nodePeakRSS = residentSets.map(\.peak).max() ?? 0
+            report.nodeRSS = residentSets.map(\.current).max() ?? 0
             try? await group.shutdownGracefully()
             guard await network.stop() else { throw CLIError("node-failed", "a validator did not stop cleanly") }
+            report.diskBytes = try Self.checkpointedSize("\(folder)/node0/data", genesisPath: "\(folder)/genesis.cbor")
             return report
         } catch {
             try? await group.shutdownGracefully()
@@ -159,7 +181,8 @@ extension BenchCommand {
                                      chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
         return BenchNetworkReport(validators: validators, batch: batch, connections: connections, devices: devices, steps: steps,
                                   maxSustained: best, halfLoad: half, verificationsPerSecond: 0,
-                                  cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: "", cpu: BenchMachine.cpu)
+                                  cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: "", cpu: BenchMachine.cpu,
+                                  readingsCommitted: (steps + [half]).map(\.envelopesCommitted).reduce(0, +) * batch)
     }
 
     /// Offers `rate` envelopes/s for `seconds`, spread over the connections and so over the nodes'
@@ -220,10 +243,12 @@ extension BenchCommand {
         let warm = min(1, seconds / 5)
         let windowStart = start + UInt64(warm * 1e9)
         var windowEnvelopes = 0
+        var envelopesCommitted = 0
         var latencies: [Double] = []
         for (connection, result) in results.enumerated() {
             for (index, sentAt) in result.acceptedAt.enumerated() where sentAt > 0 {
                 guard let height = heightOf[workload.ids[connection][index]], let committedAt = firstSeen[height] else { continue }
+                envelopesCommitted += 1
                 // Throughput that followed the offer: sent in the window, committed within the latency limit after it.
                 if sentAt >= windowStart, sentAt <= end, committedAt <= end + UInt64(Self.stepLatencyLimit * 1e6) {
                     windowEnvelopes += 1
@@ -235,7 +260,8 @@ extension BenchCommand {
         let window = end > windowStart ? Double(end - windowStart) / 1e9 : 0
         let step = BenchStep(offered: rate, committed: window > 0 ? Double(windowEnvelopes) / window : 0,
                              p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.last ?? 0,
-                             timed: latencies.count, refused: results.map(\.refused).reduce(0, +),
+                             timed: latencies.count, envelopesCommitted: envelopesCommitted,
+                             refused: results.map(\.refused).reduce(0, +),
                              retries: results.map(\.retries).reduce(0, +))
         return (step, nextSequence)
     }
