@@ -43,6 +43,33 @@ import Testing
         #expect(Self.processes(mentioning: folder).isEmpty, "the demo left processes running")
     }
 
+    /// Through the demo's own Mosquitto and node0's gateway, every reading a device took is committed
+    /// on every validator, even while another validator is killed and restarted.
+    @Test(.timeLimit(.minutes(3))) func overMQTTEveryReadingIsCommitted() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/mosquitto") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("mosquitto is not installed") }
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-demo-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try await BenchCommandMultiProcessTests.runOffThePool(
+            ["demo", "--validators", "4", "--devices", "16", "--rate", "40", "--duration", "14", "--transport", "mqtt",
+             "--keep", folder, "--json"],
+            timeout: 150)
+        #expect(result.status == 0, "\(result.out) \(result.err)")
+        let report = result.json()
+        #expect(report["transport"] as? String == "mqtt")
+        #expect(report["succeeded"] as? Bool == true, "\(report)")
+        let sent = report["readingsSent"] as? Int ?? 0
+        #expect(sent > 0 && report["readingsCommitted"] as? Int == sent, "\(report)")
+        #expect(report["readingsRejected"] as? Int == 0 && report["unanswered"] as? Int == 0, "\(report)")
+        for validator in report["validators"] as? [[String: Any]] ?? [] {
+            #expect(validator["readings"] as? Int == sent, "\(validator)")
+        }
+        #expect((report["proof"] as? [String: Any])?["verified"] as? Bool == true, "\(report)")
+        #expect(Self.processes(mentioning: folder).isEmpty, "the demo left processes running")
+    }
+
     @Test(.timeLimit(.minutes(3))) func sigtermEndsTheRunWithASummaryAndStopsEveryNode() async throws {
         let binary = try #require(FogledgerBinary.url, Comment(rawValue: FogledgerBinary.missingReason))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-demo-test-\(UUID().uuidString)").path

@@ -16,8 +16,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Creates a network in a temporary folder (fogledger init), starts each validator as a \
             `fogledger node --home` process on embedded SQLite storage, registers the fleet and feeds \
-            it (over MQTT through a Mosquitto broker of its own when mosquitto is installed and the \
-            validators run its gateway, else over HTTP spread over the validators), shows progress, \
+            it (over MQTT through a Mosquitto broker of its own when mosquitto is installed and \
+            node0 runs its gateway, else over HTTP spread over the validators), shows progress, \
             kills one validator with SIGKILL and restarts it midway, and at the end (or on Ctrl-C) \
             verifies a random committed reading's proof against the genesis and prints a summary. \
             Every process it starts is stopped before it exits. Exit status 1 when a check fails.

@@ -1,18 +1,17 @@
 import FogCrypto
 import FogDevice
 import FogDeviceKit
-import FogGateway
 import FogNode
 import FogTypes
 import Foundation
 
 /// How the simulated devices reach the validators.
 enum DemoTransport: String, CaseIterable, Sendable {
-    /// MQTT when a mosquitto executable is installed and the validators run its gateway, else HTTP.
+    /// MQTT when a mosquitto executable is installed and node0 runs its gateway, else HTTP.
     case auto
     /// Each device POSTs to one validator's API, the fleet spread over all of them.
     case http
-    /// Every device publishes to the demo's own Mosquitto broker; the validators' gateways submit.
+    /// Every device publishes to the demo's own Mosquitto broker; node0's gateway submits.
     case mqtt
 }
 
@@ -20,10 +19,6 @@ enum DemoTransport: String, CaseIterable, Sendable {
 /// it, one validator killed and restarted midway, and at the end an offline proof check and a
 /// summary. Every process it starts is stopped when it ends, fails or is interrupted.
 struct NetworkDemo {
-    /// The validators' gateways share one MQTT 5 subscription, so the broker hands each reading to
-    /// one of them (and to another when that validator is down) instead of to all of them.
-    static let sharedReadingsFilter = "$share/fogledger-demo/" + GatewayTopic.readingsFilter
-
     let validators: Int
     let devices: Int
     let duration: Double
@@ -86,9 +81,12 @@ struct NetworkDemo {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         for (index, home) in network.nodeFolders.enumerated() {
             var arguments = ["node", "--home", home, "--log-level", "warning"]
-            if let broker {
-                arguments += ["--mqtt", broker.url, "--mqtt-client-id", "fogledger-gateway-\(NetworkLayout.nodeName(index))",
-                              "--mqtt-readings-filter", Self.sharedReadingsFilter]
+            // One gateway, on node0 (the demo kills the last validator, never node0): a device's
+            // readings then reach the ledger in the order it sent them, which its strictly increasing
+            // sequence numbers require. Gateways on several validators of one broker would deliver a
+            // device's readings through different mempools, where a later one can overtake an earlier.
+            if let broker, index == 0 {
+                arguments += ["--mqtt", broker.url, "--mqtt-client-id", "fogledger-gateway-\(NetworkLayout.nodeName(index))"]
             }
             let config = try ValidatorNodeConfig.read(home: home)
             nodes.append(DemoValidator(
@@ -138,12 +136,12 @@ struct NetworkDemo {
             if try await mqttDelivers(broker, probeKey: probeKey, chainID: network.genesis.chainID, queues: queues) {
                 mqtt = BrokerAddress(url: broker.url)
             } else if transport == .mqtt {
-                throw CLIError("unavailable", "a reading published to the broker was not committed within \(Int(Self.probeTimeout)) s: the validators run no MQTT gateway")
+                throw CLIError("unavailable", "a reading published to the broker was not committed within \(Int(Self.probeTimeout)) s: node0 runs no MQTT gateway")
             } else {
-                display.message("a reading published to mosquitto was not committed: the validators run no MQTT gateway; devices use HTTP")
+                display.message("a reading published to mosquitto was not committed: node0 runs no MQTT gateway; devices use HTTP")
             }
         }
-        let transportText = mqtt.map { "MQTT (mosquitto on 127.0.0.1:\($0.port))" }
+        let transportText = mqtt.map { "MQTT (mosquitto on 127.0.0.1:\($0.port), node0's gateway)" }
             ?? "HTTP (spread over the \(validators) validators' APIs)"
         display.message("devices send over \(transportText)")
         let fleet = try SimulatedFleet(
