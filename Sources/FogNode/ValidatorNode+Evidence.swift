@@ -58,6 +58,9 @@ extension ValidatorNode {
             let envelope = try Signed.sign(transaction, with: validatorKey).bytes
             let id = try admitAndGossip(prepare(envelope))
             logger.warning("evidence submitted", metadata: ["validator": "\(offender)", "transaction": "\(id)"])
+        } catch let error as SubmissionError where error.code == ExecutionError.Code.alreadyPunished.name {
+            // Another validator's evidence of the same offence was committed first: nothing to do.
+            logger.debug("evidence already committed", metadata: ["validator": "\(offender)"])
         } catch {
             logger.error("cannot submit evidence", metadata: ["validator": "\(offender)", "error": "\(error)"])
         }
