@@ -169,6 +169,8 @@ def run(options):
     stopping = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.append(True))
+    # A parent may start us with them blocked (children of a `swift test` process inherit such a mask).
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     delay = options.delay_ms / 1000.0
     end = time.monotonic() + options.max_seconds if options.max_seconds else None
     held = collections.deque()  # (due time, packet id), due times ascending
