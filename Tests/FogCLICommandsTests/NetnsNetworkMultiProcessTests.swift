@@ -7,9 +7,11 @@ import Testing
 /// Four `fogledger node --home` validators, each in its own Linux network namespace with its own IP
 /// address, joined by veth pairs to a bridge in a hub namespace, under an impaired network: netem
 /// 20 ms delay and 1 % loss where the kernel has netem, else 1 % loss with iptables' statistic match
-/// (and no delay). The chain must stay live — heights advance, a simulated fleet's readings commit —
-/// and every validator must hold the same blocks. Needs root; skipped where namespaces are not
-/// permitted. Every namespace (with its veths and bridge) is deleted at the end, failed or not.
+/// and 20 ms delay through a netfilter queue (`NFQueueDelay`). A ping between two validators must
+/// take the two delays (≈ 40 ms). The chain must stay live — heights advance, a simulated fleet's
+/// readings commit — and every validator must hold the same blocks. Needs root; skipped where
+/// namespaces are not permitted. Every process it started is stopped and every namespace (with its
+/// veths, bridge and rules) deleted at the end, failed or not.
 @Suite(.serialized) struct NetnsNetworkMultiProcessTests {
     @Test(.timeLimit(.minutes(4)),
           .enabled("needs root and Linux network namespaces (ip netns add); see the reason printed above", { NetnsLab.isPermitted() }))
@@ -22,9 +24,14 @@ import Testing
         let initialised = try Subprocess.run(binary, ["init", "--validators", "4", "--out", home, "--hosts",
                                                       lab.addresses.joined(separator: ","), "--commit-delay-ms", "100"])
         try #require(initialised.status == 0, "\(initialised.out) \(initialised.err)")
-        let impairments = lab.impair()
+        let impairments = try lab.impair(logs: home)
         print("netns network: \(lab.addresses.joined(separator: ", ")) on a bridge; impairments:\n  "
               + impairments.joined(separator: "\n  "))
+        let rtt = try lab.pingRoundTrip(from: 0, to: 1)
+        print("netns network: ping \(lab.addresses[0]) → \(lab.addresses[1]): RTT min/avg/max "
+              + "\(rtt.min)/\(rtt.avg)/\(rtt.max) ms, \(rtt.received) of \(rtt.sent) answered")
+        // 20 ms on each way: a faster round trip means the delay is not in effect.
+        #expect(rtt.min >= 35, "ping RTT \(rtt.min) ms: the 20 ms delay is not applied")
         for index in 0..<4 { try lab.startNode(index, binary: binary, home: "\(home)/node\(index)") }
         let apis = lab.addresses.enumerated().map { "http://\($1):\(8_600 + $0)" }
 
@@ -57,6 +64,10 @@ import Testing
         }
         print("netns network: \(common) identical blocks on 4 validators")
         lab.stopNodes()
+        for line in lab.stopDelays() {
+            print("netns network: delay program: \(line)")
+            #expect(line.hasPrefix("queue") && !line.contains("delayed 0 "), "the delay program did not delay: \(line)")
+        }
     }
 
     static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
@@ -102,6 +113,7 @@ final class NetnsLab: @unchecked Sendable {
     private var namespaces: [String] = []
     private var processes: [Process] = []
     private var lossRules = false
+    private let delay = NFQueueDelay()
 
     /// Whether this process may create network namespaces; prints why not when it may not.
     static func isPermitted() -> Bool {
@@ -125,6 +137,7 @@ final class NetnsLab: @unchecked Sendable {
     static let ipTool: URL? = executable("ip")
     static let tcTool: URL? = executable("tc")
     static let iptablesTool: URL? = executable("iptables")
+    static let pingTool: URL? = executable("ping")
 
     static func executable(_ name: String) -> URL? {
         Subprocess.onPath(name) ?? ["/usr/sbin", "/sbin"].map { URL(fileURLWithPath: "\($0)/\(name)") }
@@ -194,34 +207,54 @@ final class NetnsLab: @unchecked Sendable {
     }
 
     /// Applies netem 20 ms delay and 1 % loss on each node's interface where the kernel has netem,
-    /// else what can be emulated; returns a line per impairment saying what was applied.
-    func impair() -> [String] {
-        var lines: [String] = []
+    /// else 1 % loss with iptables' statistic match and 20 ms delay with `NFQueueDelay` on each node's
+    /// incoming packets (their delay-program logs go to `directory`); returns a line per impairment
+    /// saying how it was applied. Throws when one of them cannot be applied.
+    func impair(logs directory: String) throws -> [String] {
         let nodeNamespaces = namespaces.filter { $0 != hub }
-        let netem = nodeNamespaces.allSatisfy { name in
-            (try? run(Self.ipTool, ["netns", "exec", name, Self.tcTool?.path ?? "tc", "qdisc", "add", "dev", "eth0", "root",
-                                    "netem", "delay", "20ms", "loss", "1%"])) != nil
+        let tc = Self.tcTool?.path ?? "tc"
+        let netem = ["qdisc", "add", "dev", "eth0", "root", "netem", "delay", "20ms", "loss", "1%"]
+        if (try? run(Self.ipTool, ["netns", "exec", nodeNamespaces[0], tc] + netem)) != nil {
+            for name in nodeNamespaces.dropFirst() { try run(Self.ipTool, ["netns", "exec", name, tc] + netem) }
+            return ["delay 20 ms: netem on each node's eth0", "loss 1 %: netem on each node's eth0"]
         }
-        if netem {
-            lines.append("delay 20 ms: applied (netem on each node's eth0)")
-            lines.append("loss 1 %: applied (netem on each node's eth0)")
-            return lines
+        guard let iptables = Self.iptablesTool else {
+            throw NetnsError(description: "this kernel has no netem qdisc, and without iptables neither loss nor delay can be applied")
         }
-        lines.append("delay 20 ms: NOT applied — this kernel has no netem qdisc")
-        let dropped = Self.iptablesTool.map { iptables in
-            nodeNamespaces.allSatisfy { name in
-                (try? run(Self.ipTool, ["netns", "exec", name, iptables.path, "-A", "INPUT", "-i", "eth0", "-m", "statistic",
-                                        "--mode", "random", "--probability", "0.01", "-j", "DROP"])) != nil
-            }
-        } ?? false
-        // A rule without a target after the drop counts the packets that passed it.
-        lossRules = dropped && nodeNamespaces.allSatisfy { name in
-            (try? run(Self.ipTool, ["netns", "exec", name, Self.iptablesTool?.path ?? "iptables", "-A", "INPUT", "-i", "eth0"])) != nil
+        // Loss first: the delay's NFQUEUE rule ends the INPUT chain for the packets it queues.
+        for name in nodeNamespaces {
+            try run(Self.ipTool, ["netns", "exec", name, iptables.path, "-A", "INPUT", "-i", "eth0", "-m", "statistic",
+                                  "--mode", "random", "--probability", "0.01", "-j", "DROP"])
+            // A rule without a target counts the packets that passed the drop.
+            try run(Self.ipTool, ["netns", "exec", name, iptables.path, "-A", "INPUT", "-i", "eth0"])
         }
-        lines.append(dropped
-            ? "loss 1 %: applied with iptables (statistic match, random 0.01) on each node's incoming packets"
-            : "loss 1 %: NOT applied — no netem and no iptables statistic match")
-        return lines
+        lossRules = true
+        if let reason = NFQueueDelay.unavailableReason {
+            throw NetnsError(description: "this kernel has no netem qdisc, and the NFQUEUE delay cannot run: \(reason)")
+        }
+        for name in nodeNamespaces {
+            try delay.apply(namespace: name, interface: "eth0", milliseconds: 20, log: "\(directory)/delay-\(name).log")
+        }
+        return ["delay 20 ms: no netem qdisc; iptables NFQUEUE on each node's incoming packets, "
+                    + "accepted 20 ms later by \(NFQueueDelay.script.lastPathComponent)",
+                "loss 1 %: no netem qdisc; iptables statistic match (random 0.01) on each node's incoming packets"]
+    }
+
+    /// Pings node `to` from node `from` (5 packets); the round-trip times in milliseconds, user to
+    /// user (`-U`: the kernel's receive timestamp is taken before an arriving packet is delayed).
+    func pingRoundTrip(from: Int, to: Int) throws -> (min: Double, avg: Double, max: Double, sent: Int, received: Int) {
+        let ping = try #require(Self.pingTool, "no ping executable (apt-get install iputils-ping)")
+        let result = try run(Self.ipTool, ["netns", "exec", node(from), ping.path, "-q", "-n", "-U", "-c", "5", "-i", "0.2",
+                                           "-W", "3", addresses[to]])
+        // "5 packets transmitted, 5 received, 0% packet loss, …" and "rtt min/avg/max/mdev = a/b/c/d ms"
+        let counts = result.out.split(separator: "\n").first { $0.contains("packets transmitted") }?
+            .split(separator: " ").compactMap { Int($0) } ?? []
+        let times = result.out.split(separator: "\n").first { $0.contains("min/avg/max") }?
+            .split(separator: "=").last?.split(separator: " ").first?.split(separator: "/").compactMap { Double($0) } ?? []
+        guard counts.count >= 2, times.count >= 3 else {
+            throw NetnsError(description: "unexpected ping output: \(result.out)")
+        }
+        return (times[0], times[1], times[2], counts[0], counts[1])
     }
 
     /// Packets the loss rules dropped and let through, summed over the nodes; nil without them.
@@ -231,7 +264,7 @@ final class NetnsLab: @unchecked Sendable {
         for name in namespaces where name != hub {
             guard let listing = try? run(Self.ipTool, ["netns", "exec", name, iptables.path, "-L", "INPUT", "-v", "-n", "-x"])
             else { continue }
-            for line in listing.out.split(separator: "\n") where line.contains("eth0") {
+            for line in listing.out.split(separator: "\n") where line.contains("eth0") && !line.contains("NFQUEUE") {
                 let packets = Int(line.split(separator: " ").first ?? "") ?? 0
                 if line.contains("statistic") { dropped += packets } else { passed += packets }
             }
@@ -266,9 +299,14 @@ final class NetnsLab: @unchecked Sendable {
         }
     }
 
-    /// Stops the nodes and deletes every namespace (their veths and the bridge go with them).
+    /// Stops the delay programs (each accepts what it holds); returns each one's last line of counts.
+    func stopDelays() -> [String] { delay.stop() }
+
+    /// Stops the nodes and the delay programs and deletes every namespace (their veths, bridge and
+    /// rules go with them).
     func teardown() {
         stopNodes()
+        _ = stopDelays()
         let ip = Self.ipTool ?? URL(fileURLWithPath: "/usr/sbin/ip")
         for name in namespaces.reversed() {
             _ = try? Subprocess.run(ip, ["netns", "del", name], timeout: 60)
