@@ -63,6 +63,7 @@ NLMSGHDR = struct.Struct("=IHHII")  # length, type, flags, sequence, port id (ho
 NFGENMSG = struct.Struct("!BBH")  # family, version, resource id = queue number (network order)
 NLATTR = struct.Struct("=HH")  # length, type (host order)
 
+SO_RCVBUFFORCE = 33  # not in Python's socket module
 MAX_MESSAGE_BYTES = 65536
 RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024
 
@@ -94,11 +95,13 @@ class Queue:
     def __init__(self, number, max_held):
         self.number = number
         self.sequence = 0
+        # Packets announced while the configuration was still being acknowledged.
+        self.early_ids = []
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
         try:
             # SO_RCVBUFFORCE (root) goes past net.core.rmem_max; held packets wait in the kernel,
             # but their notifications must not overflow the socket while we sleep.
-            self.sock.setsockopt(socket.SOL_SOCKET, 33, RECEIVE_BUFFER_BYTES)
+            self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER_BYTES)
         except OSError:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
         self.sock.bind((0, 0))
@@ -119,11 +122,15 @@ class Queue:
         self.send(NFQNL_MSG_CONFIG, NLM_F_ACK, body)
         while True:
             data = self.sock.recv(MAX_MESSAGE_BYTES)
+            self.early_ids.extend(self.announced_ids(data))
             for message_type, sequence, payload in self.messages(data):
                 if message_type == NLMSG_ERROR and sequence == self.sequence:
                     code = -struct.unpack_from("=i", payload)[0]
                     if code:
-                        raise NetlinkError("queue %d configuration refused: %s" % (self.number, os.strerror(code)))
+                        # EPERM also when another socket has bound the queue already.
+                        hint = " (bound by another program?)" if code == errno.EPERM else ""
+                        raise NetlinkError("queue %d configuration refused: %s%s"
+                                           % (self.number, os.strerror(code), hint))
                     return
 
     @staticmethod
@@ -145,12 +152,18 @@ class Queue:
                 data = self.sock.recv(MAX_MESSAGE_BYTES, socket.MSG_DONTWAIT)
             except BlockingIOError:
                 break
-            for message_type, _, payload in self.messages(data):
-                if message_type != (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET:
-                    continue  # e.g. the error answer to a verdict for a packet the kernel gave up on
-                for kind, value in attributes(payload[NFGENMSG.size:]):
-                    if kind == NFQA_PACKET_HDR and len(value) >= 4:
-                        ids.append(struct.unpack_from("!I", value)[0])
+            ids.extend(self.announced_ids(data))
+        return ids
+
+    def announced_ids(self, data):
+        """The ids of the packets one datagram announces."""
+        ids = []
+        for message_type, _, payload in self.messages(data):
+            if message_type != (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET:
+                continue  # an acknowledgement, or the error answer to a verdict the kernel could not apply
+            for kind, value in attributes(payload[NFGENMSG.size:]):
+                if kind == NFQA_PACKET_HDR and len(value) >= 4:
+                    ids.append(struct.unpack_from("!I", value)[0])
         return ids
 
     def verdict(self, packet_id, verdict):
@@ -165,7 +178,8 @@ class Queue:
 
 def run(options):
     queue = Queue(options.queue, options.max_held)
-    print("bound queue %d: delay %g ms, at most %d held" % (options.queue, options.delay_ms, options.max_held), flush=True)
+    print("bound queue %d: delay %g ms, at most %d held" % (options.queue, options.delay_ms, options.max_held),
+          flush=True)
     stopping = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.append(True))
@@ -173,7 +187,8 @@ def run(options):
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     delay = options.delay_ms / 1000.0
     end = time.monotonic() + options.max_seconds if options.max_seconds else None
-    held = collections.deque()  # (due time, packet id), due times ascending
+    # (due time, packet id), due times ascending
+    held = collections.deque((time.monotonic() + delay, packet_id) for packet_id in queue.early_ids)
     counts = {"delayed": 0, "most_held": 0, "overruns": 0}
     try:
         while not stopping and (end is None or time.monotonic() < end):
@@ -182,10 +197,8 @@ def run(options):
                 queue.verdict(held.popleft()[1], NF_ACCEPT)
                 counts["delayed"] += 1
             timeout = max(0.0, held[0][0] - now) if held else 0.5
-            try:
-                readable, _, _ = select.select([queue.sock], [], [], timeout)
-            except InterruptedError:
-                continue
+            # A signal cuts the wait short only once its handler has run (then `stopping` is set).
+            readable, _, _ = select.select([queue.sock], [], [], timeout)
             if not readable:
                 continue
             try:
