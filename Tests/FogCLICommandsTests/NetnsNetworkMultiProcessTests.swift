@@ -219,7 +219,8 @@ final class NetnsLab: @unchecked Sendable {
             return ["delay 20 ms: netem on each node's eth0", "loss 1 %: netem on each node's eth0"]
         }
         guard let iptables = Self.iptablesTool else {
-            throw NetnsError(description: "this kernel has no netem qdisc, and without iptables neither loss nor delay can be applied")
+            throw NetnsError(description: "this kernel has no netem qdisc, and without iptables neither loss nor delay "
+                                 + "can be applied")
         }
         // Loss first: the delay's NFQUEUE rule ends the INPUT chain for the packets it queues.
         for name in nodeNamespaces {

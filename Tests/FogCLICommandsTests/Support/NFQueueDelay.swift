@@ -64,7 +64,8 @@ final class NFQueueDelay: @unchecked Sendable {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if text.hasPrefix("bound queue") { return }
             if !process.isRunning {
-                throw NetnsError(description: "\(Self.script.lastPathComponent) exited (\(process.terminationStatus)): \(text)")
+                let name = Self.script.lastPathComponent
+                throw NetnsError(description: "\(name) exited (\(process.terminationStatus)): \(text)")
             }
             usleep(50_000)
         }
