@@ -181,15 +181,22 @@ public actor ValidatorNode: LedgerNode {
         }
     }
 
-    /// Carries out actions in order: a WAL record is durable before any later action runs.
+    /// Carries out actions in order: a WAL record is durable before any later action runs (records
+    /// that follow one another share one fsync, made after the last of them).
     private func carryOut(_ actions: [ConsensusAction]) -> [ConsensusEvent] {
         var answers: [ConsensusEvent] = []
-        for action in actions {
+        for (index, action) in actions.enumerated() {
             guard !halted else { return [] }
             switch action {
             case .persist(let record):
                 do {
-                    if case .heightStarted = record { try wal.restart(with: record) } else { try wal.append(record) }
+                    if case .heightStarted = record {
+                        try wal.restart(with: record)
+                    } else if index + 1 < actions.count, case .persist = actions[index + 1] {
+                        try wal.appendUnsynced(record)
+                    } else {
+                        try wal.append(record)
+                    }
                 } catch {
                     halt("cannot write the WAL: \(error)")
                 }

@@ -65,6 +65,34 @@ public final class ConsensusWALFile {
 
     /// Appends `record` and syncs it to disk.
     public func append(_ record: WALRecord) throws(WALFileError) {
+        try appendUnsynced(record)
+        try sync()
+    }
+
+    /// Appends `record` without syncing: it is durable after the next ``append(_:)`` or ``sync()``.
+    /// Lets records written back to back, before anything is sent, share one fsync.
+    public func appendUnsynced(_ record: WALRecord) throws(WALFileError) {
+        try writeFrame(of: record)
+    }
+
+    /// Syncs every record written so far to disk.
+    public func sync() throws(WALFileError) {
+        guard fsync(descriptor) == 0 else { throw WALFileError("cannot sync WAL \(path): errno \(errno)") }
+    }
+
+    /// Starts the log afresh with `record` once everything before a height is no longer needed:
+    /// the file is emptied and `record` written, without a sync of its own. A `wal-height-started`
+    /// record protects nothing that was sent, and the next ``append(_:)`` syncs the file with it; a
+    /// crash before then leaves the previous height's records (which a later height ignores), none,
+    /// or a torn tail (cut off when the file is opened).
+    public func restart(with record: WALRecord) throws(WALFileError) {
+        guard ftruncate(descriptor, 0) == 0, lseek(descriptor, 0, SEEK_SET) >= 0 else {
+            throw WALFileError("cannot empty WAL \(path): errno \(errno)")
+        }
+        try writeFrame(of: record)
+    }
+
+    private func writeFrame(of record: WALRecord) throws(WALFileError) {
         let frame = ConsensusWAL.frame(record)
         var written = 0
         while written < frame.count {
@@ -75,15 +103,5 @@ public final class ConsensusWALFile {
             }
             written += count
         }
-        guard fsync(descriptor) == 0 else { throw WALFileError("cannot sync WAL \(path): errno \(errno)") }
-    }
-
-    /// Starts the log afresh with `record` once everything before a height is no longer needed:
-    /// the file is emptied and `record` written and synced.
-    public func restart(with record: WALRecord) throws(WALFileError) {
-        guard ftruncate(descriptor, 0) == 0, lseek(descriptor, 0, SEEK_SET) >= 0 else {
-            throw WALFileError("cannot empty WAL \(path): errno \(errno)")
-        }
-        try append(record)
     }
 }

@@ -40,6 +40,19 @@ import Testing
         }
     }
 
+    @Test func recordsWrittenBackToBackAreRecoveredAfterTheirOneSync() throws {
+        try withTemporaryFile { path in
+            let records = [WALRecord.heightStarted(4), try vote(round: 0), try vote(round: 1)]
+            do {
+                let wal = try ConsensusWALFile(path: path, chain: chain)
+                try wal.restart(with: records[0])
+                try wal.appendUnsynced(records[1])
+                try wal.append(records[2])
+            }
+            #expect(try ConsensusWALFile(path: path, chain: chain).recovered == records)
+        }
+    }
+
     @Test func aTornTailIsCutAndAppendsFollowTheLastIntactRecord() throws {
         try withTemporaryFile { path in
             let intact = ConsensusWAL.frame(.heightStarted(4))
