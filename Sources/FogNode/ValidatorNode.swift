@@ -115,6 +115,10 @@ public actor ValidatorNode: LedgerNode {
     var stopped = false
     /// The subscribers to committed blocks (the MQTT gateway).
     var commitObservers = CommitObservers()
+    /// Admitted envelopes not yet gossiped.
+    var gossipOutbox = GossipOutbox()
+    /// Set while a flush of `gossipOutbox` is enqueued.
+    var gossipFlushScheduled = false
 
     /// A validator signing with `validatorKey`, committing to `store`, logging its signed messages
     /// to the WAL at `walPath`, and talking to peers as `p2p` describes.
@@ -201,6 +205,8 @@ public actor ValidatorNode: LedgerNode {
                     halt("cannot write the WAL: \(error)")
                 }
             case .broadcastProposal(let proposal, let block):
+                // Peers get the proposed envelopes first, so that they find them verified in their mempools.
+                flushGossip()
                 do {
                     try network.broadcast(.proposal(try BlockProposal(proposal: proposal, block: block)))
                 } catch {
