@@ -5,8 +5,8 @@ public import ServiceLifecycle
 
 /// Runs a ``ValidatorNode``: opens its P2P network, starts consensus at the height after the
 /// store's latest, feeds it every network event (gossip and proposals in one ordered lane, the rest
-/// in another), and re-sends and announces on a timer. On graceful
-/// shutdown it closes the network and returns.
+/// in another), and re-sends and announces on a timer. On graceful shutdown it closes the network
+/// and returns.
 public struct ValidatorNodeService: Service {
     /// The node.
     public let node: ValidatorNode
