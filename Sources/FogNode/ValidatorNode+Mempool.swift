@@ -6,9 +6,10 @@ import FogWire
 /// Admission and gossip (spec/mempool.md): an envelope is decoded and its signature verified outside
 /// the actor (with the key ``SignerKeyCache`` remembers for its signer), then checked against the
 /// latest state plus every pending envelope, kept in the bounded mempool with its prepared form, and
-/// sent once to every peer, in admission order. Peers prepare gossiped envelopes off the actor and
-/// admit them the same way, never forwarding them (validators are fully connected). An account
-/// transaction whose nonce is ahead waits in a bounded ``FutureNonceQueue`` for its predecessor.
+/// sent once to every peer, in admission order, batched (``GossipOutbox``). Peers prepare gossiped
+/// envelopes off the actor and admit them the same way, never forwarding them (validators are fully
+/// connected). An account transaction whose nonce is ahead waits in a bounded ``FutureNonceQueue``
+/// for its predecessor.
 /// After each committed block the pending envelopes are checked again on the new state without
 /// verifying their signatures again, and those that became invalid are dropped.
 extension ValidatorNode {
@@ -32,13 +33,41 @@ extension ValidatorNode {
         executor.prepare(envelope, signerKey: signerKeys.key(of:))
     }
 
-    /// Admits a prepared envelope and sends it to every peer (in admission order, so that a peer
+    /// Admits a prepared envelope and queues it for every peer (in admission order, so that a peer
     /// receives one signer's envelopes from this node in sequence order). Never starts a height, so
     /// it may run while the machine's actions are carried out.
     func admitAndGossip(_ envelope: PreparedEnvelope) throws(SubmissionError) -> Hash256 {
         let id = try admit(envelope)
-        _ = try? network.broadcast(.transactions([envelope.bytes]))
+        queueGossip(envelope.bytes)
         return id
+    }
+
+    /// Queues an admitted envelope for the peers. The queue is sent as one message when it is full,
+    /// before a proposal, and otherwise ``GossipOutbox/flushDelay`` after its first envelope, so that
+    /// envelopes admitted within that time share a message.
+    func queueGossip(_ envelope: [UInt8]) {
+        if let full = gossipOutbox.add(envelope) { broadcastGossip(full) }
+        guard !gossipFlushScheduled else { return }
+        gossipFlushScheduled = true
+        Task { [weak self] in
+            try? await Task.sleep(for: GossipOutbox.flushDelay)
+            await self?.flushGossip()
+        }
+    }
+
+    /// Sends every queued envelope to the peers.
+    func flushGossip() {
+        gossipFlushScheduled = false
+        guard !gossipOutbox.isEmpty else { return }
+        broadcastGossip(gossipOutbox.take())
+    }
+
+    private func broadcastGossip(_ envelopes: [[UInt8]]) {
+        do {
+            try network.broadcast(.transactions(envelopes))
+        } catch {
+            logger.error("cannot gossip envelopes", metadata: ["count": "\(envelopes.count)", "error": "\(error)"])
+        }
     }
 
     /// The number of pending envelopes.

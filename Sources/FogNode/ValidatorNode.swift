@@ -115,6 +115,10 @@ public actor ValidatorNode: LedgerNode {
     var stopped = false
     /// The subscribers to committed blocks (the MQTT gateway).
     var commitObservers = CommitObservers()
+    /// Admitted envelopes not yet gossiped.
+    var gossipOutbox = GossipOutbox()
+    /// Set while a flush of `gossipOutbox` is enqueued.
+    var gossipFlushScheduled = false
 
     /// A validator signing with `validatorKey`, committing to `store`, logging its signed messages
     /// to the WAL at `walPath`, and talking to peers as `p2p` describes.
@@ -181,19 +185,28 @@ public actor ValidatorNode: LedgerNode {
         }
     }
 
-    /// Carries out actions in order: a WAL record is durable before any later action runs.
+    /// Carries out actions in order: a WAL record is durable before any later action runs (records
+    /// that follow one another share one fsync, made after the last of them).
     private func carryOut(_ actions: [ConsensusAction]) -> [ConsensusEvent] {
         var answers: [ConsensusEvent] = []
-        for action in actions {
+        for (index, action) in actions.enumerated() {
             guard !halted else { return [] }
             switch action {
             case .persist(let record):
                 do {
-                    if case .heightStarted = record { try wal.restart(with: record) } else { try wal.append(record) }
+                    if case .heightStarted = record {
+                        try wal.restart(with: record)
+                    } else if index + 1 < actions.count, case .persist = actions[index + 1] {
+                        try wal.appendUnsynced(record)
+                    } else {
+                        try wal.append(record)
+                    }
                 } catch {
                     halt("cannot write the WAL: \(error)")
                 }
             case .broadcastProposal(let proposal, let block):
+                // Peers get the proposed envelopes first, so that they find them verified in their mempools.
+                flushGossip()
                 do {
                     try network.broadcast(.proposal(try BlockProposal(proposal: proposal, block: block)))
                 } catch {

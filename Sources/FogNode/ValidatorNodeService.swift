@@ -1,9 +1,12 @@
+import FogP2P
+import FogWire
 public import Logging
 public import ServiceLifecycle
 
 /// Runs a ``ValidatorNode``: opens its P2P network, starts consensus at the height after the
-/// store's latest, feeds it every network event, and re-sends and announces on a timer. On graceful
-/// shutdown it closes the network and returns.
+/// store's latest, feeds it every network event (gossip and proposals in one ordered lane, the rest
+/// in another), and re-sends and announces on a timer. On graceful shutdown it closes the network
+/// and returns.
 public struct ValidatorNodeService: Service {
     /// The node.
     public let node: ValidatorNode
@@ -15,6 +18,18 @@ public struct ValidatorNodeService: Service {
         self.logger = logger
     }
 
+    /// The most gossip and proposal messages waiting for the lane that handles them in order; more
+    /// are dropped (gossip is best effort, and proposals are re-sent every gossip interval).
+    static let maxQueuedGossipEvents = 4_096
+
+    /// Whether `event` goes to the ordered lane: gossiped envelopes and proposals.
+    static func followsGossip(_ event: P2PEvent) -> Bool {
+        switch event {
+        case .message(_, .transactions), .message(_, .proposal): return true
+        default: return false
+        }
+    }
+
     public func run() async throws {
         let node = node
         let network = node.network
@@ -23,8 +38,19 @@ public struct ValidatorNodeService: Service {
         await node.startNextHeight()
         let interval = node.configuration.gossipInterval
         await withTaskGroup(of: Void.self) { group in
+            // Gossiped envelopes and proposals keep their order in a lane of their own, so that a
+            // proposal still follows the envelopes a peer gossiped before it while votes and the
+            // other events never wait for those envelopes' signatures to be verified.
+            let (ordered, orderedInput) = AsyncStream.makeStream(
+                of: P2PEvent.self, bufferingPolicy: .bufferingOldest(Self.maxQueuedGossipEvents))
             group.addTask {
-                for await event in network.events { await node.receiveOffActor(event) }
+                for await event in ordered { await node.receiveOffActor(event) }
+            }
+            group.addTask {
+                for await event in network.events {
+                    if Self.followsGossip(event) { orderedInput.yield(event) } else { await node.receiveOffActor(event) }
+                }
+                orderedInput.finish()
             }
             group.addTask {
                 while !Task.isCancelled {

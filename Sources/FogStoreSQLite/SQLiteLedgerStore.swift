@@ -5,6 +5,7 @@ public import FogMerkle
 public import FogStore
 public import FogTypes
 import GRDB
+import Synchronization
 
 /// The ``LedgerStore`` of a node: one SQLite file (GRDB `DatabasePool`, WAL mode).
 ///
@@ -19,6 +20,9 @@ public final class SQLiteLedgerStore: LedgerStore {
     private let pool: DatabasePool
     /// Tree nodes recently written or read (content-addressed, so never stale).
     let nodeCache: SparseNodeCache
+    /// The latest committed height: this store is the only writer of its file, and the node asks
+    /// for it at every admission, so it is kept here instead of read in a transaction each time.
+    private let latest: Mutex<UInt64>
 
     /// Opens the store at `path`, creating it (schema and the genesis state) when the file is new or
     /// empty, and checking on an existing store that it holds `genesis`'s chain.
@@ -49,6 +53,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
             metadata = try Self.setUp(pool, genesis: genesis)
+            latest = Mutex(try pool.read(SQLiteSchema.latestHeight))
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
         }
@@ -164,6 +169,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             try SQLiteSchema.insert(commitment, db)
             try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
         }
+        latest.withLock { $0 = max($0, commitment.block.header.height) }
         // Committed: the new nodes are in the database now.
         nodeCache.insert(commitment.state.newNodes)
     }
@@ -178,7 +184,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     // MARK: reads
 
     public func latestHeight() throws -> UInt64 {
-        try pool.read(SQLiteSchema.latestHeight)
+        latest.withLock { $0 }
     }
 
     public func stateRoot(at height: UInt64) throws -> Hash256? {

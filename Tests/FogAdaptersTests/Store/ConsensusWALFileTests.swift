@@ -32,11 +32,31 @@ import Testing
                 #expect(wal.recovered.isEmpty)
                 for record in records { try wal.append(record) }
             }
-            let reopened = try ConsensusWALFile(path: path, chain: chain)
-            #expect(reopened.recovered == records)
-            #expect(reopened.truncatedBytes == 0)
-            try reopened.restart(with: .heightStarted(5))
-            #expect(try ConsensusWALFile(path: path, chain: chain).recovered == [.heightStarted(5)])
+            do {
+                // Below its bound the file keeps the earlier height's records at a height's start.
+                let reopened = try ConsensusWALFile(path: path, chain: chain)
+                #expect(reopened.recovered == records)
+                #expect(reopened.truncatedBytes == 0)
+                try reopened.restart(with: .heightStarted(5))
+            }
+            #expect(try ConsensusWALFile(path: path, chain: chain).recovered == records + [.heightStarted(5)])
+            // Above it, the height's start empties the file.
+            let bounded = try ConsensusWALFile(path: path, chain: chain, emptiesAboveBytes: 0)
+            try bounded.restart(with: .heightStarted(6))
+            #expect(try ConsensusWALFile(path: path, chain: chain).recovered == [.heightStarted(6)])
+        }
+    }
+
+    @Test func recordsWrittenBackToBackAreRecoveredAfterTheirOneSync() throws {
+        try withTemporaryFile { path in
+            let records = [WALRecord.heightStarted(4), try vote(round: 0), try vote(round: 1)]
+            do {
+                let wal = try ConsensusWALFile(path: path, chain: chain)
+                try wal.restart(with: records[0])
+                try wal.appendUnsynced(records[1])
+                try wal.append(records[2])
+            }
+            #expect(try ConsensusWALFile(path: path, chain: chain).recovered == records)
         }
     }
 
