@@ -110,7 +110,7 @@ actor GatewayAttestor {
         guard let stored, stored.reading.attestingGateway == gateway, stored.reading.chainID == reading.chainID,
               stored.reading.timeMillis == reading.timeMillis, stored.reading.content == reading.content
         else { return stale }
-        return GatewayRejection(tx: nil, code: "already-committed",
+        return GatewayRejection(tx: nil, code: SubmissionError.alreadyCommittedCode,
                                 message: "seq \(reading.sequence) is already committed at height \(stored.height)")
     }
 
@@ -157,6 +157,6 @@ actor GatewayAttestor {
     /// said it was taken (`bad-nonce`, `already-committed`), then it is read from the committed
     /// state again.
     func refused(code: String) {
-        if code == "bad-nonce" || code == "already-committed" { nextNonce = nil }
+        if code == "bad-nonce" || code == SubmissionError.alreadyCommittedCode { nextNonce = nil }
     }
 }
