@@ -106,7 +106,7 @@ public indirect enum JSONValue: Hashable, Sendable {
         case .int(let i): out += String(i)
         case .uint(let u): out += String(u)
         case .double(let d): out += d.isFinite ? "\(d)" : "null"
-        case .string(let s): Self.renderString(s, into: &out)
+        case .string(let s): JSONString.append(s, to: &out)
         case .array(let items):
             out += "["
             for (index, item) in items.enumerated() {
@@ -118,30 +118,12 @@ public indirect enum JSONValue: Hashable, Sendable {
             out += "{"
             for (index, key) in members.keys.sorted().enumerated() {
                 if index > 0 { out += "," }
-                Self.renderString(key, into: &out)
+                JSONString.append(key, to: &out)
                 out += ":"
                 members[key]!.render(into: &out)
             }
             out += "}"
         }
-    }
-
-    private static func renderString(_ string: String, into out: inout String) {
-        out += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }
 

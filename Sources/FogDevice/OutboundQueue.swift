@@ -19,7 +19,8 @@ public struct QueueLimits: Hashable, Sendable {
 
 /// What the ledger said about an envelope, as far as the queue is concerned.
 public enum QueueResolution: Hashable, Sendable {
-    /// The ledger already holds these sequence numbers (a resend after a lost answer): done.
+    /// The ledger already holds this very envelope (a resend after a lost answer, answered
+    /// `already-committed`): done.
     case alreadyRecorded
     /// Refused for good; surfaced to the caller and dropped.
     case rejected
@@ -34,8 +35,12 @@ public enum QueueResolution: Hashable, Sendable {
 /// mempool, awaiting its commit). Envelopes go out in order, at most `inflightWindow` sent at once.
 /// Whenever one must go again (a transport failure, a transient refusal, an acceptance that never
 /// committed), it and every later envelope not yet committed return to pending, so the resend keeps
-/// sequence order: the ledger takes sequence numbers only in increasing order, and an answer of
-/// `stale-sequence` to a resend means the ledger already has it.
+/// sequence order: the ledger takes sequence numbers only in increasing order. A resend of an
+/// envelope the ledger already holds is answered `already-committed` (the node looks its transaction
+/// id up in its receipts), and only that ends it as recorded. `stale-sequence` is a rejection like
+/// any other: the ledger has moved past those sequence numbers with *other* readings (e.g. a later
+/// one overtook it through another node), so this envelope is not on the ledger and the caller must
+/// hear so.
 ///
 /// **When full** (`maxEnvelopes` or `maxBytes`), `enqueue` refuses the new envelope with
 /// `queue-full` and keeps everything already queued: nothing signed is dropped silently, and the
@@ -175,14 +180,16 @@ public struct OutboundQueue: Sendable {
         return count
     }
 
-    /// How a refusal code is handled: `stale-sequence` means the ledger already holds the sequence
-    /// numbers (an earlier copy committed); `mempool-full`, `node-unavailable` and `timeout` are
-    /// retried; every other code is final. (A transport reports `duplicate` — the same envelope
-    /// already pending at the node — as an acceptance: its commit is still to come.)
+    /// How a refusal code is handled: `already-committed` means the ledger holds this very envelope
+    /// (an earlier copy committed); `mempool-full`, `node-unavailable`, `store-unavailable` and
+    /// `timeout` are retried; every other code is final, `stale-sequence` included (the sequence
+    /// numbers were taken by other readings, so this one is not recorded). (A transport reports
+    /// `duplicate` — the same envelope already pending at the node — as an acceptance: its commit is
+    /// still to come.)
     public static func classify(_ code: String) -> QueueResolution {
         switch code {
-        case "stale-sequence": return .alreadyRecorded
-        case "mempool-full", "node-unavailable", "timeout": return .retry
+        case "already-committed": return .alreadyRecorded
+        case "mempool-full", "node-unavailable", "store-unavailable", "timeout": return .retry
         default: return .rejected
         }
     }

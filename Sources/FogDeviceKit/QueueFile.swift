@@ -91,7 +91,7 @@ public final class QueueFile {
 
     /// Records that the ledger holds an envelope (committed, or already recorded). Not fsynced: a
     /// done record lost in a crash only makes the envelope go again, which the ledger answers with
-    /// `stale-sequence` (already recorded); the next fsynced record makes it durable too.
+    /// `already-committed` (already recorded); the next fsynced record makes it durable too.
     public func append(done id: Hash256) throws(DeviceError) {
         try append(.done, id.bytes, live: false, sync: false)
     }

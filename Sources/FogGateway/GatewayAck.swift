@@ -1,3 +1,4 @@
+import FogCore
 public import FogCrypto
 
 /// One acknowledgement the gateway publishes on a device's acks topic (spec/gateway.md §2): a UTF-8
@@ -29,27 +30,8 @@ public enum GatewayAck: Hashable, Sendable {
         case .rejected(let tx, let code, let message):
             out += "\"rejected\",\"tx\":"
             out += tx.map { "\"\($0.hex)\"" } ?? "null"
-            out += ",\"code\":" + Self.quoted(code) + ",\"message\":" + Self.quoted(message) + "}"
+            out += ",\"code\":" + JSONString.quoted(code) + ",\"message\":" + JSONString.quoted(message) + "}"
         }
         return Array(out.utf8)
-    }
-
-    /// `text` as a JSON string (RFC 8259 §7: quote, backslash and control characters escaped).
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

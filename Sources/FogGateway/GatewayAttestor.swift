@@ -78,7 +78,7 @@ actor GatewayAttestor {
         }
         let last = max(lastSequence[device] ?? 0, record.lastSequence)
         guard reading.sequence > last else {
-            throw GatewayRejection(tx: nil, code: "stale-sequence", message: "seq \(reading.sequence) is not above \(last)")
+            throw staleRefusal(reading, last: last, committedLast: record.lastSequence)
         }
         lastSequence[device] = reading.sequence
         let attested: Reading
@@ -91,6 +91,27 @@ actor GatewayAttestor {
         let ticket = AttestationTicket()
         pending.append((attested, ticket))
         return (reading.sequence, ticket)
+    }
+
+    /// The refusal of `reading`, whose sequence number is not above `last`: `already-committed`
+    /// when the ledger holds this very reading as attested by this gateway (a resend after a lost
+    /// ack; its earlier batch committed it), else `stale-sequence` (a replay of another reading with
+    /// that number, or one still waiting in a batch). The store is read only here, on refusal.
+    private func staleRefusal(_ reading: Reading, last: UInt64, committedLast: UInt64) -> GatewayRejection {
+        let stale = GatewayRejection(tx: nil, code: "stale-sequence", message: "seq \(reading.sequence) is not above \(last)")
+        guard reading.sequence <= committedLast else { return stale }
+        let stored: (reading: Reading, height: UInt64)?
+        do {
+            stored = try configuration.ledger.store.reading(device: reading.device, sequence: reading.sequence)
+                .map { ($0.reading, $0.height) }
+        } catch {
+            return GatewayRejection(tx: nil, code: "store-unavailable", message: "the node could not read its readings")
+        }
+        guard let stored, stored.reading.attestingGateway == gateway, stored.reading.chainID == reading.chainID,
+              stored.reading.timeMillis == reading.timeMillis, stored.reading.content == reading.content
+        else { return stale }
+        return GatewayRejection(tx: nil, code: SubmissionError.alreadyCommittedCode,
+                                message: "seq \(reading.sequence) is already committed at height \(stored.height)")
     }
 
     /// Refuses what is queued and everything after: the gateway stops.
@@ -133,8 +154,9 @@ actor GatewayAttestor {
     }
 
     /// The last attestation was refused with `code`: its nonce stays the next one, unless the node
-    /// said it was wrong (`bad-nonce`), then it is read from the committed state again.
+    /// said it was taken (`bad-nonce`, `already-committed`), then it is read from the committed
+    /// state again.
     func refused(code: String) {
-        if code == "bad-nonce" { nextNonce = nil }
+        if code == "bad-nonce" || code == SubmissionError.alreadyCommittedCode { nextNonce = nil }
     }
 }

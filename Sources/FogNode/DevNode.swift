@@ -159,9 +159,16 @@ public actor DevNode {
     /// checking it against the latest state and the envelopes already pending. Returns its id.
     ///
     /// Decoding and the signature check run in the caller's task; only the state checks and the
-    /// mempool insert run on the actor.
+    /// mempool insert run on the actor. A resend of a transaction already committed is refused with
+    /// `already-committed`, not with the sequence or nonce conflict admission found
+    /// (``SubmissionError/resolvingCommitted(_:in:)``).
     public nonisolated func submit(_ envelope: [UInt8]) async throws(SubmissionError) -> Hash256 {
-        try await admit(executor.prepare(envelope, signerKey: signerKeys.key(of:)))
+        let prepared = executor.prepare(envelope, signerKey: signerKeys.key(of:))
+        do throws(SubmissionError) {
+            return try await admit(prepared)
+        } catch {
+            throw error.resolvingCommitted(prepared.transactionID, in: store)
+        }
     }
 
     /// Admits an envelope prepared with this node's ``executor`` (see ``submit(_:)``).

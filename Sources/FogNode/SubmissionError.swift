@@ -9,7 +9,7 @@ public struct SubmissionError: Error, Hashable, Sendable, CustomStringConvertibl
         /// The envelope does not decode, breaks a format limit, or its signature does not verify.
         case malformed
         /// It conflicts with what the chain or mempool holds: a replayed or out-of-order sequence
-        /// number or nonce, or the same envelope already pending.
+        /// number or nonce, the same envelope already pending, or already committed.
         case conflict
         /// It decodes and verifies but the state rejects it (unknown or revoked device, wrong chain, …).
         case rejected

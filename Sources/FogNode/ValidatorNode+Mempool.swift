@@ -16,9 +16,15 @@ extension ValidatorNode {
     /// Admits one COSE_Sign1 envelope to the mempool and gossips it to the peers. Returns its id.
     ///
     /// Decoding and the signature check run in the caller's task; only the state checks, the
-    /// mempool insert and the broadcast run on the actor.
+    /// mempool insert and the broadcast run on the actor. A resend of a transaction already
+    /// committed is refused with `already-committed` (``SubmissionError/resolvingCommitted(_:in:)``).
     public nonisolated func submit(_ envelope: [UInt8]) async throws(SubmissionError) -> Hash256 {
-        try await admitSubmitted(prepare(envelope))
+        let prepared = prepare(envelope)
+        do throws(SubmissionError) {
+            return try await admitSubmitted(prepared)
+        } catch {
+            throw error.resolvingCommitted(prepared.transactionID, in: store)
+        }
     }
 
     /// Admits and gossips a submitted envelope, then starts the next height if it waited for one.

@@ -50,9 +50,9 @@ struct DevChain {
     }
 
     /// A reading of `device` with sequence number `seq`.
-    static func reading(_ device: PrivateKey = sensor, seq: UInt64, chain: ChainID = chainID) -> [UInt8] {
+    static func reading(_ device: PrivateKey = sensor, seq: UInt64, chain: ChainID = chainID, value: UInt64? = nil) -> [UInt8] {
         let reading = try! Reading(chainID: chain, device: device.publicKey.address, sequence: seq,
-                                   timeMillis: genesisTime + seq, content: .inline(.unsigned(seq)))
+                                   timeMillis: genesisTime + seq, content: .inline(.unsigned(value ?? seq)))
         return try! Signed.sign(reading, with: device).bytes
     }
 

@@ -131,7 +131,7 @@ import Testing
         let block = try #require(try await chain.node.produceBlock())
         #expect(block.envelopes == 2)
         let replay = await #expect(throws: SubmissionError.self) { _ = try await chain.node.submit(DevChain.reading(seq: 2)) }
-        #expect(replay?.code == "stale-sequence")
+        #expect(replay?.code == "already-committed")
         _ = try await chain.node.submit(DevChain.reading(seq: 3))
         #expect(await chain.node.pendingCount == 1)
     }

@@ -143,8 +143,41 @@ import Testing
             try chain.store.receipt(transactionID: SignedEnvelope.transactionID(of: $0))?.receipt.code
         }
         #expect(receipts == ["ok", "ok", "ok"])
-        // After commit, a replay is a conflict too.
-        #expect(await refusal(DevChain.reading(seq: 1))?.code == "stale-sequence")
+        // After commit, a replay is a conflict too: the very envelope is already committed.
+        #expect(await refusal(DevChain.reading(seq: 1))?.code == "already-committed")
+    }
+
+    /// A refused sequence number or nonce is `already-committed` only when the ledger holds this
+    /// very transaction; when other readings took the number, it stays `stale-sequence`.
+    @Test func aResendIsAlreadyCommittedOnlyWhenThatTransactionIs() async throws {
+        let chain = try DevChain()
+        func refusal(_ envelope: [UInt8]) async -> SubmissionError? {
+            do {
+                _ = try await chain.node.submit(envelope)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(await refusal(DevChain.registration()) == nil)
+        #expect(await refusal(DevChain.reading(seq: 1)) == nil)
+        // Reading 3 overtakes reading 2 (as through another validator's mempool) and commits first.
+        #expect(await refusal(DevChain.reading(seq: 3)) == nil)
+        let block = try #require(try await chain.node.produceBlock())
+        let height = block.header.height
+
+        let resent = try #require(await refusal(DevChain.reading(seq: 1)))
+        #expect(resent.code == "already-committed" && resent.kind == .conflict)
+        let id = SignedEnvelope.transactionID(of: DevChain.reading(seq: 1))
+        #expect(resent.message == "transaction \(id.hex) is already committed at height \(height)")
+        #expect(await refusal(DevChain.registration())?.code == "already-committed", "an account transaction's nonce too")
+        // Not on the ledger: the overtaken reading, another reading with a taken number, a batch over them.
+        #expect(await refusal(DevChain.reading(seq: 2))?.code == "stale-sequence")
+        #expect(await refusal(DevChain.reading(seq: 3, value: 30))?.code == "stale-sequence")
+        #expect(await refusal(DevChain.batch(seqs: [1, 2]))?.code == "stale-sequence")
+        #expect(await refusal(DevChain.registration(DevChain.stranger, nonce: 0))?.code == "bad-nonce")
+        #expect(try chain.store.reading(device: DevChain.sensor.publicKey.address, sequence: 2) == nil)
+        #expect(await chain.node.pendingCount == 0, "nothing refused entered the mempool")
     }
 
     @Test func aFullMempoolRefusesUntilABlockIsMade() async throws {

@@ -177,7 +177,11 @@ import Testing
             try await Self.submit(client, DevChain.reading(seq: 1), expect: .accepted)
             try await Self.submit(client, DevChain.reading(seq: 2), expect: .serviceUnavailable, code: "mempool-full")
             try await chain.node.produceBlock()
-            try await Self.submit(client, DevChain.reading(seq: 1), expect: .conflict, code: "stale-sequence")
+            // After the commit: the same reading again → 409 already-committed; another reading with
+            // that sequence number → 409 stale-sequence; the committed registration again → already-committed.
+            try await Self.submit(client, DevChain.reading(seq: 1), expect: .conflict, code: "already-committed")
+            try await Self.submit(client, DevChain.reading(seq: 1, value: 7), expect: .conflict, code: "stale-sequence")
+            try await Self.submit(client, DevChain.registration(), expect: .conflict, code: "already-committed")
             try await Self.submit(client, DevChain.registration(DevChain.stranger, nonce: 5), expect: .conflict, code: "bad-nonce")
 
             // Oversize bodies → 413 (CBOR and JSON), wrong media type → 415, bad JSON → 400.

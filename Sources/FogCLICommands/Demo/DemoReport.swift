@@ -158,6 +158,9 @@ struct DemoReport {
         lines.append("  devices sent over \(transport.uppercased()): \(fleet.recorded) readings taken, \(fleet.committed) committed\(resent) "
                      + "(\(DemoDisplay.number(Double(fleet.committed) / seconds, 1))/s), \(fleet.rejected) rejected, "
                      + "\(unanswered) envelopes unanswered")
+        if let refusal = fleet.firstRefusal {
+            lines.append("  first rejection: \(refusal.code): \(refusal.message)")
+        }
         if let p50 = fleet.p50Millis {
             lines.append("  finality (reading recorded → commit known to the device): p50 \(DemoDisplay.millis(p50)), "
                          + "p99 \(DemoDisplay.millis(fleet.p99Millis ?? p50))")
@@ -233,6 +236,9 @@ struct DemoReport {
             }),
             "events": .array(events.map { .object(["seconds": .double($0.seconds), "text": .string($0.text)]) }),
         ]
+        if let refusal = fleet.firstRefusal {
+            members["firstRejection"] = .object(["code": .string(refusal.code), "message": .string(refusal.message)])
+        }
         if let p50 = fleet.p50Millis {
             members["finalityMs"] = .object(["p50": .double(p50), "p99": .double(fleet.p99Millis ?? p50)])
         }

@@ -98,13 +98,13 @@ public struct SignedObjectVector: Codable, Sendable {
 
 extension ObjectVector {
     /// `value` in CBOR diagnostic notation (RFC 8949 §8): map entries in their deterministic order,
-    /// byte strings as `h'…'`, floats in their shortest decimal form.
+    /// byte strings as `h'…'`, text strings as JSON strings, floats in their shortest decimal form.
     public static func diagnostic(_ value: CBORValue) -> String {
         switch value {
         case .unsigned(let n): return "\(n)"
         case .negative(let n): return n == .max ? "-18446744073709551616" : "-\(n + 1)"
         case .bytes(let b): return "h'\(Hex.encode(b))'"
-        case .text(let t): return quoted(t)
+        case .text(let t): return JSONString.quoted(t)
         case .array(let items): return "[" + items.map(diagnostic).joined(separator: ", ") + "]"
         case .map(let entries):
             let sorted = entries.sorted { $0.key.encoded.lexicographicallyPrecedes($1.key.encoded) }
@@ -119,21 +119,5 @@ extension ObjectVector {
             if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
             return "\(d)"
         }
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

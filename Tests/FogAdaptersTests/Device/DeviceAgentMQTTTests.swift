@@ -92,7 +92,8 @@ struct DeviceAgentMQTTTests {
             let gateway = try await Gateway(broker: broker, device: DeviceKitFixture.device) { signed in
                 switch signed.object.sequence {
                 case 3: return #"{"status":"rejected","tx":"\#(signed.payloadHash.hex)","code":"device-revoked","message":"revoked"}"#
-                case 4: return #"{"status":"rejected","tx":"\#(signed.payloadHash.hex)","code":"stale-sequence","message":"replay"}"#
+                case 4: return #"{"status":"rejected","tx":"\#(signed.payloadHash.hex)","code":"already-committed","message":"resent"}"#
+                case 5: return #"{"status":"rejected","tx":"\#(signed.payloadHash.hex)","code":"stale-sequence","message":"overtaken"}"#
                 default: return Self.committed(signed)
                 }
             }
@@ -109,20 +110,24 @@ struct DeviceAgentMQTTTests {
                 try signed.verify(with: DeviceKitFixture.key.publicKey)
             }
             var committed: [UInt64] = []
+            var rejected: [UInt64: String] = [:]
+            var alreadyRecorded: [UInt64] = []
             for event in events {
                 switch event {
                 case .committed(let summary, let height):
                     #expect(height == summary.sequences.lowerBound)
                     committed.append(summary.sequences.lowerBound)
                 case .rejected(let summary, let code, _):
-                    #expect(summary?.sequences == 3...3 && code == "device-revoked")
+                    if let summary { rejected[summary.sequences.lowerBound] = code }
                 case .alreadyRecorded(let summary):
-                    #expect(summary.sequences == 4...4)
+                    alreadyRecorded.append(summary.sequences.lowerBound)
                 default:
                     break
                 }
             }
-            #expect(committed == [1, 2] + Array(5...20))
+            #expect(committed == [1, 2] + Array(6...20))
+            #expect(rejected == [3: "device-revoked", 5: "stale-sequence"], "stale-sequence is a rejection, never a recorded reading")
+            #expect(alreadyRecorded == [4])
             #expect(await agent.queuedEnvelopes == 0)
             await agent.stop()
             await gateway.stop()

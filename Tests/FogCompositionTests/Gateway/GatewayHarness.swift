@@ -105,6 +105,8 @@ final class AckInbox: Sendable {
         let tx: String?
         let height: Int?
         let code: String?
+        /// The message of a rejected ack.
+        let message: String?
         /// The sequence number of a gateway-mode reading's ack.
         let seq: Int?
         /// When the device client received it.
@@ -126,7 +128,8 @@ final class AckInbox: Sendable {
                     as? [String: Any] ?? [:]
                 let ack = Ack(topic: message.topic, status: object["status"] as? String ?? "invalid-json",
                               tx: object["tx"] as? String, height: object["height"] as? Int,
-                              code: object["code"] as? String, seq: object["seq"] as? Int, arrival: .now)
+                              code: object["code"] as? String, message: object["message"] as? String,
+                              seq: object["seq"] as? Int, arrival: .now)
                 received.acks.withLock { $0.append(ack) }
             }
         }

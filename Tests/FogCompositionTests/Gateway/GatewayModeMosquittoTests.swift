@@ -41,9 +41,9 @@ import Testing
         #expect(try DevNodeProcessTests.permissions(DeviceKeyStore.path(folder: folder, device: device)) == 0o600)
 
         let acksTopic = "fogledger/v1/devices/\(device.hex)/acks"
-        func send(_ seq: UInt64, key: [UInt8] = Self.hmacKey, device: Address = device) async throws {
+        func send(_ seq: UInt64, key: [UInt8] = Self.hmacKey, device: Address = device, value: UInt64? = nil) async throws {
             let reading = try Reading(chainID: DevChain.chainID, device: device, sequence: seq,
-                                      timeMillis: DevChain.genesisTime + seq, content: .inline(.unsigned(seq * 10)))
+                                      timeMillis: DevChain.genesisTime + seq, content: .inline(.unsigned(value ?? seq * 10)))
             try await harness.device.publish(topic: "fogledger/v1/gateway/devices/\(device.hex)/readings",
                                              payload: try HMACReading(reading).message(key: key), qos: .atLeastOnce)
         }
@@ -65,8 +65,14 @@ import Testing
         // A wrong key: rejected with the reason, nothing committed.
         try await send(4, key: [UInt8](repeating: 1, count: 32))
         #expect(try await harness.acks.next(on: acksTopic, seq: 4, status: "rejected").code == "bad-signature")
-        // A replayed sequence number.
+        // A resend of a committed reading (its ack was lost): already committed, at its height.
         try await send(2)
+        let resent = try await harness.acks.next(on: acksTopic, seq: 2, status: "rejected")
+        let height = try #require(try node.store.reading(device: device, sequence: 2)).height
+        #expect(resent.code == "already-committed")
+        #expect(resent.message == "seq 2 is already committed at height \(height)")
+        // Another reading with a sequence number already taken: stale, not recorded.
+        try await send(2, value: 999)
         #expect(try await harness.acks.next(on: acksTopic, seq: 2, status: "rejected").code == "stale-sequence")
         // A device whose key the gateway does not hold.
         let stranger = DevChain.stranger.publicKey.address

@@ -63,10 +63,12 @@ struct GatewayWithMosquittoTests {
             var badSignature = DevChain.reading(seq: 2)
             badSignature[badSignature.count - 1] ^= 0x01
             let stranger = DevChain.reading(DevChain.stranger, seq: 1)
+            let overtaken = DevChain.reading(seq: 1, value: 99)
             let oversize = [UInt8](repeating: 0x41, count: ObjectLimits.maxEnvelopeBytes + 1_000)
             let cases: [(payload: [UInt8], code: String, tx: String?)] = [
                 (badSignature, "bad-signature", Self.tx(badSignature)),
-                (first, "stale-sequence", Self.tx(first)),  // replayed
+                (first, "already-committed", Self.tx(first)),  // resent after its commit
+                (overtaken, "stale-sequence", Self.tx(overtaken)),  // another reading with a number already taken
                 (Array("garbage".utf8), "malformed", nil),
                 (oversize, "limit-exceeded", nil),
                 (stranger, "topic-mismatch", Self.tx(stranger)),

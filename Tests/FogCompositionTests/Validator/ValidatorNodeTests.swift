@@ -30,9 +30,9 @@ import Testing
                     nonce: nonce)
     }
 
-    static func reading(_ device: PrivateKey, seq: UInt64) -> [UInt8] {
+    static func reading(_ device: PrivateKey, seq: UInt64, value: UInt64? = nil) -> [UInt8] {
         let reading = try! Reading(chainID: ValidatorCluster.chainID, device: device.publicKey.address, sequence: seq,
-                                   timeMillis: ValidatorCluster.genesisTime + seq, content: .inline(.unsigned(seq)))
+                                   timeMillis: ValidatorCluster.genesisTime + seq, content: .inline(.unsigned(value ?? seq)))
         return try! Signed.sign(reading, with: device).bytes
     }
 
@@ -66,6 +66,21 @@ import Testing
             for index in 0..<4 { verifiedAgain += await cluster.node(index).envelopesVerifiedAtExecution }
             let others = 3 * (ids.count + readings.count)
             #expect(verifiedAgain * 10 <= others, "\(verifiedAgain) of \(others) verified again")
+
+            // A committed envelope resent through another validator is already committed; another
+            // reading with a sequence number the ledger holds is stale (it is not on the ledger).
+            let resent = await #expect(throws: SubmissionError.self) {
+                _ = try await cluster.node(1).submit(Self.reading(Self.sensors[0], seq: 1))
+            }
+            #expect(resent?.code == "already-committed")
+            let stale = await #expect(throws: SubmissionError.self) {
+                _ = try await cluster.node(2).submit(Self.reading(Self.sensors[0], seq: 1, value: 100))
+            }
+            #expect(stale?.code == "stale-sequence")
+            let registration = await #expect(throws: SubmissionError.self) {
+                _ = try await cluster.node(3).submit(Self.registration(Self.sensors[0], nonce: 0))
+            }
+            #expect(registration?.code == "already-committed")
         } catch {
             await cluster.shutdown()
             throw error

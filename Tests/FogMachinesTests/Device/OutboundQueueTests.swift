@@ -33,16 +33,47 @@ import Testing
     }
 
     @Test func refusalsAreClassified() throws {
-        var queue = OutboundQueue(limits: QueueLimits(inflightWindow: 4))
-        let envelopes = DeviceFixture.envelopes(count: 4)
+        var queue = OutboundQueue(limits: QueueLimits(inflightWindow: 5))
+        let envelopes = DeviceFixture.envelopes(count: 5)
         for envelope in envelopes { try queue.enqueue(envelope) }
-        for _ in 0..<4 { _ = queue.nextToSend(nowMillis: 0) }
-        #expect(queue.refused(envelopes[0].transactionID, code: "stale-sequence")?.1 == .alreadyRecorded)
-        #expect(queue.refused(envelopes[1].transactionID, code: "device-revoked")?.1 == .rejected)
-        #expect(queue.refused(envelopes[2].transactionID, code: "mempool-full")?.1 == .retry)
-        #expect(queue.entries.map(\.envelope) == [envelopes[2], envelopes[3]])
+        for _ in 0..<5 { _ = queue.nextToSend(nowMillis: 0) }
+        #expect(queue.refused(envelopes[0].transactionID, code: "already-committed")?.1 == .alreadyRecorded)
+        #expect(queue.refused(envelopes[1].transactionID, code: "stale-sequence")?.1 == .rejected)
+        #expect(queue.refused(envelopes[2].transactionID, code: "device-revoked")?.1 == .rejected)
+        #expect(queue.refused(envelopes[3].transactionID, code: "mempool-full")?.1 == .retry)
+        #expect(queue.entries.map(\.envelope) == [envelopes[3], envelopes[4]])
         #expect(queue.entries.allSatisfy { $0.state == .pending }, "a retry resends it and everything after it")
         #expect(queue.refused(SHA256Hasher.hash([9]), code: "malformed") == nil)
+    }
+
+    @Test func onlyAlreadyCommittedEndsAnEnvelopeAsRecorded() {
+        #expect(OutboundQueue.classify("already-committed") == .alreadyRecorded)
+        for code in ["stale-sequence", "bad-nonce", "duplicate-sequence", "device-revoked", "bad-signature", ""] {
+            #expect(OutboundQueue.classify(code) == .rejected, "\(code)")
+        }
+        for code in ["mempool-full", "node-unavailable", "store-unavailable", "timeout"] {
+            #expect(OutboundQueue.classify(code) == .retry, "\(code)")
+        }
+    }
+
+    /// A resend whose sequence numbers another reading took (it overtook this one through another
+    /// node's mempool) is refused `stale-sequence`: the queue reports it rejected and goes on with
+    /// the rest, rather than counting it as recorded.
+    @Test func aResendOvertakenByAnotherReadingIsRejectedNotRecorded() throws {
+        var queue = OutboundQueue(limits: QueueLimits(inflightWindow: 2))
+        let envelopes = DeviceFixture.envelopes(count: 3)
+        for envelope in envelopes { try queue.enqueue(envelope) }
+        _ = queue.nextToSend(nowMillis: 0)
+        _ = queue.nextToSend(nowMillis: 0)
+        queue.accepted(envelopes[1].transactionID, nowMillis: 1)
+        queue.committed(envelopes[1].transactionID)
+        #expect(queue.requeueUnanswered(nowMillis: 1_000, timeoutMillis: 1_000) == 1, "envelope 0 was never answered")
+        #expect(queue.nextToSend(nowMillis: 1_000) == envelopes[0])
+        let refusal = queue.refused(envelopes[0].transactionID, code: "stale-sequence")
+        #expect(refusal?.0 == envelopes[0])
+        #expect(refusal?.1 == .rejected)
+        #expect(queue.entries.map(\.envelope) == [envelopes[2]])
+        #expect(queue.nextToSend(nowMillis: 1_001) == envelopes[2])
     }
 
     @Test func unansweredEnvelopesAreSentAgainAfterTheTimeout() throws {
