@@ -43,6 +43,8 @@ struct BenchStep: Sendable {
 struct BenchNetworkReport: Sendable {
     var validators: Int
     var batch: Int
+    /// Envelopes per HTTP request (1: one `application/cbor` envelope each).
+    var perRequest: Int
     var connections: Int
     var devices: Int
     /// The offered-rate steps, in order.
@@ -75,6 +77,7 @@ struct BenchNetworkReport: Sendable {
     var json: JSONValue {
         .object([
             "validators": .int(Int64(validators)), "batch": .int(Int64(batch)),
+            "envelopesPerRequest": .int(Int64(perRequest)),
             "connections": .int(Int64(connections)), "devices": .int(Int64(devices)),
             "steps": .array(steps.map(\.json)),
             "maxSustainedPerSecond": .double((maxSustained * 10).rounded() / 10),
@@ -101,6 +104,7 @@ struct BenchNetworkReport: Sendable {
             | --- | ---: |
             | validators | \(validators) |
             | readings per envelope | \(batch) |
+            | envelopes per request | \(perRequest) |
             | connections / devices | \(connections) / \(devices) |
             | maximum sustained envelopes/s (readings/s) | \(number(maxSustained)) (\(number(maxSustained * Double(batch)))) |
             | at half load (\(number(halfLoad.offered)) offered): committed/s | \(number(halfLoad.committed)) |
@@ -179,7 +183,8 @@ extension BenchCommand {
         }
         let (half, _) = try await runStep(rate: max(1, best / 2), seconds: duration, firstSequence: sequence, ports: ports,
                                      chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
-        return BenchNetworkReport(validators: validators, batch: batch, connections: connections, devices: devices, steps: steps,
+        return BenchNetworkReport(validators: validators, batch: batch, perRequest: perRequest, connections: connections,
+                                  devices: devices, steps: steps,
                                   maxSustained: best, halfLoad: half, verificationsPerSecond: 0,
                                   cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: "", cpu: BenchMachine.cpu,
                                   readingsCommitted: (steps + [half]).map(\.envelopesCommitted).reduce(0, +) * batch)
@@ -212,7 +217,8 @@ extension BenchCommand {
             let port = ports[index % ports.count]
             let done = group.next().makePromise(of: BenchDriverResult.self)
             let connection = try await BenchConnection.open(group, host: "127.0.0.1", port: port) {
-                BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, stop: stop, done: done, pace: pace)
+                BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, perRequest: perRequest, stop: stop, done: done,
+                                pace: pace)
             }
             drivers.append((connection, done.futureResult))
         }

@@ -4,6 +4,8 @@ import Foundation
 struct BenchReport: Sendable {
     var validators: Int
     var batch: Int
+    /// Envelopes per HTTP request (1: one `application/cbor` envelope each).
+    var perRequest: Int
     var connections: Int
     var devices: Int
     var durationSeconds: Double
@@ -33,6 +35,7 @@ struct BenchReport: Sendable {
     var json: JSONValue {
         .object([
             "validators": .int(Int64(validators)), "batch": .int(Int64(batch)),
+            "envelopesPerRequest": .int(Int64(perRequest)),
             "connections": .int(Int64(connections)), "devices": .int(Int64(devices)),
             "durationSeconds": .double(durationSeconds), "windowSeconds": .double(rounded(windowSeconds, 3)),
             "transactionsPerSecond": .double(rounded(transactionsPerSecond, 1)),
@@ -57,6 +60,7 @@ struct BenchReport: Sendable {
             | --- | ---: |
             | validators | \(validators) |
             | readings per envelope | \(batch) |
+            | envelopes per request | \(perRequest) |
             | connections / devices | \(connections) / \(devices) |
             | steady window | \(number(windowSeconds, 2)) s of \(number(durationSeconds, 0)) s |
             | transactions/s | \(number(transactionsPerSecond)) |
