@@ -160,6 +160,7 @@ struct BenchCommand: AsyncParsableCommand {
             var report = try await drive(node: node, folder: folder, group: group)
             report.verificationsPerSecond = verifications
             report.loadAverage = loadAverage
+            report.perRequest = perRequest
             let rss = node.residentSet()
             report.nodePeakRSS = rss?.peak ?? 0
             report.nodeRSS = rss?.current ?? 0
@@ -241,8 +242,7 @@ struct BenchCommand: AsyncParsableCommand {
         latencies.sort()
         let window = end > windowStart ? Double(end - windowStart) / 1e9 : 0
         return BenchReport(
-            validators: validators, batch: batch, perRequest: perRequest, connections: connections, devices: devices,
-            durationSeconds: duration,
+            validators: validators, batch: batch, connections: connections, devices: devices, durationSeconds: duration,
             windowSeconds: window,
             transactionsPerSecond: window > 0 ? Double(windowEnvelopes) / window : 0,
             readingsPerSecond: window > 0 ? Double(windowReadings) / window : 0,

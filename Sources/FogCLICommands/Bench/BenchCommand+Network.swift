@@ -43,8 +43,6 @@ struct BenchStep: Sendable {
 struct BenchNetworkReport: Sendable {
     var validators: Int
     var batch: Int
-    /// Envelopes per HTTP request (1: one `application/cbor` envelope each).
-    var perRequest: Int
     var connections: Int
     var devices: Int
     /// The offered-rate steps, in order.
@@ -65,6 +63,8 @@ struct BenchNetworkReport: Sendable {
     /// The largest peak and current resident set of the validators, in bytes.
     var nodePeakRSS: UInt64 = 0
     var nodeRSS: UInt64 = 0
+    /// Envelopes per HTTP request (1: one `application/cbor` envelope each).
+    var perRequest = 1
 
     /// Bytes on node0's disk per committed reading (the genesis registrations included).
     var bytesPerReading: Double { readingsCommitted > 0 ? Double(diskBytes) / Double(readingsCommitted) : 0 }
@@ -143,6 +143,7 @@ extension BenchCommand {
             var report = try await driveNetwork(network, group: group)
             report.verificationsPerSecond = verifications
             report.loadAverage = loadAverage
+            report.perRequest = perRequest
             let residentSets = network.nodes.compactMap { $0.residentSet() }
             report.nodePeakRSS = residentSets.map(\.peak).max() ?? 0
             report.nodeRSS = residentSets.map(\.current).max() ?? 0
@@ -183,8 +184,7 @@ extension BenchCommand {
         }
         let (half, _) = try await runStep(rate: max(1, best / 2), seconds: duration, firstSequence: sequence, ports: ports,
                                      chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
-        return BenchNetworkReport(validators: validators, batch: batch, perRequest: perRequest, connections: connections,
-                                  devices: devices, steps: steps,
+        return BenchNetworkReport(validators: validators, batch: batch, connections: connections, devices: devices, steps: steps,
                                   maxSustained: best, halfLoad: half, verificationsPerSecond: 0,
                                   cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: "", cpu: BenchMachine.cpu,
                                   readingsCommitted: (steps + [half]).map(\.envelopesCommitted).reduce(0, +) * batch)

@@ -4,8 +4,6 @@ import Foundation
 struct BenchReport: Sendable {
     var validators: Int
     var batch: Int
-    /// Envelopes per HTTP request (1: one `application/cbor` envelope each).
-    var perRequest: Int
     var connections: Int
     var devices: Int
     var durationSeconds: Double
@@ -28,6 +26,8 @@ struct BenchReport: Sendable {
     var pollMilliseconds: Int
     var loadAverage: String
     var cpu: String
+    /// Envelopes per HTTP request (1: one `application/cbor` envelope each).
+    var perRequest = 1
 
     var bytesPerReading: Double { readingsCommitted > 0 ? Double(diskBytes) / Double(readingsCommitted) : 0 }
     var ratioToVerification: Double { verificationsPerSecond > 0 ? readingsPerSecond / verificationsPerSecond : 0 }
