@@ -13,4 +13,9 @@ public enum APILimits {
     public static let maxReadingsPage = StoreLimits.maxReadingsPage
     /// The most transaction ids one `GET /v1/transactions?ids=` asks about.
     public static let maxStatusIDs = 256
+    /// The most envelopes one `application/cbor-seq` submission carries.
+    public static let maxSequenceEnvelopes = 1_024
+    /// The largest `application/cbor-seq` submission, in bytes (each envelope in it is still at most
+    /// ``maxCBORBodyBytes``).
+    public static let maxSequenceBodyBytes = 4 * 1024 * 1024
 }

@@ -65,9 +65,11 @@ public struct NodeAPI: Sendable {
         switch contentType {
         case "application/cbor": limit = APILimits.maxCBORBodyBytes
         case "application/json": limit = APILimits.maxJSONBodyBytes
+        case "application/cbor-seq": return try await submitSequence(request)
         default:
             throw APIError(.unsupportedMediaType, "unsupported-media-type",
-                           "send one COSE_Sign1 envelope as application/cbor, or JSON {\"envelope\": base64}")
+                           "send one COSE_Sign1 envelope as application/cbor, or JSON {\"envelope\": base64}, "
+                               + "or several as application/cbor-seq")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw APIError(.contentTooLarge, "body-too-large", "the body of \(length) bytes exceeds \(limit)")

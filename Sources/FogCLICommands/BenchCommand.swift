@@ -1,4 +1,5 @@
 import ArgumentParser
+import FogAPI
 import FogCore
 import FogCrypto
 import FogStoreSQLite
@@ -47,6 +48,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Keep-alive HTTP connections posting in parallel.")
     var connections = 8
+
+    @Option(name: .long, help: "Envelopes per HTTP request: 1 posts each as application/cbor; more post that many as one application/cbor-seq body (at most \(APILimits.maxSequenceEnvelopes)).")
+    var perRequest = 1
 
     @Option(name: .long, help: "Devices signing readings (spread over the connections).")
     var devices = 64
@@ -104,6 +108,7 @@ struct BenchCommand: AsyncParsableCommand {
     private func runMQTT() async throws {
         do {
             guard [1, 4].contains(validators) else { throw CLIError("invalid-argument", "--via mqtt measures --validators 1 or 4") }
+            guard perRequest == 1 else { throw CLIError("invalid-argument", "--per-request is for --via http") }
             guard (1...ObjectLimits.maxBatchReadings).contains(batch), duration > 0, duration <= 3600,
                   (1...64).contains(connections), devices >= connections, devices <= 10_000
             else { throw CLIError("invalid-argument", "--via mqtt: --batch 1…1024, --duration (0, 3600], --connections 1…64, --devices ≥ --connections and ≤ 10000") }
@@ -131,6 +136,9 @@ struct BenchCommand: AsyncParsableCommand {
         }
         guard duration > 0, duration <= 3600 else { throw CLIError("invalid-argument", "--duration must be in (0, 3600] seconds") }
         guard (1...256).contains(connections) else { throw CLIError("invalid-argument", "--connections must be 1…256") }
+        guard (1...APILimits.maxSequenceEnvelopes).contains(perRequest) else {
+            throw CLIError("invalid-argument", "--per-request must be 1…\(APILimits.maxSequenceEnvelopes)")
+        }
         guard devices >= connections, devices <= 100_000 else {
             throw CLIError("invalid-argument", "--devices must be at least --connections and at most 100000")
         }
@@ -152,6 +160,7 @@ struct BenchCommand: AsyncParsableCommand {
             var report = try await drive(node: node, folder: folder, group: group)
             report.verificationsPerSecond = verifications
             report.loadAverage = loadAverage
+            report.perRequest = perRequest
             let rss = node.residentSet()
             report.nodePeakRSS = rss?.peak ?? 0
             report.nodeRSS = rss?.current ?? 0
@@ -193,7 +202,7 @@ struct BenchCommand: AsyncParsableCommand {
         for bodies in workload.bodies {
             let done = group.next().makePromise(of: BenchDriverResult.self)
             let connection = try await BenchConnection.open(group, host: host, port: port) {
-                BenchLoadDriver(host: "\(host):\(port)", bodies: bodies, stop: stop, done: done)
+                BenchLoadDriver(host: "\(host):\(port)", bodies: bodies, perRequest: perRequest, stop: stop, done: done)
             }
             drivers.append((connection, done.futureResult))
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FogAPI
 import FogCore
 import FogCrypto
 import FogTypes
@@ -66,6 +67,39 @@ struct NodeClient: Sendable {
             throw CLIError("bad-response", "the node's answer to a submission has no id")
         }
         return id
+    }
+
+    /// POSTs `envelopes` as `application/cbor-seq` bodies, as many per request as the node takes
+    /// (`APILimits.maxSequenceEnvelopes`, `maxSequenceBodyBytes`); returns each envelope's id or the
+    /// node's refusal (a `CLIError` with its code), in order. A request the node refuses whole throws.
+    func submitAll(_ envelopes: [[UInt8]]) async throws(CLIError) -> [Result<String, CLIError>] {
+        var results: [Result<String, CLIError>] = []
+        var start = 0
+        while start < envelopes.count {
+            var end = start + 1
+            var bytes = envelopes[start].count
+            while end < envelopes.count, end - start < APILimits.maxSequenceEnvelopes,
+                  bytes + envelopes[end].count <= APILimits.maxSequenceBodyBytes {
+                bytes += envelopes[end].count
+                end += 1
+            }
+            let (data, _) = try await send("/v1/transactions", method: "POST", accept: "application/json",
+                                           body: Data(envelopes[start..<end].joined()), contentType: "application/cbor-seq")
+            guard case .object(let object) = try Self.json(data, "/v1/transactions"), case .array(let answers)? = object["results"],
+                  answers.count == end - start
+            else { throw CLIError("bad-response", "the node's answer to a bulk submission has no result per envelope") }
+            for answer in answers {
+                if case .string(let id)? = answer["id"] {
+                    results.append(.success(id))
+                } else {
+                    let code = answer["error"]?["code"]?.text ?? "bad-response"
+                    let message = answer["error"]?["message"]?.text ?? code
+                    results.append(.failure(CLIError(code, "node: \(message) (\(code))")))
+                }
+            }
+            start = end
+        }
+        return results
     }
 
     /// Polls the transaction until committed (at most `timeout` seconds); returns its JSON.

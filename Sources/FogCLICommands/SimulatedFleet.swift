@@ -61,7 +61,7 @@ struct SimulatedFleet: Sendable {
         let operatorAddress = operatorKey.publicKey.address
         var nonce: UInt64
         if let given { nonce = given } else { nonce = try await client.nonce(of: operatorAddress) }
-        var ids: [String] = []
+        var envelopes: [[UInt8]] = []
         for key in unregistered {
             let envelope: [UInt8]
             do throws(ObjectError) {
@@ -74,9 +74,11 @@ struct SimulatedFleet: Sendable {
             } catch {
                 throw CLIError(error.code.description, error.detail)
             }
-            ids.append(try await client.submit(envelope))
+            envelopes.append(envelope)
             nonce += 1
         }
+        // One request for all of them (in nonce order); a refusal fails the fleet's start.
+        let ids = try await client.submitAll(envelopes).map { result throws(CLIError) in try result.get() }
         for id in ids {
             let committed = try await client.waitCommitted(id, timeout: 30)
             let code = committed["receipt"]?["code"]?.text ?? "unknown"

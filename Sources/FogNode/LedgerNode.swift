@@ -13,6 +13,10 @@ public protocol LedgerNode: Sendable {
     var store: any LedgerStore { get }
     /// Admits one COSE_Sign1 envelope to the mempool; returns its id.
     func submit(_ envelope: [UInt8]) async throws(SubmissionError) -> Hash256
+    /// Admits many independently signed envelopes, in order: one result per envelope, in the same
+    /// order. A refusal does not stop the envelopes after it, except that once one is refused with
+    /// `mempool-full` every later one is too (so a client resends that suffix, in order).
+    func submitAll(_ envelopes: [[UInt8]]) async -> [Result<Hash256, SubmissionError>]
     /// Where transaction `id` is.
     func status(of id: Hash256) async throws -> TransactionStatus
     /// The number of pending envelopes.
@@ -26,6 +30,24 @@ extension DevNode: LedgerNode {}
 extension LedgerNode {
     /// No peers: a node without a network.
     public var connectedPeers: Int? { nil }
+
+    /// One ``submit(_:)`` after another (see ``submitAll(_:)`` in the protocol).
+    public func submitAll(_ envelopes: [[UInt8]]) async -> [Result<Hash256, SubmissionError>] {
+        var results: [Result<Hash256, SubmissionError>] = []
+        results.reserveCapacity(envelopes.count)
+        for envelope in envelopes {
+            if case .failure(let full)? = results.last, full.kind == .unavailable {
+                results.append(.failure(full))
+                continue
+            }
+            do throws(SubmissionError) {
+                results.append(.success(try await submit(envelope)))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
 
     // Proofs read the store only.
 

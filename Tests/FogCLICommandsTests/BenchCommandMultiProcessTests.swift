@@ -37,6 +37,32 @@ import Testing
         }
     }
 
+    /// Bulk mode: each request carries several envelopes as one application/cbor-seq body.
+    @Test(.timeLimit(.minutes(3))) func measuresBulkSubmissionBriefly() async throws {
+        let result = try await Self.runOffThePool(
+            ["bench", "--per-request", "16", "--duration", "1.5", "--warmup", "0.2", "--devices", "4", "--connections", "2",
+             "--max-rate", "600", "--json"],
+            timeout: 150)
+        #expect(result.status == 0, "\(result.out) \(result.err)")
+        let report = result.json()
+        #expect(report["envelopesPerRequest"] as? Int == 16 && report["batch"] as? Int == 1)
+        #expect((report["readingsCommitted"] as? Int ?? 0) > 0, "\(report)")
+        #expect((report["readingsPerSecond"] as? Double ?? 0) > 0, "\(report)")
+        let finality = report["finalityMs"] as? [String: Any] ?? [:]
+        let p50 = finality["p50"] as? Double ?? 0, p99 = finality["p99"] as? Double ?? 0
+        #expect(p50 > 0 && p50 <= p99, "\(finality)")
+        #expect(report["refused"] as? Int == 0)
+    }
+
+    @Test func refusesEnvelopesPerRequestOutsideTheRouteLimit() throws {
+        for perRequest in ["0", "1025"] {
+            let result = try FogledgerBinary.run(["bench", "--per-request", perRequest, "--json"])
+            #expect(result.status == 1)
+            #expect(result.errorCode == "invalid-argument")
+            #expect(result.out.contains("--per-request must be 1"))
+        }
+    }
+
     @Test func refusesTooManyValidators() throws {
         let result = try FogledgerBinary.run(["bench", "--validators", "17", "--json"])
         #expect(result.status == 1)

@@ -63,6 +63,8 @@ struct BenchNetworkReport: Sendable {
     /// The largest peak and current resident set of the validators, in bytes.
     var nodePeakRSS: UInt64 = 0
     var nodeRSS: UInt64 = 0
+    /// Envelopes per HTTP request (1: one `application/cbor` envelope each).
+    var perRequest = 1
 
     /// Bytes on node0's disk per committed reading (the genesis registrations included).
     var bytesPerReading: Double { readingsCommitted > 0 ? Double(diskBytes) / Double(readingsCommitted) : 0 }
@@ -75,6 +77,7 @@ struct BenchNetworkReport: Sendable {
     var json: JSONValue {
         .object([
             "validators": .int(Int64(validators)), "batch": .int(Int64(batch)),
+            "envelopesPerRequest": .int(Int64(perRequest)),
             "connections": .int(Int64(connections)), "devices": .int(Int64(devices)),
             "steps": .array(steps.map(\.json)),
             "maxSustainedPerSecond": .double((maxSustained * 10).rounded() / 10),
@@ -101,6 +104,7 @@ struct BenchNetworkReport: Sendable {
             | --- | ---: |
             | validators | \(validators) |
             | readings per envelope | \(batch) |
+            | envelopes per request | \(perRequest) |
             | connections / devices | \(connections) / \(devices) |
             | maximum sustained envelopes/s (readings/s) | \(number(maxSustained)) (\(number(maxSustained * Double(batch)))) |
             | at half load (\(number(halfLoad.offered)) offered): committed/s | \(number(halfLoad.committed)) |
@@ -139,6 +143,7 @@ extension BenchCommand {
             var report = try await driveNetwork(network, group: group)
             report.verificationsPerSecond = verifications
             report.loadAverage = loadAverage
+            report.perRequest = perRequest
             let residentSets = network.nodes.compactMap { $0.residentSet() }
             report.nodePeakRSS = residentSets.map(\.peak).max() ?? 0
             report.nodeRSS = residentSets.map(\.current).max() ?? 0
@@ -212,7 +217,8 @@ extension BenchCommand {
             let port = ports[index % ports.count]
             let done = group.next().makePromise(of: BenchDriverResult.self)
             let connection = try await BenchConnection.open(group, host: "127.0.0.1", port: port) {
-                BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, stop: stop, done: done, pace: pace)
+                BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, perRequest: perRequest, stop: stop, done: done,
+                                pace: pace)
             }
             drivers.append((connection, done.futureResult))
         }

@@ -1,3 +1,4 @@
+import FogAPI
 import NIOCore
 import NIOHTTP1
 
@@ -7,41 +8,46 @@ struct BenchDriverResult: Sendable {
     var acceptedAt: [UInt64]
     /// Envelopes the node refused with anything but 202 or 503 (not retried).
     var refused = 0
-    /// 503 `mempool-full` answers (the envelope is sent again 1 ms later).
+    /// 503 `mempool-full` answers, or bulk answers whose results end in `mempool-full` (the
+    /// envelope, or the refused suffix, is sent again 1 ms later).
     var retries = 0
 }
 
-/// One keep-alive connection that submits its pre-encoded envelopes one after another, as fast as
-/// the node answers, until they run out or `stop` is set. Runs entirely on its event loop.
+/// One keep-alive connection that submits its pre-encoded envelopes one request after another, as
+/// fast as the node answers, until they run out or `stop` is set. With `perRequest` above 1 each
+/// request carries up to that many envelopes as one `application/cbor-seq` body (within
+/// `APILimits.maxSequenceBodyBytes`). Runs entirely on its event loop.
 final class BenchLoadDriver: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
 
-    private let heads: [HTTPRequestHead]
+    private let host: String
     private let bodies: [ByteBuffer]
+    private let perRequest: Int
     private let stop: BenchSignal
     private let done: EventLoopPromise<BenchDriverResult>
     private var result: BenchDriverResult
+    /// The first envelope of the request in flight (or of the next one).
     private var next = 0
+    /// How many envelopes the request in flight carries.
+    private var inFlight = 0
     private var sentAt: UInt64 = 0
     private var status: HTTPResponseStatus = .ok
+    private var answer: [UInt8] = []
     private var finished = false
     /// When set, envelope `i` is not sent before `firstSentAt + i × pace` nanoseconds (an offered rate).
     private let pace: UInt64
     private var firstSentAt: UInt64 = 0
 
-    /// A driver for `bodies` (COSE_Sign1 envelopes) posted to `/v1/transactions` on `host`, as fast
-    /// as the node answers or, with `pace` (nanoseconds), at most one envelope per `pace`.
-    init(host: String, bodies: [ByteBuffer], stop: BenchSignal, done: EventLoopPromise<BenchDriverResult>, pace: UInt64 = 0) {
+    /// A driver for `bodies` (COSE_Sign1 envelopes) posted to `/v1/transactions` on `host`,
+    /// `perRequest` at a time, as fast as the node answers or, with `pace` (nanoseconds), at most
+    /// one envelope per `pace`.
+    init(host: String, bodies: [ByteBuffer], perRequest: Int = 1, stop: BenchSignal,
+         done: EventLoopPromise<BenchDriverResult>, pace: UInt64 = 0) {
+        self.host = host
         self.pace = pace
-        self.heads = bodies.map { body in
-            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/transactions")
-            head.headers.add(name: "Host", value: host)
-            head.headers.add(name: "Content-Type", value: "application/cbor")
-            head.headers.add(name: "Content-Length", value: String(body.readableBytes))
-            return head
-        }
         self.bodies = bodies
+        self.perRequest = max(1, perRequest)
         self.stop = stop
         self.done = done
         self.result = BenchDriverResult(acceptedAt: Array(repeating: 0, count: bodies.count))
@@ -70,35 +76,89 @@ final class BenchLoadDriver: ChannelInboundHandler {
                 return
             }
         }
+        // The envelopes of this request: up to `perRequest`, within the sequence body limit.
+        var length = bodies[next].readableBytes
+        inFlight = 1
+        while perRequest > 1, inFlight < perRequest, next + inFlight < bodies.count,
+              length + bodies[next + inFlight].readableBytes <= APILimits.maxSequenceBodyBytes {
+            length += bodies[next + inFlight].readableBytes
+            inFlight += 1
+        }
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/transactions")
+        head.headers.add(name: "Host", value: host)
+        head.headers.add(name: "Content-Type", value: perRequest > 1 ? "application/cbor-seq" : "application/cbor")
+        head.headers.add(name: "Content-Length", value: String(length))
         sentAt = now
-        context.write(wrapOutboundOut(.head(heads[next])), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(bodies[next]))), promise: nil)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        for index in next..<next + inFlight {
+            context.write(wrapOutboundOut(.body(.byteBuffer(bodies[index]))), promise: nil)
+        }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head): status = head.status
-        case .body: break
+        case .head(let head):
+            status = head.status
+            answer.removeAll(keepingCapacity: true)
+        case .body(let buffer):
+            if perRequest > 1 { answer.append(contentsOf: buffer.readableBytesView) }
         case .end:
-            switch status {
-            case .accepted:
-                result.acceptedAt[next] = sentAt
-                next += 1
-                sendNext(context: context)
-            case .serviceUnavailable:
+            let retry = perRequest > 1 ? handleResults() : handleSingle()
+            if retry {
                 result.retries += 1
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .milliseconds(1)) {
                     let (driver, context) = loopBound.value
                     driver.sendNext(context: context)
                 }
-            default:
-                result.refused += 1
-                next += 1
+            } else {
                 sendNext(context: context)
             }
         }
+    }
+
+    /// Records the answer to one envelope; returns whether to send it again (a full mempool).
+    private func handleSingle() -> Bool {
+        switch status {
+        case .accepted:
+            result.acceptedAt[next] = sentAt
+        case .serviceUnavailable:
+            return true
+        default:
+            result.refused += 1
+        }
+        next += 1
+        return false
+    }
+
+    /// Records the results of a bulk request; returns whether to send its refused suffix again (the
+    /// node refuses everything after a `mempool-full` the same way).
+    private func handleResults() -> Bool {
+        guard status == .ok else {
+            result.refused += inFlight
+            next += inFlight
+            return false
+        }
+        if BenchBulkAnswer.count(of: BenchBulkAnswer.accepted, in: answer) == inFlight {
+            for index in next..<next + inFlight { result.acceptedAt[index] = sentAt }
+            next += inFlight
+            return false
+        }
+        let outcomes = BenchBulkAnswer.outcomes(answer)
+        for offset in 0..<inFlight {
+            switch offset < outcomes.count ? outcomes[offset] : .refused {
+            case .accepted:
+                result.acceptedAt[next + offset] = sentAt
+            case .refused:
+                result.refused += 1
+            case .unavailable:
+                next += offset
+                return true
+            }
+        }
+        next += inFlight
+        return false
     }
 
     private func finish(_ outcome: Result<BenchDriverResult, any Error>) {

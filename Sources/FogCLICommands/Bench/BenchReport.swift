@@ -26,6 +26,8 @@ struct BenchReport: Sendable {
     var pollMilliseconds: Int
     var loadAverage: String
     var cpu: String
+    /// Envelopes per HTTP request (1: one `application/cbor` envelope each).
+    var perRequest = 1
 
     var bytesPerReading: Double { readingsCommitted > 0 ? Double(diskBytes) / Double(readingsCommitted) : 0 }
     var ratioToVerification: Double { verificationsPerSecond > 0 ? readingsPerSecond / verificationsPerSecond : 0 }
@@ -33,6 +35,7 @@ struct BenchReport: Sendable {
     var json: JSONValue {
         .object([
             "validators": .int(Int64(validators)), "batch": .int(Int64(batch)),
+            "envelopesPerRequest": .int(Int64(perRequest)),
             "connections": .int(Int64(connections)), "devices": .int(Int64(devices)),
             "durationSeconds": .double(durationSeconds), "windowSeconds": .double(rounded(windowSeconds, 3)),
             "transactionsPerSecond": .double(rounded(transactionsPerSecond, 1)),
@@ -57,6 +60,7 @@ struct BenchReport: Sendable {
             | --- | ---: |
             | validators | \(validators) |
             | readings per envelope | \(batch) |
+            | envelopes per request | \(perRequest) |
             | connections / devices | \(connections) / \(devices) |
             | steady window | \(number(windowSeconds, 2)) s of \(number(durationSeconds, 0)) s |
             | transactions/s | \(number(transactionsPerSecond)) |

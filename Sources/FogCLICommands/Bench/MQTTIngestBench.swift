@@ -107,11 +107,9 @@ struct MQTTIngestBench {
     private func register(on network: MQTTBenchNetwork) async throws -> [PrivateKey] {
         let client = NodeClient(base: network.api)
         let registrations = try BenchDeviceRegistrations(count: devices, genesis: network.genesis, operatorKey: network.operatorKey)
-        var last = ""
-        for registration in registrations.transactions {
-            last = try await client.submit(registration.bytes)
-        }
-        _ = try await client.waitCommitted(last, timeout: 60)
+        let ids = try await client.submitAll(registrations.transactions.map(\.bytes))
+            .map { result throws(CLIError) in try result.get() }
+        if let last = ids.last { _ = try await client.waitCommitted(last, timeout: 60) }
         return registrations.keys
     }
 }

@@ -1,0 +1,61 @@
+import FogCrypto
+import FogExecution
+@testable import FogNode
+import FogTypes
+import FogWire
+import Testing
+
+/// `ValidatorNode.submitAll`: one submission admitted on one node, gossiped and committed everywhere.
+@Suite(.serialized) struct ValidatorNodeBulkSubmitTests {
+    @Test(.timeLimit(.minutes(3))) func aBulkSubmissionIsGossipedAndCommittedOnEveryNode() async throws {
+        let cluster = try ValidatorCluster()
+        try cluster.startAll()
+        do {
+            try await cluster.waitHeights(atLeast: 1, nodes: [0, 1, 2, 3], within: .seconds(60))
+            let sensors = ValidatorNodeTests.sensors
+            let registrations = sensors.enumerated().map { ValidatorNodeTests.registration($1, nonce: UInt64($0)) }
+            let registered = await cluster.node(0).submitAll(registrations)
+            for result in registered {
+                _ = try await cluster.waitCommitted(try result.get(), nodes: [0, 1, 2, 3], within: .seconds(10))
+            }
+            // 30 readings of each sensor, the sensors taking turns, all through node 1 in one submission.
+            let readings = (UInt64(1)...30).flatMap { seq in sensors.map { ValidatorNodeTests.reading($0, seq: seq) } }
+            let results = await cluster.node(1).submitAll(readings)
+            let ids = try results.map { try $0.get() }
+            #expect(ids == readings.map { SignedEnvelope.transactionID(of: $0) })
+            for id in ids {
+                let stored = try await cluster.waitCommitted(id, nodes: [0, 1, 2, 3], within: .seconds(20))
+                #expect(stored.receipt.isOK)
+            }
+            #expect(try cluster.sameChain(nodes: [0, 1, 2, 3]))
+            for sensor in sensors {
+                #expect(try cluster.stores[3].device(sensor.publicKey.address)?.lastSequence == 30)
+            }
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+
+    /// Admitted envelopes are gossiped in order, in messages within the envelope count and frame size.
+    @Test func gossipMessagesRespectTheWireLimits() throws {
+        let small = (0..<600).map { [UInt8(truncatingIfNeeded: $0), 0x01] }
+        let messages = ValidatorNode.gossipMessages(small)
+        let counts = messages.map { message -> Int in
+            guard case .transactions(let envelopes) = message else { return -1 }
+            return envelopes.count
+        }
+        #expect(counts == [256, 256, 88])
+        let large = (0..<13).map { [UInt8](repeating: UInt8($0), count: 1024 * 1024) }
+        var sent: [[UInt8]] = []
+        for message in ValidatorNode.gossipMessages(large) {
+            guard case .transactions(let envelopes) = message else { continue }
+            sent += envelopes
+            #expect(message.frameBody.count <= WireLimits.maxFrameBytes)
+            #expect(throws: Never.self) { try WireFrame.decode(try message.frame) }
+        }
+        #expect(sent == large)
+        #expect(ValidatorNode.gossipMessages([]).isEmpty)
+    }
+}
