@@ -1,5 +1,6 @@
 import FogCrypto
 import FogExecution
+import FogStore
 import Foundation
 
 /// What both node kinds share when many envelopes arrive in one submission: preparing them on every
@@ -45,5 +46,14 @@ enum BulkAdmission {
             }
         }
         return results
+    }
+
+    /// `results` with each refusal answered as ``SubmissionError/resolvingCommitted(_:in:)`` does for
+    /// the envelope at the same index: the store is read only for sequence and nonce refusals.
+    static func resolvingCommitted(_ results: [Result<Hash256, SubmissionError>], of envelopes: [PreparedEnvelope],
+                                   in store: any LedgerStore) -> [Result<Hash256, SubmissionError>] {
+        zip(results, envelopes).map { result, envelope in
+            result.mapError { $0.resolvingCommitted(envelope.transactionID, in: store) }
+        }
     }
 }

@@ -2,7 +2,6 @@ import FogCrypto
 import FogExecution
 @testable import FogNode
 import FogTypes
-import FogWire
 import Testing
 
 /// `ValidatorNode.submitAll`: one submission admitted on one node, gossiped and committed everywhere.
@@ -36,26 +35,5 @@ import Testing
             throw error
         }
         await cluster.shutdown()
-    }
-
-    /// Admitted envelopes are gossiped in order, in messages within the envelope count and frame size.
-    @Test func gossipMessagesRespectTheWireLimits() throws {
-        let small = (0..<600).map { [UInt8(truncatingIfNeeded: $0), 0x01] }
-        let messages = ValidatorNode.gossipMessages(small)
-        let counts = messages.map { message -> Int in
-            guard case .transactions(let envelopes) = message else { return -1 }
-            return envelopes.count
-        }
-        #expect(counts == [256, 256, 88])
-        let large = (0..<13).map { [UInt8](repeating: UInt8($0), count: 1024 * 1024) }
-        var sent: [[UInt8]] = []
-        for message in ValidatorNode.gossipMessages(large) {
-            guard case .transactions(let envelopes) = message else { continue }
-            sent += envelopes
-            #expect(message.frameBody.count <= WireLimits.maxFrameBytes)
-            #expect(throws: Never.self) { try WireFrame.decode(try message.frame) }
-        }
-        #expect(sent == large)
-        #expect(ValidatorNode.gossipMessages([]).isEmpty)
     }
 }
