@@ -10,17 +10,8 @@ import Hummingbird
 /// A body that is not such a sequence within the limits is refused whole, with nothing admitted.
 extension NodeAPI {
     func submitSequence(_ request: Request) async throws -> Response {
-        let limit = APILimits.maxSequenceBodyBytes
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw APIError(.contentTooLarge, "body-too-large", "the body of \(length) bytes exceeds \(limit)")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit)
-        } catch {
-            throw APIError(.contentTooLarge, "body-too-large", "the body exceeds \(limit) bytes")
-        }
-        let envelopes = try Self.envelopes(inSequence: Array(body.readableBytesView))
+        let body = try await Self.collectBody(request, upTo: APILimits.maxSequenceBodyBytes)
+        let envelopes = try Self.envelopes(inSequence: body)
         let results = await node.submitAll(envelopes)
         for result in results {
             switch result {
@@ -70,32 +61,14 @@ extension NodeAPI {
             case .success(let id):
                 json += "{\"id\":\"\(id.hex)\",\"status\":\"accepted\"}"
             case .failure(let error):
-                json += "{\"error\":{\"code\":\(JSONText.string(error.code)),\"message\":\(JSONText.string(error.message))}}"
+                json += "{\"error\":{\"code\":"
+                JSONString.append(error.code, to: &json)
+                json += ",\"message\":"
+                JSONString.append(error.message, to: &json)
+                json += "}}"
             }
         }
         json += "]}"
         return json
-    }
-}
-
-/// JSON text for values written by hand.
-enum JSONText {
-    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped.
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

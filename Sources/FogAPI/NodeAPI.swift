@@ -58,6 +58,19 @@ public struct NodeAPI: Sendable {
 
     // MARK: Submission
 
+    /// The request's body, refused with 413 `body-too-large` when its declared length or its bytes
+    /// exceed `limit`.
+    static func collectBody(_ request: Request, upTo limit: Int) async throws -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw APIError(.contentTooLarge, "body-too-large", "the body of \(length) bytes exceeds \(limit)")
+        }
+        do {
+            return Array(try await request.body.collect(upTo: limit).readableBytesView)
+        } catch {
+            throw APIError(.contentTooLarge, "body-too-large", "the body exceeds \(limit) bytes")
+        }
+    }
+
     func submit(_ request: Request) async throws -> Response {
         let contentType = request.headers[.contentType]?.split(separator: ";").first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
@@ -71,16 +84,7 @@ public struct NodeAPI: Sendable {
                            "send one COSE_Sign1 envelope as application/cbor, or JSON {\"envelope\": base64}, "
                                + "or several as application/cbor-seq")
         }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw APIError(.contentTooLarge, "body-too-large", "the body of \(length) bytes exceeds \(limit)")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit)
-        } catch {
-            throw APIError(.contentTooLarge, "body-too-large", "the body exceeds \(limit) bytes")
-        }
-        let bytes = Array(body.readableBytesView)
+        let bytes = try await Self.collectBody(request, upTo: limit)
         let envelope: [UInt8]
         if contentType == "application/json" {
             guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],

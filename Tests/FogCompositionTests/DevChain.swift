@@ -65,6 +65,16 @@ struct DevChain {
         }
         return try! Signed.sign(try! ReadingBatch(chainID: chainID, device: address, readings: readings), with: device).bytes
     }
+
+    /// Why the node refuses `envelope`, or `nil` when it admits it.
+    func refusal(_ envelope: [UInt8]) async -> SubmissionError? {
+        do {
+            _ = try await node.submit(envelope)
+            return nil
+        } catch {
+            return error
+        }
+    }
 }
 
 /// A deterministic block clock: one second per call.

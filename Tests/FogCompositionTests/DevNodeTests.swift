@@ -108,34 +108,26 @@ import Testing
 
     @Test func admissionRejectsWhatWouldFail() async throws {
         let chain = try DevChain()
-        func refusal(_ envelope: [UInt8]) async -> SubmissionError? {
-            do {
-                _ = try await chain.node.submit(envelope)
-                return nil
-            } catch {
-                return error
-            }
-        }
         // Unknown device before registration; then registration and readings in one mempool.
-        #expect(await refusal(DevChain.reading(seq: 1))?.code == "unknown-device")
-        #expect(await refusal(DevChain.reading(seq: 1))?.kind == .rejected)
-        #expect(await refusal(DevChain.registration()) == nil)
-        #expect(await refusal(DevChain.reading(seq: 1)) == nil)
+        #expect(await chain.refusal(DevChain.reading(seq: 1))?.code == "unknown-device")
+        #expect(await chain.refusal(DevChain.reading(seq: 1))?.kind == .rejected)
+        #expect(await chain.refusal(DevChain.registration()) == nil)
+        #expect(await chain.refusal(DevChain.reading(seq: 1)) == nil)
         // The same envelope again: already pending.
-        #expect(await refusal(DevChain.reading(seq: 1))?.code == "duplicate")
+        #expect(await chain.refusal(DevChain.reading(seq: 1))?.code == "duplicate")
         // A replayed or out-of-order sequence number (checked after the pending ones).
-        #expect(await refusal(DevChain.batch(seqs: [1, 2]))?.kind == .conflict)
+        #expect(await chain.refusal(DevChain.batch(seqs: [1, 2]))?.kind == .conflict)
         // Consecutive nonces: the operator's next transaction is checked after the pending one.
-        #expect(await refusal(DevChain.registration(DevChain.stranger, nonce: 0))?.code == "bad-nonce")
-        #expect(await refusal(DevChain.registration(DevChain.stranger, nonce: 1)) == nil)
+        #expect(await chain.refusal(DevChain.registration(DevChain.stranger, nonce: 0))?.code == "bad-nonce")
+        #expect(await chain.refusal(DevChain.registration(DevChain.stranger, nonce: 1)) == nil)
         // Malformed bytes, a bad signature, another chain.
-        #expect(await refusal([0xa0])?.kind == .malformed)
-        #expect(await refusal([])?.kind == .malformed)
+        #expect(await chain.refusal([0xa0])?.kind == .malformed)
+        #expect(await chain.refusal([])?.kind == .malformed)
         var tampered = DevChain.reading(seq: 9)
         tampered[tampered.count - 1] ^= 1
-        #expect(await refusal(tampered)?.code == "bad-signature")
+        #expect(await chain.refusal(tampered)?.code == "bad-signature")
         let other = try ChainID("another-chain")
-        #expect(await refusal(DevChain.reading(seq: 9, chain: other))?.code == "wrong-chain")
+        #expect(await chain.refusal(DevChain.reading(seq: 9, chain: other))?.code == "wrong-chain")
         #expect(await chain.node.pendingCount == 3)
         let block = try #require(try await chain.node.produceBlock())
         #expect(block.envelopes == 3)
@@ -144,38 +136,30 @@ import Testing
         }
         #expect(receipts == ["ok", "ok", "ok"])
         // After commit, a replay is a conflict too: the very envelope is already committed.
-        #expect(await refusal(DevChain.reading(seq: 1))?.code == "already-committed")
+        #expect(await chain.refusal(DevChain.reading(seq: 1))?.code == "already-committed")
     }
 
     /// A refused sequence number or nonce is `already-committed` only when the ledger holds this
     /// very transaction; when other readings took the number, it stays `stale-sequence`.
     @Test func aResendIsAlreadyCommittedOnlyWhenThatTransactionIs() async throws {
         let chain = try DevChain()
-        func refusal(_ envelope: [UInt8]) async -> SubmissionError? {
-            do {
-                _ = try await chain.node.submit(envelope)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        #expect(await refusal(DevChain.registration()) == nil)
-        #expect(await refusal(DevChain.reading(seq: 1)) == nil)
+        #expect(await chain.refusal(DevChain.registration()) == nil)
+        #expect(await chain.refusal(DevChain.reading(seq: 1)) == nil)
         // Reading 3 overtakes reading 2 (as through another validator's mempool) and commits first.
-        #expect(await refusal(DevChain.reading(seq: 3)) == nil)
+        #expect(await chain.refusal(DevChain.reading(seq: 3)) == nil)
         let block = try #require(try await chain.node.produceBlock())
         let height = block.header.height
 
-        let resent = try #require(await refusal(DevChain.reading(seq: 1)))
+        let resent = try #require(await chain.refusal(DevChain.reading(seq: 1)))
         #expect(resent.code == "already-committed" && resent.kind == .conflict)
         let id = SignedEnvelope.transactionID(of: DevChain.reading(seq: 1))
         #expect(resent.message == "transaction \(id.hex) is already committed at height \(height)")
-        #expect(await refusal(DevChain.registration())?.code == "already-committed", "an account transaction's nonce too")
+        #expect(await chain.refusal(DevChain.registration())?.code == "already-committed", "an account transaction's nonce too")
         // Not on the ledger: the overtaken reading, another reading with a taken number, a batch over them.
-        #expect(await refusal(DevChain.reading(seq: 2))?.code == "stale-sequence")
-        #expect(await refusal(DevChain.reading(seq: 3, value: 30))?.code == "stale-sequence")
-        #expect(await refusal(DevChain.batch(seqs: [1, 2]))?.code == "stale-sequence")
-        #expect(await refusal(DevChain.registration(DevChain.stranger, nonce: 0))?.code == "bad-nonce")
+        #expect(await chain.refusal(DevChain.reading(seq: 2))?.code == "stale-sequence")
+        #expect(await chain.refusal(DevChain.reading(seq: 3, value: 30))?.code == "stale-sequence")
+        #expect(await chain.refusal(DevChain.batch(seqs: [1, 2]))?.code == "stale-sequence")
+        #expect(await chain.refusal(DevChain.registration(DevChain.stranger, nonce: 0))?.code == "bad-nonce")
         #expect(try chain.store.reading(device: DevChain.sensor.publicKey.address, sequence: 2) == nil)
         #expect(await chain.node.pendingCount == 0, "nothing refused entered the mempool")
     }
