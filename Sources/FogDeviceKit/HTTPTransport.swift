@@ -172,7 +172,11 @@ enum NodeHTTP {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            // Detached, so that a caller's cancellation never reaches URLSession: cancelling a request
+            // at the moment it completes can deadlock swift-corelibs-foundation (seen as a `device run`
+            // hung in `DeviceAgent.stop`). The request still ends within `requestTimeout`.
+            let ask = request
+            (data, response) = try await Task.detached { try await URLSession.shared.data(for: ask) }.value
         } catch {
             throw DeviceError("node-unreachable", "\(method) \(base)\(path): \(error.localizedDescription)")
         }
