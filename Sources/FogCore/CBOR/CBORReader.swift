@@ -196,22 +196,10 @@ public struct CBORReader: Sendable {
     }
 
     private mutating func readByte() throws(CBORError) -> UInt8 {
-        guard offset < input.count else {
-            throw CBORError(.truncated, at: offset, "input ends inside a data item")
-        }
-        defer { offset += 1 }
-        return input[offset]
+        try CBORInputBytes.byte(input, at: &offset)
     }
 
     private mutating func readBigEndian(byteCount: Int) throws(CBORError) -> UInt64 {
-        guard byteCount <= input.count - offset else {
-            throw CBORError(.truncated, at: input.count, "input ends inside a \(byteCount)-byte argument")
-        }
-        var value: UInt64 = 0
-        for index in offset..<offset + byteCount {
-            value = value << 8 | UInt64(input[index])
-        }
-        offset += byteCount
-        return value
+        try CBORInputBytes.bigEndian(input, byteCount: byteCount, at: &offset)
     }
 }

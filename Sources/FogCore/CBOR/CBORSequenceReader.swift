@@ -74,22 +74,10 @@ public struct CBORSequenceReader: Sendable {
         case 26: byteCount = 4
         default: byteCount = 8
         }
-        guard byteCount <= input.count - offset else {
-            throw CBORError(.truncated, at: input.count, "input ends inside a \(byteCount)-byte argument")
-        }
-        var value: UInt64 = 0
-        for index in offset..<offset + byteCount {
-            value = value << 8 | UInt64(input[index])
-        }
-        offset += byteCount
-        return value
+        return try CBORInputBytes.bigEndian(input, byteCount: byteCount, at: &offset)
     }
 
     private mutating func readByte() throws(CBORError) -> UInt8 {
-        guard offset < input.count else {
-            throw CBORError(.truncated, at: offset, "input ends inside a data item")
-        }
-        defer { offset += 1 }
-        return input[offset]
+        try CBORInputBytes.byte(input, at: &offset)
     }
 }
