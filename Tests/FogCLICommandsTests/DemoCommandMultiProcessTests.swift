@@ -13,17 +13,24 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(3))) func networkCommitsEverywhereSurvivesARestartAndProvesAReading() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-demo-test-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+    /// Runs a 14 s demo of 4 validators and 16 devices over `transport`, keeping its files in
+    /// `folder`, and returns its JSON report once it has exited 0 with `succeeded`.
+    static func runDemo(transport: String, keeping folder: String) async throws -> [String: Any] {
         let result = try await BenchCommandMultiProcessTests.runOffThePool(
-            ["demo", "--validators", "4", "--devices", "16", "--rate", "40", "--duration", "14", "--transport", "http",
+            ["demo", "--validators", "4", "--devices", "16", "--rate", "40", "--duration", "14", "--transport", transport,
              "--keep", folder, "--json"],
             timeout: 150)
         #expect(result.status == 0, "\(result.out) \(result.err)")
         let report = result.json()
-        #expect(report["transport"] as? String == "http")
+        #expect(report["transport"] as? String == transport)
         #expect(report["succeeded"] as? Bool == true, "\(report)")
+        return report
+    }
+
+    @Test(.timeLimit(.minutes(3))) func networkCommitsEverywhereSurvivesARestartAndProvesAReading() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-demo-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let report = try await Self.runDemo(transport: "http", keeping: folder)
         let committed = report["readingsCommitted"] as? Int ?? 0
         #expect(committed > 0)
         let validators = report["validators"] as? [[String: Any]] ?? []
@@ -52,14 +59,7 @@ import Testing
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-demo-test-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try await BenchCommandMultiProcessTests.runOffThePool(
-            ["demo", "--validators", "4", "--devices", "16", "--rate", "40", "--duration", "14", "--transport", "mqtt",
-             "--keep", folder, "--json"],
-            timeout: 150)
-        #expect(result.status == 0, "\(result.out) \(result.err)")
-        let report = result.json()
-        #expect(report["transport"] as? String == "mqtt")
-        #expect(report["succeeded"] as? Bool == true, "\(report)")
+        let report = try await Self.runDemo(transport: "mqtt", keeping: folder)
         let sent = report["readingsSent"] as? Int ?? 0
         #expect(sent > 0 && report["readingsCommitted"] as? Int == sent, "\(report)")
         #expect(report["readingsRejected"] as? Int == 0 && report["unanswered"] as? Int == 0, "\(report)")
