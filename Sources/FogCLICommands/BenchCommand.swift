@@ -25,7 +25,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Validators of the network under test: 1 (a dev node) or 2-\(BenchCommand.maxValidators) (a local network from fogledger init).")
     var validators = 1
 
-    @Option(name: .long, help: "With --validators N > 1: the first offered rate (envelopes/s), doubled each step while the network keeps up.")
+    @Option(name: .long, help: "With --validators N > 1: the first offered rate (envelopes/s), doubled each step while the network keeps up, then bisected between the highest rate kept up and the lowest missed.")
     var startRate = 250
 
     @Option(name: .long, help: "With --validators N > 1: seconds each offered rate is held.")
@@ -33,6 +33,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "With --validators N > 1: the most offered-rate steps.")
     var maxSteps = 8
+
+    @Option(name: .long, help: "With --validators N > 1: write each validator's log, at debug level (with each height's step timings), to DIR/nodeK.log.")
+    var nodeLogs: String?
 
     /// The most validators a benchmarked network has.
     static let maxValidators = 16

@@ -119,6 +119,8 @@ public actor ValidatorNode: LedgerNode {
     var gossipOutbox = GossipOutbox()
     /// Set while a flush of `gossipOutbox` is enqueued.
     var gossipFlushScheduled = false
+    /// When the steps of the height being decided happened here (logged at debug level).
+    var timings = HeightTimings()
 
     /// A validator signing with `validatorKey`, committing to `store`, logging its signed messages
     /// to the WAL at `walPath`, and talking to peers as `p2p` describes.
@@ -170,6 +172,7 @@ public actor ValidatorNode: LedgerNode {
             if !signed.isEmpty {
                 logger.info("resuming a height from the WAL", metadata: ["height": "\(height)", "messages": "\(signed.count)"])
             }
+            timings.start()
             feed(.startHeight(HeightStart(height: height, rotation: rotation, signedBefore: signed)))
         } catch {
             halt("cannot read the store: \(error)")
@@ -207,12 +210,14 @@ public actor ValidatorNode: LedgerNode {
             case .broadcastProposal(let proposal, let block):
                 // Peers get the proposed envelopes first, so that they find them verified in their mempools.
                 flushGossip()
+                timings.mark(.proposal)
                 do {
                     try network.broadcast(.proposal(try BlockProposal(proposal: proposal, block: block)))
                 } catch {
                     logger.error("cannot send a proposal", metadata: ["error": "\(error)"])
                 }
             case .broadcastVote(let vote):
+                timings.mark(vote.object.step == .prevote ? .prevote : .precommit)
                 _ = try? network.broadcast(.vote(vote))
             case .scheduleTimeout(let timeout, let after):
                 Task { [weak self] in
@@ -222,6 +227,7 @@ public actor ValidatorNode: LedgerNode {
             case .requestBlock(let height, let round):
                 do {
                     answers.append(.proposeBlock(try proposalBlock()))
+                    timings.mark(.blockReady)
                 } catch {
                     logger.error("cannot build a block", metadata: ["height": "\(height)", "round": "\(round)", "error": "\(error)"])
                 }
@@ -230,6 +236,7 @@ public actor ValidatorNode: LedgerNode {
                 if let rejection {
                     logger.warning("proposed block refused", metadata: ["height": "\(block.header.height)", "reason": "\(rejection)"])
                 }
+                timings.mark(.blockReady)
                 answers.append(.blockValidity(blockID: block.header.blockID, valid: rejection == nil))
             case .decide(let decision):
                 decided(decision)
@@ -267,18 +274,22 @@ public actor ValidatorNode: LedgerNode {
     /// are pending (or a peer's message of the next height arrives), else after the empty-block interval.
     private func decided(_ decision: Decision) {
         let height = decision.block.header.height
+        timings.mark(.decided)
         do {
             try chain.commit(decision.block, decision.commit, nowMillis: now(), prepared: preparedForExecution)
+            timings.mark(.stored)
             publishCommitted(decision.block)
             rotation = decision.nextRotation.carried(to: try chain.validators(at: height + 1))
         } catch {
             halt("cannot commit height \(height): \(error)")
             return
         }
-        logger.debug("committed block", metadata: [
-            "height": "\(height)", "round": "\(decision.commit.round)", "transactions": "\(decision.block.transactions.count)",
-        ])
         recheckMempool(committed: Set(decision.block.transactions.map(SignedEnvelope.transactionID(of:))))
+        timings.mark(.rechecked)
+        logger.debug("committed block", metadata: timings.metadata.merging([
+            "height": "\(height)", "round": "\(decision.commit.round)", "transactions": "\(decision.block.transactions.count)",
+            "pending": "\(mempool.count)",
+        ]) { $1 })
         submitWaitingEvidence()
         committedAt = ContinuousClock.now
         // Peers ahead, or already at the next height (their messages of it arrived before this
@@ -365,6 +376,7 @@ public actor ValidatorNode: LedgerNode {
         switch message {
         case .proposal(let proposal):
             startHeightIfPeerStarted(proposal.proposal.object.height)
+            if proposal.proposal.object.height == machine.height { timings.mark(.proposal) }
             noteAhead(peer, messageHeight: proposal.proposal.object.height)
             feed(.proposal(proposal.proposal))
             feed(.block(proposal.block))

@@ -137,7 +137,7 @@ extension BenchCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let network = try await BenchNetworkProcesses.start(executable: BenchNodeProcess.currentExecutable(), home: folder,
-                                                            validators: validators)
+                                                            validators: validators, logFolder: nodeLogs)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             var report = try await driveNetwork(network, group: group)
@@ -168,20 +168,15 @@ extension BenchCommand {
 
         var steps: [BenchStep] = []
         var sequence: UInt64 = 1
-        var rate = Double(startRate)
-        var best = 0.0
-        for _ in 0..<maxSteps {
+        var search = BenchRateSearch(startRate: Double(startRate))
+        while steps.count < maxSteps, let rate = search.nextRate {
             let (step, next) = try await runStep(rate: rate, seconds: stepSeconds, firstSequence: sequence, ports: ports,
                                                  chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
             sequence = next
             steps.append(step)
-            guard step.keptUp(latencyLimit: Self.stepLatencyLimit) else {
-                best = max(best, min(step.committed, step.offered))
-                break
-            }
-            best = max(best, step.committed)
-            rate *= 2
+            search.record(step, keptUp: step.keptUp(latencyLimit: Self.stepLatencyLimit))
         }
+        let best = search.maxSustained
         let (half, _) = try await runStep(rate: max(1, best / 2), seconds: duration, firstSequence: sequence, ports: ports,
                                      chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
         return BenchNetworkReport(validators: validators, batch: batch, connections: connections, devices: devices, steps: steps,
@@ -212,13 +207,17 @@ extension BenchCommand {
             BenchHeightPoller(host: "127.0.0.1:\(ports[0])", interval: .milliseconds(Int64(pollMs)), drain: drain, done: seen)
         }
         let start = benchNanos()
+        // Connection k's schedule starts k/connections of a request's interval later, so that the
+        // connections' requests alternate evenly rather than leave together.
+        let stagger = pace * UInt64(perRequest) / UInt64(connections)
         var drivers: [(BenchConnection, EventLoopFuture<BenchDriverResult>)] = []
         for (index, bodies) in workload.bodies.enumerated() {
             let port = ports[index % ports.count]
             let done = group.next().makePromise(of: BenchDriverResult.self)
+            let origin = start + UInt64(index) * stagger
             let connection = try await BenchConnection.open(group, host: "127.0.0.1", port: port) {
                 BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, perRequest: perRequest, stop: stop, done: done,
-                                pace: pace)
+                                pace: pace, startAt: origin)
             }
             drivers.append((connection, done.futureResult))
         }

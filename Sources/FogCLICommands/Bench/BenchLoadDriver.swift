@@ -35,17 +35,21 @@ final class BenchLoadDriver: ChannelInboundHandler {
     private var status: HTTPResponseStatus = .ok
     private var answer: [UInt8] = []
     private var finished = false
-    /// When set, envelope `i` is not sent before `firstSentAt + i × pace` nanoseconds (an offered rate).
+    /// When set, a request whose last envelope is `i` is not sent before `startAt + i × pace`
+    /// nanoseconds (an offered rate, each request sent once its last envelope is due).
     private let pace: UInt64
-    private var firstSentAt: UInt64 = 0
+    /// The origin of the paced schedule (``benchNanos()``); 0 starts it at the first send.
+    private var startAt: UInt64
 
     /// A driver for `bodies` (COSE_Sign1 envelopes) posted to `/v1/transactions` on `host`,
     /// `perRequest` at a time, as fast as the node answers or, with `pace` (nanoseconds), at most
-    /// one envelope per `pace`.
+    /// one envelope per `pace` from `startAt` (so that connections given staggered origins spread
+    /// their requests evenly instead of sending together).
     init(host: String, bodies: [ByteBuffer], perRequest: Int = 1, stop: BenchSignal,
-         done: EventLoopPromise<BenchDriverResult>, pace: UInt64 = 0) {
+         done: EventLoopPromise<BenchDriverResult>, pace: UInt64 = 0, startAt: UInt64 = 0) {
         self.host = host
         self.pace = pace
+        self.startAt = startAt
         self.bodies = bodies
         self.perRequest = max(1, perRequest)
         self.stop = stop
@@ -65,8 +69,9 @@ final class BenchLoadDriver: ChannelInboundHandler {
         }
         let now = benchNanos()
         if pace > 0 {
-            if firstSentAt == 0 { firstSentAt = now }
-            let due = firstSentAt + UInt64(next) * pace
+            if startAt == 0 { startAt = now }
+            let last = min(next + perRequest, bodies.count) - 1
+            let due = startAt + UInt64(last) * pace
             if due > now {
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .nanoseconds(Int64(due - now))) {

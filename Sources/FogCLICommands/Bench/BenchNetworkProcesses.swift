@@ -18,8 +18,10 @@ final class BenchNetworkProcesses {
     var ports: [Int] { nodes.map(\.port) }
 
     /// Initialises `validators` validators in `home` (P2P and HTTP ports from a random base below the
-    /// ephemeral range) and starts every node, waiting until each API listens.
-    static func start(executable: String, home: String, validators: Int) async throws(CLIError) -> BenchNetworkProcesses {
+    /// ephemeral range) and starts every node, waiting until each API listens. With `logFolder`, each
+    /// node logs at debug level to `logFolder/nodeK.log`; otherwise it logs only warnings, unread.
+    static func start(executable: String, home: String, validators: Int,
+                      logFolder: String? = nil) async throws(CLIError) -> BenchNetworkProcesses {
         let base = 20_000 + Int.random(in: 0..<1_000) * 2 * validators
         try initialise(executable: executable, arguments: [
             "init", "--validators", String(validators), "--out", home, "--chain-id", "fog-bench",
@@ -28,8 +30,10 @@ final class BenchNetworkProcesses {
         var started: [BenchNodeProcess] = []
         for index in 0..<validators {
             do {
+                let level = logFolder == nil ? "warning" : "debug"
                 started.append(try await BenchNodeProcess.launch(
-                    executable: executable, arguments: ["node", "--home", "\(home)/node\(index)", "--log-level", "warning"]))
+                    executable: executable, arguments: ["node", "--home", "\(home)/node\(index)", "--log-level", level],
+                    logFile: logFolder.map { "\($0)/node\(index).log" }))
             } catch {
                 for node in started { await node.stop() }
                 throw error

@@ -27,15 +27,23 @@ final class BenchNodeProcess {
     }
 
     /// Starts `executable` with `arguments` (a node command) and waits (at most `timeout`) for the
-    /// line `API: http://127.0.0.1:PORT/v1/status` it prints once listening.
-    static func launch(executable: String, arguments: [String],
+    /// line `API: http://127.0.0.1:PORT/v1/status` it prints once listening. Its standard error (its
+    /// log) goes to `logFile` (created or emptied), or nowhere.
+    static func launch(executable: String, arguments: [String], logFile: String? = nil,
                        timeout: Duration = .seconds(60)) async throws(CLIError) -> BenchNodeProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        if let logFile {
+            guard FileManager.default.createFile(atPath: logFile, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: logFile)
+            else { throw CLIError("io-error", "cannot write the node log \(logFile)") }
+            process.standardError = handle
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         let output = OutputBuffer()
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let chunk = handle.availableData
