@@ -9,7 +9,7 @@ public import Logging
 
 /// How a validator node runs consensus.
 public struct ValidatorNodeConfiguration: Sendable {
-    /// The consensus timeouts; `commitDelay` is the least pause between committing a height and
+    /// The consensus timeouts; `commitDelay` is the least pause between deciding a height and
     /// starting the next (a short one lets a block gather what arrives meanwhile).
     public var timeouts: ConsensusTimeouts
     /// The mempool limits.
@@ -108,8 +108,8 @@ public actor ValidatorNode: LedgerNode {
     var waitingToStart = false
     /// The highest height of a peer's proposal or vote seen.
     var highestMessageHeight: UInt64 = 0
-    /// When the last height was committed.
-    var committedAt = ContinuousClock.now
+    /// When the last height was decided (the commit delay counts from then).
+    var decidedAt = ContinuousClock.now
     /// Set when the WAL or store cannot be written: the node stops signing.
     var halted = false
     var stopped = false
@@ -274,7 +274,8 @@ public actor ValidatorNode: LedgerNode {
     /// are pending (or a peer's message of the next height arrives), else after the empty-block interval.
     private func decided(_ decision: Decision) {
         let height = decision.block.header.height
-        timings.mark(.decided)
+        decidedAt = ContinuousClock.now
+        timings.mark(.decided, at: decidedAt)
         do {
             try chain.commit(decision.block, decision.commit, nowMillis: now(), prepared: preparedForExecution)
             timings.mark(.stored)
@@ -291,7 +292,6 @@ public actor ValidatorNode: LedgerNode {
             "pending": "\(mempool.count)",
         ]) { $1 })
         submitWaitingEvidence()
-        committedAt = ContinuousClock.now
         // Peers ahead, or already at the next height (their messages of it arrived before this
         // commit and wait in the machine): start at once.
         if (peerHeights.values.max() ?? 0) > height || highestMessageHeight > height {
@@ -299,12 +299,13 @@ public actor ValidatorNode: LedgerNode {
             return
         }
         waitingToStart = true
-        let delay = configuration.timeouts.commitDelay
-        if delay == 0 {
+        // The commit delay counts from the decision: the time spent writing the block is part of it.
+        let remaining = Duration.milliseconds(configuration.timeouts.commitDelay) - (ContinuousClock.now - decidedAt)
+        if remaining <= .zero {
             startHeightIfWaiting()
         } else {
             Task { [weak self] in
-                try? await Task.sleep(for: .milliseconds(delay))
+                try? await Task.sleep(for: remaining)
                 await self?.startHeightIfWaiting()
             }
         }
@@ -318,7 +319,7 @@ public actor ValidatorNode: LedgerNode {
     /// Starts the next height when it waits, the commit delay has passed and envelopes are pending.
     func startHeightIfWaiting() {
         guard waitingToStart, mempool.count > 0,
-              ContinuousClock.now - committedAt >= .milliseconds(configuration.timeouts.commitDelay)
+              ContinuousClock.now - decidedAt >= .milliseconds(configuration.timeouts.commitDelay)
         else { return }
         startNextHeight()
     }
@@ -344,11 +345,11 @@ public actor ValidatorNode: LedgerNode {
 
     // MARK: Network
 
-    /// Handles one event of the network; gossiped envelopes are decoded and verified in the
-    /// caller's task before the actor admits them.
+    /// Handles one event of the network; gossiped envelopes are decoded and verified before the
+    /// actor admits them, a large message's on every core (``BulkAdmission/prepare(_:with:)``).
     nonisolated func receiveOffActor(_ event: P2PEvent) async {
         if case .message(_, .transactions(let envelopes)) = event {
-            let prepared = envelopes.map(prepare)
+            let prepared = await BulkAdmission.prepare(envelopes) { self.prepare($0) }
             await admitGossiped(prepared)
         } else {
             await receive(event)
