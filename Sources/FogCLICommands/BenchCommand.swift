@@ -34,6 +34,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "With --validators N > 1: the most offered-rate steps.")
     var maxSteps = 8
 
+    @Option(name: .long, help: "With --validators N > 1: the validators' least milliseconds between a commit and the next height (init --commit-delay-ms; default: init's).")
+    var commitDelayMs: UInt64?
+
     @Option(name: .long, help: "With --validators N > 1: write each validator's log, at debug level (with each height's step timings), to DIR/nodeK.log.")
     var nodeLogs: String?
 

@@ -21,6 +21,9 @@ struct BenchStep: Sendable {
     /// Envelopes refused (not retried) and mempool-full retries.
     var refused: Int
     var retries: Int
+    /// Send → answer of the step's requests, p50 and p99 in milliseconds (admission, not commit).
+    var answerP50 = 0.0
+    var answerP99 = 0.0
 
     /// Whether the network kept up: it committed at least 90 % of the offered rate, and p99 stayed
     /// under `latencyLimit` milliseconds.
@@ -35,6 +38,7 @@ struct BenchStep: Sendable {
             "finalityMs": .object(["p50": .double((p50 * 100).rounded() / 100), "p99": .double((p99 * 100).rounded() / 100),
                                    "max": .double((max * 100).rounded() / 100), "envelopes": .int(Int64(timed))]),
             "refused": .int(Int64(refused)), "mempoolFullRetries": .int(Int64(retries)),
+            "answerMs": .object(["p50": .double((answerP50 * 100).rounded() / 100), "p99": .double((answerP99 * 100).rounded() / 100)]),
         ])
     }
 }
@@ -97,7 +101,7 @@ struct BenchNetworkReport: Sendable {
     var markdown: String {
         func number(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
         let stepRows = steps.map {
-            "| \(number($0.offered)) | \(number($0.committed)) | \(number($0.p50, 1)) / \(number($0.p99, 1)) / \(number($0.max, 1)) | \($0.refused) / \($0.retries) |"
+            "| \(number($0.offered)) | \(number($0.committed)) | \(number($0.p50, 1)) / \(number($0.p99, 1)) / \(number($0.max, 1)) | \(number($0.answerP50, 1)) / \(number($0.answerP99, 1)) | \($0.refused) / \($0.retries) |"
         }.joined(separator: "\n")
         return """
             | metric | value |
@@ -117,8 +121,8 @@ struct BenchNetworkReport: Sendable {
             | load average before | \(loadAverage) |
             | CPU | \(cpu) |
 
-            | offered/s | committed/s | p50 / p99 / max ms | refused / retries |
-            | ---: | ---: | ---: | ---: |
+            | offered/s | committed/s | submit → commit p50 / p99 / max ms | submit → answer p50 / p99 ms | refused / retries |
+            | ---: | ---: | ---: | ---: | ---: |
             \(stepRows)
             """
     }
@@ -137,7 +141,8 @@ extension BenchCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let network = try await BenchNetworkProcesses.start(executable: BenchNodeProcess.currentExecutable(), home: folder,
-                                                            validators: validators, logFolder: nodeLogs)
+                                                            validators: validators, commitDelayMs: commitDelayMs,
+                                                            logFolder: nodeLogs)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             var report = try await driveNetwork(network, group: group)
@@ -262,12 +267,14 @@ extension BenchCommand {
             }
         }
         latencies.sort()
+        let answers = results.flatMap(\.answerMillis).sorted()
         let window = end > windowStart ? Double(end - windowStart) / 1e9 : 0
         let step = BenchStep(offered: rate, committed: window > 0 ? Double(windowEnvelopes) / window : 0,
                              p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.last ?? 0,
                              timed: latencies.count, envelopesCommitted: envelopesCommitted,
                              refused: results.map(\.refused).reduce(0, +),
-                             retries: results.map(\.retries).reduce(0, +))
+                             retries: results.map(\.retries).reduce(0, +),
+                             answerP50: percentile(answers, 50), answerP99: percentile(answers, 99))
         return (step, nextSequence)
     }
 }

@@ -11,6 +11,8 @@ struct BenchDriverResult: Sendable {
     /// 503 `mempool-full` answers, or bulk answers whose results end in `mempool-full` (the
     /// envelope, or the refused suffix, is sent again 1 ms later).
     var retries = 0
+    /// For each request answered, milliseconds from sending it to the end of its answer.
+    var answerMillis: [Double] = []
 }
 
 /// One keep-alive connection that submits its pre-encoded envelopes one request after another, as
@@ -109,6 +111,7 @@ final class BenchLoadDriver: ChannelInboundHandler {
         case .body(let buffer):
             if perRequest > 1 { answer.append(contentsOf: buffer.readableBytesView) }
         case .end:
+            result.answerMillis.append(Double(benchNanos() - sentAt) / 1e6)
             let retry = perRequest > 1 ? handleResults() : handleSingle()
             if retry {
                 result.retries += 1

@@ -18,15 +18,16 @@ final class BenchNetworkProcesses {
     var ports: [Int] { nodes.map(\.port) }
 
     /// Initialises `validators` validators in `home` (P2P and HTTP ports from a random base below the
-    /// ephemeral range) and starts every node, waiting until each API listens. With `logFolder`, each
-    /// node logs at debug level to `logFolder/nodeK.log`; otherwise it logs only warnings, unread.
-    static func start(executable: String, home: String, validators: Int,
+    /// ephemeral range; `commitDelayMs` when given) and starts every node, waiting until each API
+    /// listens. With `logFolder`, each node logs at debug level to `logFolder/nodeK.log`; otherwise it
+    /// logs only warnings, unread.
+    static func start(executable: String, home: String, validators: Int, commitDelayMs: UInt64? = nil,
                       logFolder: String? = nil) async throws(CLIError) -> BenchNetworkProcesses {
         let base = 20_000 + Int.random(in: 0..<1_000) * 2 * validators
         try initialise(executable: executable, arguments: [
             "init", "--validators", String(validators), "--out", home, "--chain-id", "fog-bench",
             "--p2p-port", String(base), "--http-port", String(base + validators),
-        ])
+        ] + (commitDelayMs.map { ["--commit-delay-ms", String($0)] } ?? []))
         var started: [BenchNodeProcess] = []
         for index in 0..<validators {
             do {
