@@ -5,9 +5,12 @@ import Testing
 /// processes, two short offered-rate steps and a short half-load run over HTTP, then every child stopped.
 @Suite(.serialized) struct BenchNetworkMultiProcessTests {
     @Test(.timeLimit(.minutes(3))) func measuresAFourValidatorNetworkBriefly() async throws {
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("fog-bench-logs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: logs) }
         let result = try await BenchCommandMultiProcessTests.runOffThePool(
             ["bench", "--validators", "4", "--duration", "2", "--step-seconds", "2", "--start-rate", "40",
-             "--max-steps", "2", "--devices", "8", "--connections", "4", "--json"],
+             "--max-steps", "2", "--devices", "8", "--connections", "4", "--node-logs", logs, "--json"],
             timeout: 150)
         #expect(result.status == 0, "\(result.out) \(result.err)")
         let report = result.json()
@@ -31,5 +34,14 @@ import Testing
         #expect(perReading > 64 && perReading < 1_000_000, "\(report)")
         let rss = report["nodeRSSBytes"] as? [String: Any]
         #expect((rss?["peak"] as? Int ?? 0) >= (rss?["current"] as? Int ?? 0) && (rss?["current"] as? Int ?? 0) > 1_000_000, "\(report)")
+        let answer = steps.first?["answerMs"] as? [String: Any] ?? [:]
+        #expect((answer["p50"] as? Double ?? 0) > 0, "\(steps)")
+        // Each validator logged its heights' step timings.
+        for index in 0..<4 {
+            let log = (try? String(contentsOfFile: "\(logs)/node\(index).log", encoding: .utf8)) ?? ""
+            let heights = log.split(separator: "\n").filter { $0.contains("committed block") }
+            #expect(!heights.isEmpty && heights.allSatisfy { $0.contains("decided-ms=") && $0.contains("stored-ms=") },
+                    "node\(index): \(heights.prefix(3))")
+        }
     }
 }
