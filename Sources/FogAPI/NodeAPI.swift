@@ -18,12 +18,15 @@ public struct NodeAPI: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// The node's metrics (made from `registry`).
     public let metrics: NodeMetrics
+    /// What `/v1/status` answers at the latest height.
+    let statusSnapshot: StatusSnapshot
 
     /// An API for `node` whose metrics live in `registry`.
     public init(node: any LedgerNode, registry: PrometheusCollectorRegistry) {
         self.node = node
         self.registry = registry
         self.metrics = NodeMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        self.statusSnapshot = StatusSnapshot(genesis: node.genesis)
     }
 
     /// The router with every route.
@@ -175,32 +178,12 @@ public struct NodeAPI: Sendable {
     }
 
     func status() async throws -> Response {
-        let store = node.store
-        let height = try store.latestHeight()
+        let latest = try statusSnapshot.latest(in: node.store)
         let pending = await node.pendingCount
         metrics.mempool.record(Double(pending))
-        let stateRoot = try store.latestStateRoot()
         let peers = await node.connectedPeers
-        let header = height > 0 ? try store.header(at: height) : nil
-        return JSONBody.bytes(Array(Self.statusJSON(
-            genesis: node.genesis, height: height, stateRoot: stateRoot, pending: pending, peers: peers,
-            latest: header).utf8), contentType: "application/json")
-    }
-
-    /// The `/v1/status` object, written directly with its keys sorted (the object `JSONBody.response`
-    /// would render: a chain id and hex need no escaping). Clients poll it every few milliseconds,
-    /// and `JSONSerialization` cost more than the rest of the answer.
-    static func statusJSON(genesis: Genesis, height: UInt64, stateRoot: Hash256, pending: Int, peers: Int?,
-                           latest header: BlockHeader?) -> String {
-        var json = "{\"chainID\":\"\(genesis.chainID.value)\",\"genesisHash\":\"\(genesis.hash.hex)\",\"height\":\(height)"
-        if let header {
-            json += ",\"latestBlockID\":\"\(header.blockID.hex)\",\"latestBlockTime\":\(header.timeMillis)"
-        }
-        if let peers { json += ",\"peers\":\(peers)" }
-        json += ",\"pending\":\(pending),\"stateRoot\":\"\(stateRoot.hex)\",\"validators\":["
-        json += genesis.validators.validators.map { "\"\($0.address.hex)\"" }.joined(separator: ",")
-        json += "]}"
-        return json
+        return JSONBody.bytes(Array(statusSnapshot.json(latest, pending: pending, peers: peers).utf8),
+                              contentType: "application/json")
     }
 
     func renderMetrics() async -> Response {

@@ -69,6 +69,8 @@ import Testing
             let pending = try await Self.get(client, "/v1/transactions/\(id)")
             #expect(pending["status"] as? String == "pending")
             try await chain.node.produceBlock()
+            let atOne = try await Self.get(client, "/v1/status")
+            #expect(atOne["height"] as? Int == 1 && atOne["pending"] as? Int == 0)
             // JSON submission with base64.
             let body = try JSONSerialization.data(withJSONObject: ["envelope": Data(DevChain.reading(seq: 1)).base64EncodedString()])
             try await client.execute(uri: "/v1/transactions", method: .post, headers: [.contentType: "application/json"],
@@ -96,6 +98,11 @@ import Testing
             let status = try await Self.get(client, "/v1/status")
             #expect(status["height"] as? Int == 2 && status["chainID"] as? String == "fogledger-dev")
             #expect(status["genesisHash"] as? String == chain.genesis.hash.hex)
+            // What the status keeps between polls follows the new height.
+            #expect(atOne["latestBlockID"] as? String == first["id"] as? String)
+            #expect(status["latestBlockID"] as? String == latest["id"] as? String)
+            #expect(status["stateRoot"] as? String == (try chain.store.latestStateRoot()).hex)
+            #expect(status["stateRoot"] as? String != atOne["stateRoot"] as? String)
         }
     }
 
