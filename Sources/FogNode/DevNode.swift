@@ -174,8 +174,7 @@ public actor DevNode {
     /// Admits an envelope prepared with this node's ``executor`` (see ``submit(_:)``).
     public func admit(_ envelope: PreparedEnvelope) throws(SubmissionError) -> Hash256 {
         guard mempool.fits(envelope.bytes.count) else {
-            throw SubmissionError(.unavailable, "mempool-full",
-                                  "the mempool holds \(mempool.count) envelopes (\(mempool.byteCount) bytes); try again later")
+            throw SubmissionError.mempoolFull(count: mempool.count, bytes: mempool.byteCount)
         }
         let id = envelope.transactionID
         guard !mempool.contains(id), !committing.contains(id) else {

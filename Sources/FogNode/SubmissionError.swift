@@ -31,6 +31,11 @@ public struct SubmissionError: Error, Hashable, Sendable, CustomStringConvertibl
         self.message = message
     }
 
+    /// The refusal of an envelope that does not fit in a mempool holding `count` envelopes of `bytes` bytes.
+    public static func mempoolFull(count: Int, bytes: Int) -> SubmissionError {
+        SubmissionError(.unavailable, "mempool-full", "the mempool holds \(count) envelopes (\(bytes) bytes); try again later")
+    }
+
     /// Classifies an execution error.
     public init(_ error: ExecutionError) {
         let name = error.code.name

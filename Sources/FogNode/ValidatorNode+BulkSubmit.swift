@@ -8,7 +8,11 @@ extension ValidatorNode {
     /// Admits `envelopes` in order (see ``LedgerNode/submitAll(_:)``) and gossips the admitted ones
     /// to every peer, in admission order. A resend of a transaction already committed is refused
     /// with `already-committed` (``SubmissionError/resolvingCommitted(_:in:)``).
+    ///
+    /// When the mempool has no room at all, every envelope is refused with `mempool-full` before any
+    /// is decoded or verified: an overloaded validator spends nothing on what it would refuse.
     public nonisolated func submitAll(_ envelopes: [[UInt8]]) async -> [Result<Hash256, SubmissionError>] {
+        if let full = await mempoolFullRefusal() { return Array(repeating: .failure(full), count: envelopes.count) }
         let prepared = await BulkAdmission.prepare(envelopes) { self.prepare($0) }
         return BulkAdmission.resolvingCommitted(await admitSubmittedAll(prepared), of: prepared, in: store)
     }

@@ -76,6 +76,11 @@ extension ValidatorNode {
         }
     }
 
+    /// The refusal for any envelope while the mempool has no room at all, else `nil`.
+    func mempoolFullRefusal() -> SubmissionError? {
+        mempool.fits(0) ? nil : .mempoolFull(count: mempool.count, bytes: mempool.byteCount)
+    }
+
     /// The number of pending envelopes.
     public var pendingCount: Int { mempool.count }
 
@@ -113,8 +118,7 @@ extension ValidatorNode {
 
     private func admitOne(_ envelope: PreparedEnvelope) throws(SubmissionError) -> Hash256 {
         guard mempool.fits(envelope.bytes.count) else {
-            throw SubmissionError(.unavailable, "mempool-full",
-                                  "the mempool holds \(mempool.count) envelopes (\(mempool.byteCount) bytes); try again later")
+            throw SubmissionError.mempoolFull(count: mempool.count, bytes: mempool.byteCount)
         }
         let id = envelope.transactionID
         guard !mempool.contains(id) else {

@@ -31,12 +31,19 @@ public struct ValidatorNodeConfiguration: Sendable {
     public static let defaultCommitDelayMillis: UInt64 = 5
     /// The default milliseconds after a commit at which an empty block is proposed when nothing is pending.
     public static let defaultEmptyBlockIntervalMillis: UInt64 = 1_000
+    /// The default most envelopes a proposed block carries: many heights' worth at the rates a
+    /// network sustains, and few enough that building, sending and checking the block after a
+    /// backlog fits in the first round's propose timeout. (Blocks of 10,000 envelopes took five to
+    /// six rounds each on the reference machine, and the network's throughput collapsed.)
+    public static let defaultMaxBlockTransactions = 2_000
+    /// The default most envelope bytes a proposed block carries (1 MiB), for the same reason.
+    public static let defaultMaxBlockEnvelopeBytes = 1 << 20
 
     /// Creates a configuration.
     public init(timeouts: ConsensusTimeouts = ConsensusTimeouts(commitDelay: ValidatorNodeConfiguration.defaultCommitDelayMillis),
                 mempool: MempoolLimits = MempoolLimits(), futureNonces: FutureNonceLimits = FutureNonceLimits(),
-                maxBlockTransactions: Int = ObjectLimits.maxBlockTransactions,
-                maxBlockEnvelopeBytes: Int = DevNodeConfiguration.maxBlockEnvelopeBytes,
+                maxBlockTransactions: Int = ValidatorNodeConfiguration.defaultMaxBlockTransactions,
+                maxBlockEnvelopeBytes: Int = ValidatorNodeConfiguration.defaultMaxBlockEnvelopeBytes,
                 emptyBlockInterval: Duration = .milliseconds(defaultEmptyBlockIntervalMillis), gossipInterval: Duration = .milliseconds(500)) {
         self.timeouts = timeouts
         self.mempool = mempool
@@ -289,7 +296,7 @@ public actor ValidatorNode: LedgerNode {
         timings.mark(.rechecked)
         logger.debug("committed block", metadata: timings.metadata.merging([
             "height": "\(height)", "round": "\(decision.commit.round)", "transactions": "\(decision.block.transactions.count)",
-            "pending": "\(mempool.count)",
+            "pending": "\(mempool.count)", "verified-at-execution": "\(envelopesVerifiedAtExecution)",
         ]) { $1 })
         submitWaitingEvidence()
         // Peers ahead, or already at the next height (their messages of it arrived before this
@@ -346,9 +353,14 @@ public actor ValidatorNode: LedgerNode {
     // MARK: Network
 
     /// Handles one event of the network; gossiped envelopes are decoded and verified before the
-    /// actor admits them, a large message's on every core (``BulkAdmission/prepare(_:with:)``).
+    /// actor admits them, a large message's on every core (``BulkAdmission/prepare(_:with:)``), and
+    /// dropped unverified while the mempool has no room (a block that carries them verifies them).
     nonisolated func receiveOffActor(_ event: P2PEvent) async {
         if case .message(_, .transactions(let envelopes)) = event {
+            if await mempoolFullRefusal() != nil {
+                logger.trace("gossiped envelopes dropped: the mempool is full", metadata: ["count": "\(envelopes.count)"])
+                return
+            }
             let prepared = await BulkAdmission.prepare(envelopes) { self.prepare($0) }
             await admitGossiped(prepared)
         } else {

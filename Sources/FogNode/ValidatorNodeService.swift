@@ -21,6 +21,11 @@ public struct ValidatorNodeService: Service {
     /// The most gossip and proposal messages waiting for the lane that handles them in order; more
     /// are dropped (gossip is best effort, and proposals are re-sent every gossip interval).
     static let maxQueuedGossipEvents = 4_096
+    /// The most gossiped envelopes waiting in that lane to be verified; a gossip message that would
+    /// exceed it is dropped. A proposal waits behind every envelope queued before it, so this bounds
+    /// its wait under a backlog (about 25 ms of verification per core on the reference machine); a
+    /// block carrying dropped envelopes verifies them as it is checked.
+    static let maxQueuedGossipEnvelopes = 1_024
 
     /// Whether `event` goes to the ordered lane: gossiped envelopes and proposals.
     static func followsGossip(_ event: P2PEvent) -> Bool {
@@ -43,12 +48,20 @@ public struct ValidatorNodeService: Service {
             // other events never wait for those envelopes' signatures to be verified.
             let (ordered, orderedInput) = AsyncStream.makeStream(
                 of: P2PEvent.self, bufferingPolicy: .bufferingOldest(Self.maxQueuedGossipEvents))
+            let backlog = GossipBacklog(limit: Self.maxQueuedGossipEnvelopes)
             group.addTask {
-                for await event in ordered { await node.receiveOffActor(event) }
+                for await event in ordered {
+                    await node.receiveOffActor(event)
+                    backlog.done(with: event)
+                }
             }
             group.addTask {
                 for await event in network.events {
-                    if Self.followsGossip(event) { orderedInput.yield(event) } else { await node.receiveOffActor(event) }
+                    if Self.followsGossip(event) {
+                        if backlog.admits(event) { orderedInput.yield(event) }
+                    } else {
+                        await node.receiveOffActor(event)
+                    }
                 }
                 orderedInput.finish()
             }

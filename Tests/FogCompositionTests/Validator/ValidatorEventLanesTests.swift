@@ -21,4 +21,29 @@ import Testing
         }
         #expect(!ValidatorNodeService.followsGossip(.peerDown(Self.peer, reason: "closed")))
     }
+
+    private static func gossip(_ count: Int) -> P2PEvent {
+        .message(peer, .transactions(Array(repeating: [1, 2, 3], count: count)))
+    }
+
+    @Test func theLaneHoldsAtMostTheLimitOfGossipedEnvelopes() {
+        let backlog = GossipBacklog(limit: 100)
+        #expect(backlog.admits(Self.gossip(60)))
+        #expect(backlog.admits(Self.gossip(40)))
+        #expect(!backlog.admits(Self.gossip(1)), "the 101st envelope is dropped")
+        #expect(backlog.admits(.peerDown(Self.peer, reason: "closed")), "other events always pass")
+        #expect(backlog.count == 100)
+        backlog.done(with: Self.gossip(60))
+        #expect(backlog.count == 40)
+        #expect(backlog.admits(Self.gossip(60)))
+        #expect(!backlog.admits(Self.gossip(1)))
+    }
+
+    @Test func anEmptyLaneTakesAMessageLargerThanTheLimit() {
+        let backlog = GossipBacklog(limit: 10)
+        #expect(backlog.admits(Self.gossip(50)))
+        #expect(!backlog.admits(Self.gossip(1)))
+        backlog.done(with: Self.gossip(50))
+        #expect(backlog.count == 0)
+    }
 }

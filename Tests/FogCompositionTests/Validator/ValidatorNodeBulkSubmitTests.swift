@@ -36,4 +36,27 @@ import Testing
         }
         await cluster.shutdown()
     }
+
+    /// With no room left, a bulk submission is refused whole with `mempool-full`, none of it decoded
+    /// or verified (garbage is refused the same way), and nothing reaches the mempool.
+    @Test(.timeLimit(.minutes(3))) func aFullMempoolRefusesABulkSubmissionBeforeVerifyingIt() async throws {
+        var configuration = ValidatorCluster.fastConfiguration
+        configuration.mempool = MempoolLimits(maxCount: 3)
+        let cluster = try ValidatorCluster(count: 1, configuration: configuration)
+        try cluster.startAll()
+        let sensors = ValidatorNodeTests.sensors
+        let node = cluster.node(0)
+        // Stopped, the node still admits but starts no height, so what it admits stays pending.
+        await node.stop()
+        let admitted = await node.submitAll((0..<3).map { ValidatorNodeTests.registration(sensors[$0], nonce: UInt64($0)) })
+        #expect(admitted.allSatisfy { (try? $0.get()) != nil }, "\(admitted)")
+        let refused = await node.submitAll([ValidatorNodeTests.registration(sensors[3], nonce: 3), [0xff, 0x00]])
+        let codes = refused.map { result -> String in
+            if case .failure(let error) = result { return error.code }
+            return "accepted"
+        }
+        #expect(codes == ["mempool-full", "mempool-full"])
+        #expect(await node.pendingCount == 3)
+        await cluster.shutdown()
+    }
 }
