@@ -6,6 +6,7 @@ public import FogStore
 public import FogTypes
 import FogWire
 public import Logging
+import Synchronization
 
 /// How a validator node runs consensus.
 public struct ValidatorNodeConfiguration: Sendable {
@@ -87,7 +88,11 @@ public actor ValidatorNode: LedgerNode {
     let wal: ConsensusWALFile
     /// What the WAL held when the node started: the messages signed at the first height it starts.
     var recovered: [WALRecord]
-    var mempool: Mempool
+    var mempool: Mempool {
+        didSet { mempoolIsFull.store(!mempool.fits(0), ordering: .relaxed) }
+    }
+    /// Whether `mempool` has no room at all, readable off the actor (gossip is dropped unverified then).
+    nonisolated let mempoolIsFull = Atomic<Bool>(false)
     /// The prepared form of each envelope in `mempool`, by id.
     var admitted: [Hash256: PreparedEnvelope] = [:]
     /// Account transactions waiting for an earlier nonce.
@@ -357,7 +362,7 @@ public actor ValidatorNode: LedgerNode {
     /// dropped unverified while the mempool has no room (a block that carries them verifies them).
     nonisolated func receiveOffActor(_ event: P2PEvent) async {
         if case .message(_, .transactions(let envelopes)) = event {
-            if await mempoolFullRefusal() != nil {
+            if mempoolIsFull.load(ordering: .relaxed) {
                 logger.trace("gossiped envelopes dropped: the mempool is full", metadata: ["count": "\(envelopes.count)"])
                 return
             }
