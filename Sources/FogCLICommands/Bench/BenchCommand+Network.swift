@@ -190,6 +190,21 @@ extension BenchCommand {
                                   readingsCommitted: (steps + [half]).map(\.envelopesCommitted).reduce(0, +) * batch)
     }
 
+    /// Polls each of `ports` until its node reports nothing pending, at most 30 s in all.
+    private func waitUntilNothingPending(ports: [Int], group: MultiThreadedEventLoopGroup) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        for (offset, port) in ports.enumerated() {
+            let connection = try await BenchConnection.exchange(group, host: "127.0.0.1", port: port)
+            defer { Task { await connection.close() } }
+            while try await status(on: connection).pending > 0 {
+                guard ContinuousClock.now < deadline else {
+                    throw CLIError("node-failed", "node\(offset + 1) still had envelopes pending 30 s after the load stopped")
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
     /// Offers `rate` envelopes/s for `seconds`, spread over the connections and so over the nodes'
     /// APIs (each device always through one node), then waits until node0 holds nothing pending and
     /// times each envelope from its accepted submission to the first poll of node0 that saw its block.
@@ -242,6 +257,9 @@ extension BenchCommand {
         }
         watchdog.cancel()
         await poller.close()
+        // The next step (or the half-load run) starts with no backlog anywhere: under overload a
+        // node can hold envelopes node0 dropped.
+        try await waitUntilNothingPending(ports: Array(ports.dropFirst()), group: group)
 
         var heightOf: [Hash256: UInt64] = [:]
         let latest = firstSeen.keys.max() ?? startHeight
