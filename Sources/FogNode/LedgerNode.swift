@@ -31,24 +31,6 @@ extension LedgerNode {
     /// No peers: a node without a network.
     public var connectedPeers: Int? { nil }
 
-    /// One ``submit(_:)`` after another (see ``submitAll(_:)`` in the protocol).
-    public func submitAll(_ envelopes: [[UInt8]]) async -> [Result<Hash256, SubmissionError>] {
-        var results: [Result<Hash256, SubmissionError>] = []
-        results.reserveCapacity(envelopes.count)
-        for envelope in envelopes {
-            if case .failure(let full)? = results.last, full.kind == .unavailable {
-                results.append(.failure(full))
-                continue
-            }
-            do throws(SubmissionError) {
-                results.append(.success(try await submit(envelope)))
-            } catch {
-                results.append(.failure(error))
-            }
-        }
-        return results
-    }
-
     // Proofs read the store only.
 
     /// The proof bundle of `device`'s committed reading with sequence number `sequence`, or `nil`.
