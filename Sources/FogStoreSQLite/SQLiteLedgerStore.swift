@@ -24,6 +24,14 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// for it at every admission, so it is kept here instead of read in a transaction each time.
     private let latest: Mutex<UInt64>
 
+    /// WAL pages after which a commit copies the WAL into the database file (SQLite's default is
+    /// 1,000, 4 MiB). A block writes rows under random keys (transaction ids, tree-node hashes) all
+    /// over large indexes, so once the store holds some 50,000 readings each block dirties a few
+    /// MiB of pages and the default checkpointed at nearly every block: over 40 s at 2,000
+    /// envelopes/s a validator's block write grew from 7–12 ms to 23–30 ms (median); with 64 MiB of
+    /// WAL it stayed at 8–13 ms (docs/benchmarks.md, "Round 3").
+    static let walAutocheckpointPages = 16_384
+
     /// Opens the store at `path`, creating it (schema and the genesis state) when the file is new or
     /// empty, and checking on an existing store that it holds `genesis`'s chain.
     ///
@@ -33,14 +41,6 @@ public final class SQLiteLedgerStore: LedgerStore {
     ///
     /// `nodeCacheCapacity` bounds the sparse-tree nodes kept in memory for the next blocks' tree
     /// updates (0: none).
-    /// WAL pages after which a commit copies the WAL into the database file (SQLite's default is
-    /// 1,000, 4 MiB). A block writes rows under random keys (transaction ids, tree-node hashes) all
-    /// over large indexes, so once the store holds some 50,000 readings each block dirties a few
-    /// MiB of pages and the default checkpointed at nearly every block: over 40 s at 2,000
-    /// envelopes/s a validator's block write grew from 7–12 ms to 23–30 ms (median); with 64 MiB of
-    /// WAL it stayed at 8–13 ms (docs/benchmarks.md, "Round 3").
-    static let walAutocheckpointPages = 16_384
-
     public init(path: String, genesis: Genesis,
                 retainedVersions: UInt64 = StoreLimits.defaultRetainedVersions,
                 nodeCacheCapacity: Int = 100_000) throws {
