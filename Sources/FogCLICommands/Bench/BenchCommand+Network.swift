@@ -237,7 +237,7 @@ extension BenchCommand {
             let origin = start + UInt64(index) * stagger
             let connection = try await BenchConnection.open(group, host: "127.0.0.1", port: port) {
                 BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, perRequest: perRequest, stop: stop, done: done,
-                                pace: pace, startAt: origin)
+                                schedule: (start: origin, pace: pace))
             }
             drivers.append((connection, done.futureResult))
         }

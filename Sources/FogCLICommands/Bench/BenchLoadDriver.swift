@@ -37,21 +37,18 @@ final class BenchLoadDriver: ChannelInboundHandler {
     private var status: HTTPResponseStatus = .ok
     private var answer: [UInt8] = []
     private var finished = false
-    /// When set, a request whose last envelope is `i` is not sent before `startAt + i × pace`
-    /// nanoseconds (an offered rate, each request sent once its last envelope is due).
-    private let pace: UInt64
-    /// The origin of the paced schedule (``benchNanos()``); 0 starts it at the first send.
-    private var startAt: UInt64
+    /// When set, a request whose last envelope is `i` is not sent before `start + i × pace`
+    /// nanoseconds (``benchNanos()``): an offered rate, each request sent once its last envelope is due.
+    private let schedule: (start: UInt64, pace: UInt64)?
 
     /// A driver for `bodies` (COSE_Sign1 envelopes) posted to `/v1/transactions` on `host`,
-    /// `perRequest` at a time, as fast as the node answers or, with `pace` (nanoseconds), at most
-    /// one envelope per `pace` from `startAt` (so that connections given staggered origins spread
-    /// their requests evenly instead of sending together).
+    /// `perRequest` at a time, as fast as the node answers or, with a `schedule`, at most one
+    /// envelope per `pace` nanoseconds from `start` (so that connections given staggered starts
+    /// spread their requests evenly instead of sending together).
     init(host: String, bodies: [ByteBuffer], perRequest: Int = 1, stop: BenchSignal,
-         done: EventLoopPromise<BenchDriverResult>, pace: UInt64 = 0, startAt: UInt64 = 0) {
+         done: EventLoopPromise<BenchDriverResult>, schedule: (start: UInt64, pace: UInt64)? = nil) {
         self.host = host
-        self.pace = pace
-        self.startAt = startAt
+        self.schedule = schedule
         self.bodies = bodies
         self.perRequest = max(1, perRequest)
         self.stop = stop
@@ -70,10 +67,9 @@ final class BenchLoadDriver: ChannelInboundHandler {
             return
         }
         let now = benchNanos()
-        if pace > 0 {
-            if startAt == 0 { startAt = now }
+        if let schedule {
             let last = min(next + perRequest, bodies.count) - 1
-            let due = startAt + UInt64(last) * pace
+            let due = schedule.start + UInt64(last) * schedule.pace
             if due > now {
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .nanoseconds(Int64(due - now))) {

@@ -28,10 +28,10 @@ final class BenchNetworkProcesses {
             "init", "--validators", String(validators), "--out", home, "--chain-id", "fog-bench",
             "--p2p-port", String(base), "--http-port", String(base + validators),
         ] + (commitDelayMs.map { ["--commit-delay-ms", String($0)] } ?? []))
+        let level = logFolder == nil ? "warning" : "debug"
         var started: [BenchNodeProcess] = []
         for index in 0..<validators {
             do {
-                let level = logFolder == nil ? "warning" : "debug"
                 started.append(try await BenchNodeProcess.launch(
                     executable: executable, arguments: ["node", "--home", "\(home)/node\(index)", "--log-level", level],
                     logFile: logFolder.map { "\($0)/node\(index).log" }))
