@@ -12,7 +12,10 @@ extension ValidatorNode {
     /// When the mempool has no room at all, every envelope is refused with `mempool-full` before any
     /// is decoded or verified: an overloaded validator spends nothing on what it would refuse.
     public nonisolated func submitAll(_ envelopes: [[UInt8]]) async -> [Result<Hash256, SubmissionError>] {
-        if let full = await mempoolFullRefusal() { return Array(repeating: .failure(full), count: envelopes.count) }
+        // The flag spares the usual case a visit to the actor; the actor's answer carries the counts.
+        if mempoolIsFull.load(ordering: .relaxed), let full = await mempoolFullRefusal() {
+            return Array(repeating: .failure(full), count: envelopes.count)
+        }
         let prepared = await BulkAdmission.prepare(envelopes) { self.prepare($0) }
         return BulkAdmission.resolvingCommitted(await admitSubmittedAll(prepared), of: prepared, in: store)
     }
