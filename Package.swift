@@ -192,6 +192,7 @@ let package = Package(
                 "FogStore", "FogStoreSQLite", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto", "FogCore",
                 "FogTestKit", "fog-store-crash-helper", "FogMQTT", "FogDevice", "FogDeviceKit", "FogP2P", "FogWire",
                 "FogConsensus",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

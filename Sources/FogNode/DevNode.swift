@@ -61,7 +61,7 @@ public struct CommittedBlock: Hashable, Sendable {
 struct LatestState: StateReader, Sendable {
     let store: any LedgerStore
     func record(_ key: Hash256) throws -> [UInt8]? { try store.record(key) }
-    func node(_ hash: Hash256) throws -> SparseMerkleNode? { try store.node(hash) }
+    func node(_ hash: Hash256, version: UInt64) throws -> SparseMerkleStoredNode? { try store.node(hash, version: version) }
 }
 
 /// What admission builds on while a block is being committed: the store's latest state under the
@@ -73,7 +73,7 @@ struct AdmissionBase: StateReader, Sendable {
         if let write = committing[key] { return write }
         return try store.record(key)
     }
-    func node(_ hash: Hash256) throws -> SparseMerkleNode? { try store.node(hash) }
+    func node(_ hash: Hash256, version: UInt64) throws -> SparseMerkleStoredNode? { try store.node(hash, version: version) }
 }
 
 /// A single-validator node: admits envelopes to a bounded mempool, produces, signs and commits

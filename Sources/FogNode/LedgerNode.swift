@@ -58,7 +58,7 @@ extension LedgerNode {
             throw StoreError(.unknownHeight, "no block at height \(at) (latest \(latest))")
         }
         let record = try store.record(key, at: at)
-        let proof = try SparseMerkleTree.proof(for: key, root: root, in: LatestState(store: store))
+        let proof = try SparseMerkleTree.proof(for: key, root: root, version: at, in: LatestState(store: store))
         return try StateProof(chainID: genesis.chainID, genesisHash: genesis.hash, history: try validatorHistory(below: at),
                               signedHeader: try signedHeader(at: at), key: key, record: record, proof: proof)
     }

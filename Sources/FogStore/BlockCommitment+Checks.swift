@@ -22,6 +22,9 @@ extension BlockCommitment {
         guard state.root == header.stateRoot else {
             throw StoreError(.inconsistentBlock, "state diff ends at \(state.root), header says \(header.stateRoot)")
         }
+        guard state.version == header.height else {
+            throw StoreError(.inconsistentBlock, "state diff of height \(state.version) in block \(header.height)")
+        }
         guard receipts.count == block.transactions.count,
               receipts.allSatisfy({ $0.height == header.height }) else {
             throw StoreError(.inconsistentBlock, "block \(header.height) needs one receipt of its height per transaction")

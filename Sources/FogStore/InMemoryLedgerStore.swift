@@ -169,8 +169,8 @@ public final class InMemoryLedgerStore: LedgerStore {
         contents.withLock { $0.versions[key]?.last?.record ?? nil }
     }
 
-    public func node(_ hash: Hash256) -> SparseMerkleNode? {
-        contents.withLock { $0.nodes.node(hash) }
+    public func node(_ hash: Hash256, version: UInt64) -> SparseMerkleStoredNode? {
+        contents.withLock { $0.nodes.node(hash, version: version) }
     }
 }
 

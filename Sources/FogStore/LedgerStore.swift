@@ -3,7 +3,7 @@ public import FogExecution
 public import FogTypes
 
 /// What a node persists and reads: blocks with their commits, receipts and the transaction index,
-/// the reading index, and the versioned state (records by key, sparse Merkle nodes by hash).
+/// the reading index, and the versioned state (records by key, sparse Merkle nodes by hash and version).
 ///
 /// The store is a ``StateReader`` on its latest state, so the executor runs on it directly:
 /// `executor.executeBlock(envelopes, context:, parentRoot: try store.latestStateRoot(), state: store)`.

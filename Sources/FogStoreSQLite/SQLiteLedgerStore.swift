@@ -20,6 +20,9 @@ public final class SQLiteLedgerStore: LedgerStore {
     private let pool: DatabasePool
     /// Tree nodes recently written or read (content-addressed, so never stale).
     let nodeCache: SparseNodeCache
+    /// Whether the store predates versioned tree nodes and keeps its older nodes by hash
+    /// (``SQLiteSchema/legacyNodesTable``).
+    private let hasLegacyNodes: Bool
     /// The latest committed height: this store is the only writer of its file, and the node asks
     /// for it at every admission, so it is kept here instead of read in a transaction each time.
     private let latest: Mutex<UInt64>
@@ -62,6 +65,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walAutocheckpointPages)")
             }
             metadata = try Self.setUp(pool, genesis: genesis)
+            hasLegacyNodes = try pool.read { db in try db.tableExists(SQLiteSchema.legacyNodesTable) }
             latest = Mutex(try pool.read(SQLiteSchema.latestHeight))
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
@@ -127,7 +131,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             let diff = try GenesisState.diff(genesis, in: InMemorySparseMerkleNodeStore())
             let metadata = StoreMetadata(chainID: genesis.chainID, genesisHash: genesis.hash, genesisStateRoot: diff.root)
             try SQLiteSchema.writeMetadata(metadata, genesis: genesis, db)
-            try SQLiteSchema.apply(diff, height: 0, db)
+            try SQLiteSchema.apply(diff, db)
             return metadata
         }
     }
@@ -292,11 +296,20 @@ public final class SQLiteLedgerStore: LedgerStore {
         try pool.read { db in try SQLiteSchema.record(key, at: nil, db) }
     }
 
-    public func node(_ hash: Hash256) throws -> SparseMerkleNode? {
+    public func node(_ hash: Hash256, version: UInt64) throws -> SparseMerkleStoredNode? {
         if let cached = nodeCache.node(hash) { return cached }
-        let stored = try pool.read { db in
-            try Data.fetchOne(db.cachedStatement(sql: "SELECT node FROM smt_nodes WHERE hash = ?"),
-                              arguments: [Data(hash.bytes)])
+        guard let sqlVersion = SQLiteSchema.sqlHeight(version) else { return nil }
+        let hashBytes = Data(hash.bytes)
+        let stored = try pool.read { db -> Data? in
+            if let data = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT node FROM smt_nodes WHERE version = ? AND hash = ?"),
+                arguments: [sqlVersion, hashBytes]) {
+                return data
+            }
+            guard hasLegacyNodes else { return nil }
+            return try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT node FROM \(SQLiteSchema.legacyNodesTable) WHERE hash = ?"),
+                arguments: [hashBytes])
         }.map { try SQLiteSchema.decodeNode($0, hash: hash) }
         if let stored { nodeCache.insert(CollectionOfOne((hash: hash, node: stored))) }
         return stored

@@ -15,7 +15,9 @@ enum SQLiteSchema {
     /// `PRAGMA application_id` of a FogLedger store: "FOGL".
     static let applicationID: Int32 = 0x464F_474C
     /// `PRAGMA user_version`: the schema version, the number of migrations.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
+    /// Where a store made before schema 2 keeps its tree nodes (by hash alone); dropped when empty.
+    static let legacyNodesTable = "smt_nodes_v1"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -68,6 +70,26 @@ enum SQLiteSchema {
                 PRAGMA user_version = 1;
                 """)
         }
+        // Tree nodes by (version, hash): a block's nodes share its height, so they are appended at
+        // the end of the table instead of inserted at random places of an index over hashes (which
+        // dirtied about one page per node once the table outgrew the page cache). An older store's
+        // nodes stay in the legacy table, read by hash when a lookup misses.
+        migrator.registerMigration("v2-versioned-tree-nodes") { db in
+            try db.execute(sql: """
+                ALTER TABLE smt_nodes RENAME TO \(legacyNodesTable);
+                CREATE TABLE smt_nodes (
+                    version INTEGER NOT NULL,
+                    hash    BLOB NOT NULL,
+                    node    BLOB NOT NULL,
+                    PRIMARY KEY (version, hash)
+                ) WITHOUT ROWID;
+                UPDATE metadata SET value = CAST('2' AS BLOB) WHERE name = 'schema_version';
+                PRAGMA user_version = 2;
+                """)
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(legacyNodesTable))") != true {
+                try db.execute(sql: "DROP TABLE \(legacyNodesTable)")
+            }
+        }
         return migrator
     }
 
@@ -91,11 +113,12 @@ enum SQLiteSchema {
         }
     }
 
-    /// A node: `0x00 ‖ key ‖ valueHash` (leaf) or `0x01 ‖ left ‖ right` (branch).
-    static func encodeNode(_ node: SparseMerkleNode) -> Data {
+    /// A node: `0x00 ‖ key ‖ valueHash` (leaf) or `0x01 ‖ left ‖ right ‖ leftVersion ‖ rightVersion`
+    /// (branch; versions as 8 bytes, big-endian).
+    static func encodeNode(_ stored: SparseMerkleStoredNode) -> Data {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(65)
-        switch node {
+        bytes.reserveCapacity(81)
+        switch stored.node {
         case let .leaf(key, valueHash):
             bytes.append(0)
             key.appendBytes(to: &bytes)
@@ -104,23 +127,37 @@ enum SQLiteSchema {
             bytes.append(1)
             left.appendBytes(to: &bytes)
             right.appendBytes(to: &bytes)
+            withUnsafeBytes(of: stored.leftVersion.bigEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: stored.rightVersion.bigEndian) { bytes.append(contentsOf: $0) }
         }
         return Data(bytes)
     }
 
-    static func decodeNode(_ data: Data, hash: Hash256) throws -> SparseMerkleNode {
+    /// Decodes a node stored under `hash` and checks that it hashes to it. A legacy branch (65
+    /// bytes, without child versions) gets versions 0: its children are legacy nodes, found by hash.
+    static func decodeNode(_ data: Data, hash: Hash256) throws -> SparseMerkleStoredNode {
         let bytes = [UInt8](data)
-        guard bytes.count == 65, let a = Hash256(bytes: bytes[1..<33]), let b = Hash256(bytes: bytes[33..<65]) else {
+        guard bytes.count >= 65, let a = Hash256(bytes: bytes[1..<33]), let b = Hash256(bytes: bytes[33..<65]) else {
             throw StoreError(.corrupt, "tree node \(hash) is malformed")
         }
-        let node: SparseMerkleNode
-        switch bytes[0] {
-        case 0: node = .leaf(key: a, valueHash: b)
-        case 1: node = .branch(left: a, right: b)
-        default: throw StoreError(.corrupt, "tree node \(hash) has kind \(bytes[0])")
+        let stored: SparseMerkleStoredNode
+        switch (bytes[0], bytes.count) {
+        case (0, 65): stored = SparseMerkleStoredNode(.leaf(key: a, valueHash: b))
+        case (1, 65): stored = SparseMerkleStoredNode(.branch(left: a, right: b))
+        case (1, 81):
+            stored = SparseMerkleStoredNode(.branch(left: a, right: b), leftVersion: bigEndian(bytes[65..<73]),
+                                            rightVersion: bigEndian(bytes[73..<81]))
+        default: throw StoreError(.corrupt, "tree node \(hash) has kind \(bytes[0]) and \(bytes.count) bytes")
         }
-        guard node.hash == hash else { throw StoreError(.corrupt, "tree node stored under \(hash) hashes to \(node.hash)") }
-        return node
+        guard stored.node.hash == hash else {
+            throw StoreError(.corrupt, "tree node stored under \(hash) hashes to \(stored.node.hash)")
+        }
+        return stored
+    }
+
+    /// The unsigned integer whose big-endian bytes are `bytes` (at most 8).
+    static func bigEndian(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     // MARK: metadata
@@ -204,20 +241,21 @@ enum SQLiteSchema {
             try reading.execute(arguments: [Data(value.device.bytes), ordered(value.timeMillis), ordered(value.sequence),
                                             height, position, Data(commitment.readingEncodings[position])])
         }
-        try apply(commitment.state, height: header.height, db)
+        try apply(commitment.state, db)
     }
 
-    /// Writes a state diff's record versions at `height` and its new tree nodes.
-    static func apply(_ diff: StateDiff, height: UInt64, _ db: Database) throws {
-        let version = try db.cachedStatement(sql: """
+    /// Writes a state diff's record versions and its new tree nodes at its height (``StateDiff/version``).
+    static func apply(_ diff: StateDiff, _ db: Database) throws {
+        let height = Int64(diff.version)
+        let record = try db.cachedStatement(sql: """
             INSERT INTO state_versions (state_key, height, record) VALUES (?, ?, ?)
             """)
         for change in diff.changes {
-            try version.execute(arguments: [Data(change.key.bytes), Int64(height), change.record.map { Data($0) }])
+            try record.execute(arguments: [Data(change.key.bytes), height, change.record.map { Data($0) }])
         }
-        let node = try db.cachedStatement(sql: "INSERT OR IGNORE INTO smt_nodes (hash, node) VALUES (?, ?)")
+        let node = try db.cachedStatement(sql: "INSERT OR IGNORE INTO smt_nodes (version, hash, node) VALUES (?, ?, ?)")
         for (hash, value) in diff.newNodes {
-            try node.execute(arguments: [Data(hash.bytes), encodeNode(value)])
+            try node.execute(arguments: [height, Data(hash.bytes), encodeNode(value)])
         }
     }
 

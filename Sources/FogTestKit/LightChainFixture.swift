@@ -79,7 +79,8 @@ public struct LightChainFixture: Sendable {
         for write in state { records[write.key] = write.record }
         let previousRoot = previous?.stateRoot ?? SparseMerkleTree.emptyRoot
         let update = try! SparseMerkleTree.update(
-            root: previousRoot, changes: state.map { ($0.key, $0.record.map { SHA256Hasher.hash($0) }) }, in: store)
+            root: previousRoot, rootVersion: height - 1,
+            changes: state.map { ($0.key, $0.record.map { SHA256Hasher.hash($0) }) }, version: height, in: store)
         store.insert(update)
         let nextSet = next.map { Self.validatorSet($0.keys, powers: $0.powers) } ?? validators
         let header = try! BlockHeader(
@@ -129,7 +130,7 @@ public struct LightChainFixture: Sendable {
     /// The proof of `key` in the state after block `height`.
     public func stateProof(height: UInt64, key: Hash256) -> StateProof {
         let block = blocks[Int(height) - 1]
-        let proof = try! SparseMerkleTree.proof(for: key, root: block.stateRoot, in: store)
+        let proof = try! SparseMerkleTree.proof(for: key, root: block.stateRoot, version: height, in: store)
         return try! StateProof(chainID: chainID, genesisHash: genesis.hash, history: history(below: height),
                                signedHeader: block.signedHeader, key: key, record: block.records[key], proof: proof)
     }

@@ -174,7 +174,7 @@ extension Hash256 {
     }
 }
 
-/// Builds sparse-merkle.json.
+/// Builds sparse-merkle.json. Its store keeps nodes by hash alone, so every tree is at version 0.
 private struct SparseVectors {
     var store = InMemorySparseMerkleNodeStore()
     var trees: [SparseMerkleTreeVector] = []
@@ -187,7 +187,7 @@ private struct SparseVectors {
     }
 
     mutating func apply(_ root: Hash256, _ changes: [(key: Hash256, valueHash: Hash256?)]) throws -> Hash256 {
-        let update = try SparseMerkleTree.update(root: root, changes: changes, in: store)
+        let update = try SparseMerkleTree.update(root: root, rootVersion: 0, changes: changes, version: 0, in: store)
         store.insert(update)
         return update.root
     }
@@ -212,8 +212,8 @@ private struct SparseVectors {
     @discardableResult
     mutating func addProof(_ description: String, tree: Int, key: Hash256) throws -> SparseMerkleProofVector {
         let root = roots[tree]
-        let proof = try SparseMerkleTree.proof(for: key, root: root, in: store)
-        let value = try SparseMerkleTree.value(for: key, root: root, in: store)
+        let proof = try SparseMerkleTree.proof(for: key, root: root, version: 0, in: store)
+        let value = try SparseMerkleTree.value(for: key, root: root, version: 0, in: store)
         let leaf: SparseMerkleEntryVector? = switch proof.terminal {
         case .empty: nil
         case let .leaf(leafKey, valueHash): Self.entry(leafKey, valueHash)

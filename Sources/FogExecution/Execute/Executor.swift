@@ -47,7 +47,7 @@ public struct Executor: Sendable {
             outcomes.append(outcome)
             readings.append(contentsOf: committed)
         }
-        let diff = try overlay.diff(parentRoot: parentRoot)
+        let diff = try overlay.diff(parentRoot: parentRoot, height: context.height)
         let readingEncodings = readings.map { $0.encoded }
         return BlockExecution(
             outcomes: outcomes,

@@ -42,7 +42,7 @@ public enum GenesisState {
     /// The genesis records as a diff over the empty tree (`nodes` is only read for the empty root,
     /// which needs no node).
     public static func diff(_ genesis: Genesis, in nodes: some SparseMerkleNodeStore) throws -> StateDiff {
-        try StateDiff.compute(parentRoot: SparseMerkleTree.emptyRoot, changes: changes(genesis), nodes: nodes)
+        try StateDiff.compute(parentRoot: SparseMerkleTree.emptyRoot, height: 0, changes: changes(genesis), nodes: nodes)
     }
 
     /// The state root of `genesis`.

@@ -24,7 +24,7 @@ public struct InMemoryStateStore: StateReader, Sendable {
 
     public func record(_ key: Hash256) -> [UInt8]? { records[key] }
 
-    public func node(_ hash: Hash256) -> SparseMerkleNode? { nodes.node(hash) }
+    public func node(_ hash: Hash256, version: UInt64) -> SparseMerkleStoredNode? { nodes.node(hash, version: version) }
 
     /// Every record as (key, bytes), sorted by key.
     public func allRecords() -> [StateChange] {
@@ -36,7 +36,7 @@ public struct InMemoryStateStore: StateReader, Sendable {
         precondition(diff.parentRoot == root, "a diff over \(diff.parentRoot) applied to the state at \(root)")
         for (hash, node) in diff.newNodes {
             nodes.insert(node)
-            assert(node.hash == hash)
+            assert(node.node.hash == hash)
         }
         for change in diff.changes {
             records[change.key] = change.record

@@ -29,8 +29,8 @@ public struct StateOverlay<Base: StateReader>: StateReader {
         return try base.record(key)
     }
 
-    public func node(_ hash: Hash256) throws -> SparseMerkleNode? {
-        try base.node(hash)
+    public func node(_ hash: Hash256, version: UInt64) throws -> SparseMerkleStoredNode? {
+        try base.node(hash, version: version)
     }
 
     /// Writes (or, for `nil`, removes) a record as part of the current envelope.
@@ -80,8 +80,9 @@ public struct StateOverlay<Base: StateReader>: StateReader {
         committed.keys.sorted().map { StateChange(key: $0, record: committed[$0]!) }
     }
 
-    /// The kept writes applied to the tree with root `parentRoot` (held by `base`).
-    public func diff(parentRoot: Hash256) throws -> StateDiff {
-        try StateDiff.compute(parentRoot: parentRoot, changes: changes, nodes: base)
+    /// The kept writes of block `height` applied to the tree with root `parentRoot` (held by `base`,
+    /// the state after height `height - 1`).
+    public func diff(parentRoot: Hash256, height: UInt64) throws -> StateDiff {
+        try StateDiff.compute(parentRoot: parentRoot, height: height, changes: changes, nodes: base)
     }
 }

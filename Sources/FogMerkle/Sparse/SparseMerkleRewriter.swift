@@ -1,11 +1,12 @@
 import FogCrypto
 
-/// The one-pass batch rewrite behind ``SparseMerkleTree/update(root:changes:in:)``.
+/// The one-pass batch rewrite behind ``SparseMerkleTree/update(root:rootVersion:changes:version:in:)``.
 ///
 /// It descends the old tree along the sorted changes, splitting them on the key bit of each depth;
 /// where the old tree has an empty subtree or a single leaf, it builds the new subtree from the
 /// changes (and that leaf); on the way back up it joins the two new children into a branch, or
-/// lifts a lone leaf past an empty sibling, which keeps the tree canonical after deletions.
+/// lifts a lone leaf past an empty sibling, which keeps the tree canonical after deletions. Nodes it
+/// creates are for ``version``; nodes it keeps from the old tree keep the versions they were stored at.
 struct SparseMerkleRewriter<Store: SparseMerkleNodeStore> {
     /// One change, after sorting.
     struct Change {
@@ -13,11 +14,12 @@ struct SparseMerkleRewriter<Store: SparseMerkleNodeStore> {
         var valueHash: Hash256?
     }
 
-    /// A leaf to place while building a subtree; `isNew` is false for a leaf the store already holds.
+    /// A leaf to place while building a subtree; `stored` is the version of a leaf the store already
+    /// holds, `nil` for a new one.
     struct Entry {
         var key: Hash256
         var valueHash: Hash256
-        var isNew: Bool
+        var stored: UInt64?
     }
 
     /// What a rewritten subtree is; `unknown` for an untouched subtree whose node was not loaded.
@@ -25,17 +27,21 @@ struct SparseMerkleRewriter<Store: SparseMerkleNodeStore> {
         case empty, leaf, branch, unknown
     }
 
-    /// A rewritten subtree: its hash and, when known, its shape.
+    /// A rewritten subtree: its hash, the version its root node is stored at and, when known, its shape.
     struct Subtree {
         var hash: Hash256
+        var version: UInt64
         var shape: Shape
     }
 
     let store: Store
-    private(set) var created: [(hash: Hash256, node: SparseMerkleNode)] = []
+    /// The version of the nodes this rewrite creates.
+    let version: UInt64
+    private(set) var created: [(hash: Hash256, node: SparseMerkleStoredNode)] = []
 
-    init(store: Store) {
+    init(store: Store, version: UInt64) {
         self.store = store
+        self.version = version
     }
 
     /// The changes sorted by key, with only the last change of each key kept.
@@ -57,29 +63,32 @@ struct SparseMerkleRewriter<Store: SparseMerkleNodeStore> {
         return sorted
     }
 
-    /// The new subtree at `depth` that replaces the one with hash `hash`, after `changes`
-    /// (sorted, distinct keys, all on this subtree's path).
-    mutating func rewrite(_ hash: Hash256, depth: Int, _ changes: ArraySlice<Change>) throws -> Subtree {
+    /// The new subtree at `depth` that replaces the one with hash `hash` (stored at `nodeVersion`),
+    /// after `changes` (sorted, distinct keys, all on this subtree's path).
+    mutating func rewrite(_ hash: Hash256, version nodeVersion: UInt64, depth: Int,
+                          _ changes: ArraySlice<Change>) throws -> Subtree {
         if changes.isEmpty {
-            return Subtree(hash: hash, shape: hash == SparseMerkleTree.emptyRoot ? .empty : .unknown)
+            return Subtree(hash: hash, version: nodeVersion,
+                           shape: hash == SparseMerkleTree.emptyRoot ? .empty : .unknown)
         }
-        switch try SparseMerkleTree.load(hash, from: store) {
-        case nil:
+        guard let stored = try SparseMerkleTree.load(hash, version: nodeVersion, from: store) else {
             return build(depth: depth, entries: Self.entries(changes, carrying: nil)[...])
+        }
+        switch stored.node {
         case let .leaf(key, valueHash):
             // A leaf lies on its own key's path; one that does not would make `build` misplace keys.
             guard key.commonPrefixLength(with: changes[changes.startIndex].key) >= depth else {
                 throw SparseMerkleTree.malformed("leaf \(key) lies off its path at depth \(depth)")
             }
-            let existing = Entry(key: key, valueHash: valueHash, isNew: false)
+            let existing = Entry(key: key, valueHash: valueHash, stored: nodeVersion)
             return build(depth: depth, entries: Self.entries(changes, carrying: existing)[...])
         case let .branch(left, right):
             guard depth < SparseMerkleTree.maxDepth else { throw SparseMerkleTree.malformed("branch \(hash) at depth \(depth)") }
             let split = Self.firstIndexWithBitSet(changes, depth: depth)
-            let newLeft = try rewrite(left, depth: depth + 1, changes[..<split])
-            let newRight = try rewrite(right, depth: depth + 1, changes[split...])
+            let newLeft = try rewrite(left, version: stored.leftVersion, depth: depth + 1, changes[..<split])
+            let newRight = try rewrite(right, version: stored.rightVersion, depth: depth + 1, changes[split...])
             if newLeft.hash == left && newRight.hash == right {
-                return Subtree(hash: hash, shape: .branch)
+                return Subtree(hash: hash, version: nodeVersion, shape: .branch)
             }
             return try join(newLeft, newRight)
         }
@@ -99,14 +108,14 @@ struct SparseMerkleRewriter<Store: SparseMerkleNodeStore> {
                     if change.valueHash == carried.valueHash {
                         entries.append(carried)
                     } else if let valueHash = change.valueHash {
-                        entries.append(Entry(key: change.key, valueHash: valueHash, isNew: true))
+                        entries.append(Entry(key: change.key, valueHash: valueHash, stored: nil))
                     }
                     continue
                 }
                 entries.append(carried)
             }
             if let valueHash = change.valueHash {
-                entries.append(Entry(key: change.key, valueHash: valueHash, isNew: true))
+                entries.append(Entry(key: change.key, valueHash: valueHash, stored: nil))
             }
         }
         if let carried = pending {
@@ -119,15 +128,15 @@ struct SparseMerkleRewriter<Store: SparseMerkleNodeStore> {
     /// this subtree's path).
     mutating func build(depth: Int, entries: ArraySlice<Entry>) -> Subtree {
         guard let first = entries.first else {
-            return Subtree(hash: SparseMerkleTree.emptyRoot, shape: .empty)
+            return Subtree(hash: SparseMerkleTree.emptyRoot, version: version, shape: .empty)
         }
         if entries.count == 1 {
-            let node = SparseMerkleNode.leaf(key: first.key, valueHash: first.valueHash)
             let hash = MerkleHashing.sparseLeaf(key: first.key, valueHash: first.valueHash)
-            if first.isNew {
-                created.append((hash, node))
+            if let stored = first.stored {
+                return Subtree(hash: hash, version: stored, shape: .leaf)
             }
-            return Subtree(hash: hash, shape: .leaf)
+            created.append((hash, SparseMerkleStoredNode(.leaf(key: first.key, valueHash: first.valueHash))))
+            return Subtree(hash: hash, version: version, shape: .leaf)
         }
         // Distinct keys on one path differ at a bit at or below `depth`, so this never reaches 256.
         precondition(depth < SparseMerkleTree.maxDepth, "distinct keys agree on all 256 bits")
@@ -150,10 +159,10 @@ struct SparseMerkleRewriter<Store: SparseMerkleNodeStore> {
     /// `subtree` with its shape known, loading its node when it was not.
     func resolved(_ subtree: Subtree) throws -> Subtree {
         guard subtree.shape == .unknown else { return subtree }
-        switch try SparseMerkleTree.load(subtree.hash, from: store) {
-        case nil: return Subtree(hash: subtree.hash, shape: .empty)
-        case .leaf: return Subtree(hash: subtree.hash, shape: .leaf)
-        case .branch: return Subtree(hash: subtree.hash, shape: .branch)
+        switch try SparseMerkleTree.load(subtree.hash, version: subtree.version, from: store)?.node {
+        case nil: return Subtree(hash: subtree.hash, version: subtree.version, shape: .empty)
+        case .leaf: return Subtree(hash: subtree.hash, version: subtree.version, shape: .leaf)
+        case .branch: return Subtree(hash: subtree.hash, version: subtree.version, shape: .branch)
         }
     }
 
@@ -164,11 +173,22 @@ struct SparseMerkleRewriter<Store: SparseMerkleNodeStore> {
         case (.empty, .empty), (.leaf, .empty): return left
         case (.empty, .leaf): return right
         default:
-            let node = SparseMerkleNode.branch(left: left.hash, right: right.hash)
+            let node = SparseMerkleStoredNode(.branch(left: left.hash, right: right.hash),
+                                              leftVersion: left.version, rightVersion: right.version)
             let hash = MerkleHashing.node(left.hash, right.hash)
             created.append((hash, node))
-            return Subtree(hash: hash, shape: .branch)
+            return Subtree(hash: hash, version: version, shape: .branch)
         }
+    }
+
+    /// Stores the new tree's root again at ``version`` when the rewrite kept an older node as the
+    /// root (no change, or only a lifted leaf or an untouched subtree left), so that every version's
+    /// root is found at that version.
+    mutating func restoreRoot(_ root: Subtree) throws {
+        guard root.hash != SparseMerkleTree.emptyRoot, root.version != version,
+              let stored = try SparseMerkleTree.load(root.hash, version: root.version, from: store)
+        else { return }
+        created.append((root.hash, stored))
     }
 
     /// The index of the first element whose key has bit `depth` set. The elements share their first

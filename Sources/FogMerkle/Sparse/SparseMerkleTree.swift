@@ -15,8 +15,9 @@ public import FogCrypto
 /// root    = R(all pairs, 0)
 /// ```
 ///
-/// Nodes are immutable and content-addressed in a ``SparseMerkleNodeStore``; an update writes new
-/// nodes and leaves the old ones, so earlier roots stay readable. See `spec/merkle.md`.
+/// Nodes are immutable and content-addressed in a ``SparseMerkleNodeStore``, each written under the
+/// version of the update that created it; an update writes new nodes and leaves the old ones, so
+/// earlier roots stay readable at their versions. See `spec/merkle.md`.
 public enum SparseMerkleTree {
     /// The root of the empty tree, and the hash of every empty subtree: 32 zero bytes.
     public static let emptyRoot = Hash256.zero
@@ -35,43 +36,46 @@ public enum SparseMerkleTree {
         MerkleHashing.node(left, right)
     }
 
-    /// The value hash stored under `key` in the tree with root `root`, or `nil` when the key is absent.
+    /// The value hash stored under `key` in the tree with root `root` (stored at `version`), or
+    /// `nil` when the key is absent.
     ///
     /// Throws what `store` throws, or ``MerkleError`` (``MerkleError/Code/missingNode``,
     /// ``MerkleError/Code/malformedTree``) when the store does not hold a well-formed tree under
     /// `root`.
     public static func value(
-        for key: Hash256, root: Hash256, in store: some SparseMerkleNodeStore
+        for key: Hash256, root: Hash256, version: UInt64, in store: some SparseMerkleNodeStore
     ) throws -> Hash256? {
         var hash = root
+        var nodeVersion = version
         var depth = 0
         while true {
-            switch try load(hash, from: store) {
-            case nil:
-                return nil
+            guard let stored = try load(hash, version: nodeVersion, from: store) else { return nil }
+            switch stored.node {
             case let .leaf(leafKey, valueHash):
                 return leafKey == key ? valueHash : nil
             case let .branch(left, right):
                 guard depth < maxDepth else { throw malformed("branch at depth \(depth) under \(root)") }
-                hash = key.bit(depth) ? right : left
+                (hash, nodeVersion) = key.bit(depth) ? (right, stored.rightVersion) : (left, stored.leftVersion)
                 depth += 1
             }
         }
     }
 
     /// The proof of `key`'s value hash (inclusion) or of its absence (non-inclusion) in the tree with
-    /// root `root`.
+    /// root `root` (stored at `version`).
     ///
-    /// Throws like ``value(for:root:in:)``.
+    /// Throws like ``value(for:root:version:in:)``.
     public static func proof(
-        for key: Hash256, root: Hash256, in store: some SparseMerkleNodeStore
+        for key: Hash256, root: Hash256, version: UInt64, in store: some SparseMerkleNodeStore
     ) throws -> SparseMerkleProof {
         var hash = root
+        var nodeVersion = version
         var siblings: [Hash256] = []
         while true {
-            switch try load(hash, from: store) {
-            case nil:
+            guard let stored = try load(hash, version: nodeVersion, from: store) else {
                 return SparseMerkleProof(unchecked: .empty, siblings: siblings)
+            }
+            switch stored.node {
             case let .leaf(leafKey, valueHash):
                 return SparseMerkleProof(
                     unchecked: .leaf(key: leafKey, valueHash: valueHash), siblings: siblings)
@@ -81,22 +85,24 @@ public enum SparseMerkleTree {
                 }
                 if key.bit(siblings.count) {
                     siblings.append(left)
-                    hash = right
+                    (hash, nodeVersion) = (right, stored.rightVersion)
                 } else {
                     siblings.append(right)
-                    hash = left
+                    (hash, nodeVersion) = (left, stored.leftVersion)
                 }
             }
         }
     }
 
-    /// The node with hash `hash`, `nil` for the empty subtree; throws when the store lacks it.
-    static func load(_ hash: Hash256, from store: some SparseMerkleNodeStore) throws -> SparseMerkleNode? {
+    /// The node with hash `hash` stored at `version`, `nil` for the empty subtree; throws when the
+    /// store lacks it.
+    static func load(_ hash: Hash256, version: UInt64,
+                     from store: some SparseMerkleNodeStore) throws -> SparseMerkleStoredNode? {
         if hash == emptyRoot { return nil }
-        guard let node = try store.node(hash) else {
-            throw MerkleError(.missingNode, "no node \(hash) in the store")
+        guard let stored = try store.node(hash, version: version) else {
+            throw MerkleError(.missingNode, "no node \(hash) at version \(version) in the store")
         }
-        return node
+        return stored
     }
 
     static func malformed(_ detail: String) -> MerkleError {

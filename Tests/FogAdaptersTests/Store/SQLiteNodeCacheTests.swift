@@ -27,12 +27,15 @@ struct SQLiteNodeCacheTests {
 
         let uncached = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, nodeCacheCapacity: 0)
         for commitment in commitments {
+            let version = commitment.state.version
             for (hash, node) in commitment.state.newNodes {
-                #expect(try store.node(hash) == node)
-                #expect(try uncached.node(hash) == node)
+                #expect(try store.node(hash, version: version) == node)
+                #expect(try uncached.node(hash, version: version) == node)
+                // Nodes are filed by the height that wrote them.
+                #expect(try uncached.node(hash, version: version + 100) == nil)
             }
         }
-        #expect(try store.node(SHA256Hasher.hash(Array("no such node".utf8))) == nil)
+        #expect(try store.node(SHA256Hasher.hash(Array("no such node".utf8)), version: 1) == nil)
         #expect(try uncached.latestStateRoot() == commitments.last?.block.header.stateRoot)
         try uncached.verifyIntegrity()
     }

@@ -90,15 +90,16 @@ struct StateVersionTests {
             // The root recomputed from the records at that height equals the stored one.
             let records = try keys.map { StateChange(key: $0, record: try store.record($0, at: height)) }
             let recomputed = try SparseMerkleTree.update(
-                root: SparseMerkleTree.emptyRoot,
+                root: SparseMerkleTree.emptyRoot, rootVersion: 0,
                 changes: records.sorted { $0.key < $1.key }.map { (key: $0.key, valueHash: $0.valueHash) },
-                in: InMemorySparseMerkleNodeStore())
+                version: 0, in: InMemorySparseMerkleNodeStore())
             #expect(recomputed.root == root, "height \(height)")
-            // Proofs from the stored nodes verify against that root.
+            // Proofs from the stored nodes (the tree of each height is stored at that version) verify
+            // against that root.
             for record in records {
-                let proof = try SparseMerkleTree.proof(for: record.key, root: root, in: store)
+                let proof = try SparseMerkleTree.proof(for: record.key, root: root, version: height, in: store)
                 #expect(proof.verify(root: root, key: record.key, valueHash: record.valueHash))
-                #expect(try SparseMerkleTree.value(for: record.key, root: root, in: store) == record.valueHash)
+                #expect(try SparseMerkleTree.value(for: record.key, root: root, version: height, in: store) == record.valueHash)
             }
         }
     }

@@ -52,10 +52,10 @@ struct StoreChain {
                                                 metadata: .map([CBORMapEntry(.text("site"), .text("dock-4"))])))
     }
 
-    /// The next reading of `device` (its sequence numbers count from 1), at `timeMillis`.
+    /// The next reading of `device` (its sequence numbers count from 1, or follow the store's), at `timeMillis`.
     mutating func reading(_ device: PrivateKey, timeMillis: UInt64, value: UInt64 = 21) -> [UInt8] {
         let address = device.publicKey.address
-        let sequence = (sequences[address] ?? 0) + 1
+        let sequence = (sequences[address] ?? ((try? store.device(address))??.lastSequence ?? 0)) + 1
         sequences[address] = sequence
         let reading = try! Reading(chainID: Self.chain, device: address, sequence: sequence, timeMillis: timeMillis,
                                    content: .inline(.unsigned(value)))

@@ -76,7 +76,7 @@ import Testing
 enum Rebuild {
     static func root(of store: InMemoryStateStore) throws -> Hash256 {
         let changes = store.allRecords().map { (key: $0.key, valueHash: $0.valueHash) }
-        return try SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, changes: changes,
-                                           in: InMemorySparseMerkleNodeStore()).root
+        return try SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, rootVersion: 0, changes: changes,
+                                           version: 0, in: InMemorySparseMerkleNodeStore()).root
     }
 }

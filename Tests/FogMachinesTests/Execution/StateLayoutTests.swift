@@ -19,13 +19,14 @@ import Testing
         let root = ledger.store.root
         for entry in ledger.store.allRecords() {
             let bytes = try #require(entry.record)
-            #expect(try SparseMerkleTree.value(for: entry.key, root: root, in: ledger.store) == SHA256Hasher.hash(bytes))
-            let proof = try SparseMerkleTree.proof(for: entry.key, root: root, in: ledger.store)
+            #expect(try SparseMerkleTree.value(for: entry.key, root: root, version: ledger.height, in: ledger.store)
+                    == SHA256Hasher.hash(bytes))
+            let proof = try SparseMerkleTree.proof(for: entry.key, root: root, version: ledger.height, in: ledger.store)
             #expect(proof.verify(root: root, key: entry.key, valueHash: SHA256Hasher.hash(bytes)))
         }
         // Carol has no account: a non-inclusion proof.
         let carol = StateKey.account(Ledger.carol.publicKey.address)
-        let absent = try SparseMerkleTree.proof(for: carol, root: root, in: ledger.store)
+        let absent = try SparseMerkleTree.proof(for: carol, root: root, version: ledger.height, in: ledger.store)
         #expect(absent.verify(root: root, key: carol, valueHash: nil))
         // Alice, Bob, the sensor, and the validator state of a one-validator genesis (spec/state.md §3).
         #expect(ledger.store.recordCount == 3 + 6)
@@ -62,7 +63,7 @@ import Testing
     @Test func corruptRecordsThrowRatherThanBecomeReceipts() throws {
         struct Corrupt: StateReader {
             func record(_ key: Hash256) -> [UInt8]? { [0xa0] }
-            func node(_ hash: Hash256) -> SparseMerkleNode? { nil }
+            func node(_ hash: Hash256, version: UInt64) -> SparseMerkleStoredNode? { nil }
         }
         let executor = Executor(chainID: Ledger.chain)
         var ledger = Ledger()

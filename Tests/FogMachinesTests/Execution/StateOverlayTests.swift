@@ -27,7 +27,7 @@ import Testing
         let changes = overlay.changes
         #expect(changes.map(\.key) == (keys + [aliceKey]).sorted())
         // Removing Alice leaves Bob and the validator state with the new keys.
-        let diff = try overlay.diff(parentRoot: store.root)
+        let diff = try overlay.diff(parentRoot: store.root, height: 1)
         var updated = store
         updated.apply(diff)
         #expect(updated.recordCount == store.recordCount - 1 + 50)
@@ -87,7 +87,7 @@ import Testing
             func record(_ key: Hash256) -> [UInt8]? {
                 key == StateKey.account(Ledger.alice.publicKey.address) ? account.encoded : nil
             }
-            func node(_ hash: Hash256) -> SparseMerkleNode? { nil }
+            func node(_ hash: Hash256, version: UInt64) -> SparseMerkleStoredNode? { nil }
         }
         var ledger = Ledger()
         let envelope = ledger.tx(Ledger.alice, .transfer(to: Ledger.alice.publicKey.address, amount: 1), nonce: .max)

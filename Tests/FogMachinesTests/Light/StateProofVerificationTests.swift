@@ -93,14 +93,14 @@ import Testing
         let forgedRecord = Array("balance 999999".utf8)
         var store = InMemorySparseMerkleNodeStore()
         let update = try SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot,
-                                                 changes: [(forgedKey, SHA256Hasher.hash(forgedRecord))], in: store)
+                                                 rootVersion: 0, changes: [(forgedKey, SHA256Hasher.hash(forgedRecord))], version: 0, in: store)
         store.insert(update)
         let forgedHeader = try BlockHeader(chainID: h.chainID, height: h.height, timeMillis: h.timeMillis,
                                            previousBlockID: h.previousBlockID, lastCommitHash: h.lastCommitHash,
                                            transactionsRoot: h.transactionsRoot, readingsRoot: h.readingsRoot,
                                            stateRoot: update.root, validatorsHash: h.validatorsHash,
                                            nextValidatorsHash: h.nextValidatorsHash, proposer: h.proposer)
-        let sparse = try SparseMerkleTree.proof(for: forgedKey, root: update.root, in: store)
+        let sparse = try SparseMerkleTree.proof(for: forgedKey, root: update.root, version: 0, in: store)
         let forged = rebuilt(proof, record: .some(forgedRecord), sparse: sparse,
                              signedHeader: SignedHeader(header: forgedHeader, commit: proof.signedHeader.commit))
         expectLightError(.commitInvalid) { try LightVerifier.verify(forged, genesis: chain.genesis) }

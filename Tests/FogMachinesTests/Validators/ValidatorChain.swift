@@ -64,7 +64,7 @@ extension Ledger {
         var overlay = StateOverlay(base: store)
         overlay.set(key, object.encoded)
         overlay.commitPending()
-        store.apply(try overlay.diff(parentRoot: store.root))
+        store.apply(try overlay.diff(parentRoot: store.root, height: height))
     }
 }
 

@@ -26,7 +26,7 @@ import Testing
         overlay.set(StateKey.validatorSchedule, try ValidatorSchedule(
             mode: .dpos, candidates: keys.map(\.publicKey.address).sorted(), setHeights: schedule.setHeights, unbonding: []).encoded)
         overlay.commitPending()
-        ledger.store.apply(try overlay.diff(parentRoot: ledger.store.root))
+        ledger.store.apply(try overlay.diff(parentRoot: ledger.store.root, height: ledger.height))
         try ledger.runEmpty(until: 2)
 
         let clock = ContinuousClock()

@@ -87,7 +87,7 @@ import Testing
         var maps: [[Hash256: Hash256]] = []
         for tree in file.trees {
             let changes = try Self.changes(tree.entries)
-            let update = try SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, changes: changes, in: store)
+            let update = try SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, rootVersion: 0, changes: changes, version: 0, in: store)
             store.insert(update)
             #expect(try update.root == Self.hash(tree.root), "\(tree.description)")
             var map: [Hash256: Hash256] = [:]
@@ -100,7 +100,7 @@ import Testing
 
         for vector in file.updates {
             let changes = try Self.changes(vector.changes)
-            let update = try SparseMerkleTree.update(root: roots[vector.tree], changes: changes, in: store)
+            let update = try SparseMerkleTree.update(root: roots[vector.tree], rootVersion: 0, changes: changes, version: 0, in: store)
             #expect(try update.root == Self.hash(vector.root), "\(vector.description)")
             var map = maps[vector.tree]
             for change in changes { map[change.key] = change.valueHash }
@@ -116,8 +116,8 @@ import Testing
             #expect(verdict == vector.valid, "\(vector.description)")
             if let tree = vector.tree {
                 #expect(root == roots[tree])
-                #expect(try SparseMerkleTree.proof(for: key, root: root, in: store) == proof, "\(vector.description)")
-                #expect(try SparseMerkleTree.value(for: key, root: root, in: store) == value, "\(vector.description)")
+                #expect(try SparseMerkleTree.proof(for: key, root: root, version: 0, in: store) == proof, "\(vector.description)")
+                #expect(try SparseMerkleTree.value(for: key, root: root, version: 0, in: store) == value, "\(vector.description)")
             }
         }
     }

@@ -3,25 +3,55 @@ import FogMerkle
 import FogTestKit
 import Testing
 
-/// A sparse tree with its node store, as the ledger would hold it.
+/// Nodes filed by (version, hash), as the SQLite store files them: a lookup at another version than
+/// the one a node was written at misses, so a wrong child version in a branch is caught.
+struct VersionedNodeStore: SparseMerkleNodeStore {
+    private struct Slot: Hashable {
+        let version: UInt64
+        let hash: Hash256
+    }
+    private var nodes: [Slot: SparseMerkleStoredNode] = [:]
+
+    /// Stored (version, hash) slots.
+    var count: Int { nodes.count }
+
+    func node(_ hash: Hash256, version: UInt64) -> SparseMerkleStoredNode? {
+        nodes[Slot(version: version, hash: hash)]
+    }
+
+    mutating func insert(_ update: SparseMerkleUpdate) {
+        for (hash, node) in update.newNodes { nodes[Slot(version: update.version, hash: hash)] = node }
+    }
+}
+
+/// A sparse tree with its node store, as the ledger would hold it: update `v` reads the tree of
+/// version `v - 1` and writes version `v`.
 struct SparseFixture {
-    var store = InMemorySparseMerkleNodeStore()
+    var store = VersionedNodeStore()
     var root = SparseMerkleTree.emptyRoot
+    var version: UInt64 = 0
+    /// The latest version at which each root was the tree's.
+    var rootVersions: [Hash256: UInt64] = [SparseMerkleTree.emptyRoot: 0]
 
     @discardableResult
     mutating func apply(_ changes: [(key: Hash256, valueHash: Hash256?)]) throws -> SparseMerkleUpdate {
-        let update = try SparseMerkleTree.update(root: root, changes: changes, in: store)
+        let update = try SparseMerkleTree.update(root: root, rootVersion: version, changes: changes,
+                                                 version: version + 1, in: store)
         store.insert(update)
+        version += 1
         root = update.root
+        rootVersions[root] = version
         return update
     }
 
     func value(_ key: Hash256, at root: Hash256? = nil) throws -> Hash256? {
-        try SparseMerkleTree.value(for: key, root: root ?? self.root, in: store)
+        let root = root ?? self.root
+        return try SparseMerkleTree.value(for: key, root: root, version: rootVersions[root] ?? version, in: store)
     }
 
     func proof(_ key: Hash256, at root: Hash256? = nil) throws -> SparseMerkleProof {
-        try SparseMerkleTree.proof(for: key, root: root ?? self.root, in: store)
+        let root = root ?? self.root
+        return try SparseMerkleTree.proof(for: key, root: root, version: rootVersions[root] ?? version, in: store)
     }
 }
 
@@ -160,7 +190,7 @@ struct SparseFixture {
         #expect(tree.root == SparseMerkleTree.emptyRoot)
     }
 
-    @Test func noOpChangesCreateNothing() throws {
+    @Test func noOpChangesCreateOnlyTheRootAgain() throws {
         var random = SeededGenerator(seed: 26)
         let changes = Self.randomMap(50, &random)
         var tree = SparseFixture()
@@ -169,7 +199,7 @@ struct SparseFixture {
         let update = try tree.apply(
             [(random.hash(), nil), (random.hash(), nil)] + changes.prefix(5).map { ($0.key, $0.valueHash) })
         #expect(update.root == before)
-        #expect(update.newNodes.isEmpty)
+        #expect(update.newNodes.map(\.hash) == [before])
         #expect(try tree.apply([]).root == before)
     }
 
@@ -246,7 +276,7 @@ struct SparseFixture {
         // The new leaf and one branch per level above it; a displaced leaf is reused as it is.
         #expect(update.newNodes.count == depth + 1)
         #expect(tree.store.count == stored + update.newNodes.count)
-        for (hash, node) in update.newNodes { #expect(node.hash == hash) }
+        for (hash, node) in update.newNodes { #expect(node.node.hash == hash) }
     }
 
     @Test func tenThousandChangesInOneBatch() throws {
@@ -272,42 +302,70 @@ struct SparseFixture {
         try tree.apply(Self.randomMap(10, &random))
         let empty = InMemorySparseMerkleNodeStore()
         #expect(throws: MerkleError.self) {
-            try SparseMerkleTree.value(for: random.hash(), root: tree.root, in: empty)
+            try SparseMerkleTree.value(for: random.hash(), root: tree.root, version: 1, in: empty)
         }
         #expect(throws: MerkleError.self) {
-            try SparseMerkleTree.proof(for: random.hash(), root: tree.root, in: empty)
+            try SparseMerkleTree.proof(for: random.hash(), root: tree.root, version: 1, in: empty)
         }
         #expect(throws: MerkleError.self) {
-            try SparseMerkleTree.update(root: tree.root, changes: [(random.hash(), nil)], in: empty)
+            try SparseMerkleTree.update(root: tree.root, rootVersion: 1, changes: [(random.hash(), nil)], version: 2, in: empty)
         }
+        // The tree is stored at version 1: read at another version, its root is missing.
+        #expect(throws: MerkleError.self) {
+            try SparseMerkleTree.value(for: random.hash(), root: tree.root, version: 2, in: tree.store)
+        }
+    }
+
+    @Test func everyVersionStoresItsRootAndKeepsTheVersionsOfWhatItReuses() throws {
+        var random = SeededGenerator(seed: 32)
+        var tree = SparseFixture()
+        let keys = (0..<50).map { _ in random.hash() }
+        try tree.apply(keys.map { ($0, random.hash()) })
+        // No change, and a change that sets a value it already has: only the root, again.
+        for unchanged in [[], [(keys[0], try tree.value(keys[0]))]] as [[(key: Hash256, valueHash: Hash256?)]] {
+            let root = tree.root
+            let update = try tree.apply(unchanged)
+            #expect(update.root == root)
+            #expect(update.newNodes.map(\.hash) == [root])
+            #expect(try tree.value(keys[1], at: root) != nil)
+        }
+        // Deleting all but one key leaves that key's leaf, written at version 1, as the root.
+        let kept = keys[7]
+        let keptValue = try #require(try tree.value(kept))
+        let update = try tree.apply(keys.filter { $0 != kept }.map { ($0, nil) })
+        #expect(update.newNodes.count == 1)
+        #expect(update.newNodes[0].node.node == .leaf(key: kept, valueHash: keptValue))
+        // Emptying the tree stores nothing.
+        #expect(try tree.apply([(kept, nil)]).newNodes.isEmpty)
+        #expect(tree.root == SparseMerkleTree.emptyRoot)
     }
 
     @Test func corruptStoresAreReportedNotTrapped() throws {
         // A store whose "tree" is a chain of 257 branches, each with an empty right child.
         var store = InMemorySparseMerkleNodeStore()
         var hash = SparseMerkleTree.leafHash(key: Hash256.zero, valueHash: Hash256.zero)
-        store.insert(.leaf(key: Hash256.zero, valueHash: Hash256.zero))
+        store.insert(SparseMerkleStoredNode(.leaf(key: Hash256.zero, valueHash: Hash256.zero)))
         for _ in 0...SparseMerkleTree.maxDepth {
             let node = SparseMerkleNode.branch(left: hash, right: Hash256.zero)
-            store.insert(node)
+            store.insert(SparseMerkleStoredNode(node))
             hash = node.hash
         }
         let code = { (work: () throws -> Void) -> MerkleError.Code? in
             do { try work(); return nil } catch let error as MerkleError { return error.code } catch { return nil }
         }
-        #expect(code { _ = try SparseMerkleTree.value(for: Hash256.zero, root: hash, in: store) } == .malformedTree)
-        #expect(code { _ = try SparseMerkleTree.proof(for: Hash256.zero, root: hash, in: store) } == .malformedTree)
+        #expect(code { _ = try SparseMerkleTree.value(for: Hash256.zero, root: hash, version: 0, in: store) } == .malformedTree)
+        #expect(code { _ = try SparseMerkleTree.proof(for: Hash256.zero, root: hash, version: 0, in: store) } == .malformedTree)
         #expect(code {
-            _ = try SparseMerkleTree.update(root: hash, changes: [(Hash256.zero, nil)], in: store)
+            _ = try SparseMerkleTree.update(root: hash, rootVersion: 0, changes: [(Hash256.zero, nil)], version: 0, in: store)
         } == .malformedTree)
         // A leaf stored off its key's path.
         var offPath = InMemorySparseMerkleNodeStore()
         let stray = SparseMerkleNode.leaf(key: Hash256(words: (.max, 0, 0, 0)), valueHash: Hash256.zero)
         let branch = SparseMerkleNode.branch(left: stray.hash, right: stray.hash)
-        offPath.insert(stray)
-        offPath.insert(branch)
+        offPath.insert(SparseMerkleStoredNode(stray))
+        offPath.insert(SparseMerkleStoredNode(branch))
         #expect(code {
-            _ = try SparseMerkleTree.update(root: branch.hash, changes: [(Hash256.zero, Hash256.zero)], in: offPath)
+            _ = try SparseMerkleTree.update(root: branch.hash, rootVersion: 0, changes: [(Hash256.zero, Hash256.zero)], version: 0, in: offPath)
         } == .malformedTree)
     }
 }
