@@ -20,6 +20,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     private let pool: DatabasePool
     /// Tree nodes recently written or read (content-addressed, so never stale).
     let nodeCache: SparseNodeCache
+    /// Records of the latest state recently written or read.
+    let recordCache: LatestRecordCache
     /// Whether the store predates versioned tree nodes and keeps its older nodes by hash
     /// (``SQLiteSchema/legacyNodesTable``).
     private let hasLegacyNodes: Bool
@@ -43,10 +45,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// ``StoreError/Code/genesisMismatch`` for another chain's store.
     ///
     /// `nodeCacheCapacity` bounds the sparse-tree nodes kept in memory for the next blocks' tree
-    /// updates (0: none).
+    /// updates, `recordCacheCapacity` the latest state's records kept for admission and execution
+    /// (0: none).
     public init(path: String, genesis: Genesis,
                 retainedVersions: UInt64 = StoreLimits.defaultRetainedVersions,
-                nodeCacheCapacity: Int = 100_000) throws {
+                nodeCacheCapacity: Int = 100_000, recordCacheCapacity: Int = 100_000) throws {
         self.path = path
         self.retainedVersions = max(retainedVersions, 1)
         self.nodeCache = SparseNodeCache(capacity: nodeCacheCapacity)
@@ -66,7 +69,9 @@ public final class SQLiteLedgerStore: LedgerStore {
             }
             metadata = try Self.setUp(pool, genesis: genesis)
             hasLegacyNodes = try pool.read { db in try db.tableExists(SQLiteSchema.legacyNodesTable) }
-            latest = Mutex(try pool.read(SQLiteSchema.latestHeight))
+            let height = try pool.read(SQLiteSchema.latestHeight)
+            latest = Mutex(height)
+            recordCache = LatestRecordCache(capacity: recordCacheCapacity, height: height)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
         }
@@ -183,7 +188,8 @@ public final class SQLiteLedgerStore: LedgerStore {
             try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
         }
         latest.withLock { $0 = max($0, commitment.block.header.height) }
-        // Committed: the new nodes are in the database now.
+        // Committed: the new records and nodes are in the database now.
+        recordCache.apply(commitment.state.changes, height: commitment.block.header.height)
         nodeCache.insert(commitment.state.newNodes)
     }
 
@@ -293,7 +299,12 @@ public final class SQLiteLedgerStore: LedgerStore {
     // StateReader: the latest state.
 
     public func record(_ key: Hash256) throws -> [UInt8]? {
-        try pool.read { db in try SQLiteSchema.record(key, at: nil, db) }
+        if let cached = recordCache.record(key) { return cached }
+        let (record, height) = try pool.read { db in
+            (try SQLiteSchema.record(key, at: nil, db), try SQLiteSchema.latestHeight(db))
+        }
+        recordCache.insert(record, for: key, readAt: height)
+        return record
     }
 
     public func node(_ hash: Hash256, version: UInt64) throws -> SparseMerkleStoredNode? {

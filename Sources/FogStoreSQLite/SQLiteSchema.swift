@@ -213,18 +213,19 @@ enum SQLiteSchema {
     }
 
     static func putCommit(_ commit: Commit, _ db: Database) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO commits (height, commit_bytes) VALUES (?, ?)",
-                       arguments: [Int64(commit.height), Data(commit.encoded)])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO commits (height, commit_bytes) VALUES (?, ?)")
+            .execute(arguments: [Int64(commit.height), Data(commit.encoded)])
     }
 
-    /// Writes a checked block commitment (the caller's transaction makes it atomic).
+    /// Writes a checked block commitment (the caller's transaction makes it atomic). Every statement
+    /// of a block's write is compiled once per connection: compiling them cost as much as running them.
     static func insert(_ commitment: BlockCommitment, _ db: Database) throws {
         let header = commitment.block.header
         let height = Int64(header.height)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO blocks (height, block_id, state_root, header, block) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [height, Data(header.blockID.bytes), Data(header.stateRoot.bytes),
-                             Data(header.encoded), Data(commitment.block.encoded)])
+            """).execute(arguments: [height, Data(header.blockID.bytes), Data(header.stateRoot.bytes),
+                                     Data(header.encoded), Data(commitment.block.encoded)])
         if let lastCommit = commitment.block.lastCommit { try putCommit(lastCommit, db) }
         if let commit = commitment.commit { try putCommit(commit, db) }
 
@@ -264,12 +265,13 @@ enum SQLiteSchema {
     static func prune(latest: UInt64, retained: UInt64, _ db: Database) throws {
         let floor = StoreLimits.oldestRetained(latest: latest, retained: retained)
         guard floor > 0 else { return }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             DELETE FROM state_versions
             WHERE height < :floor
-              AND state_key IN (SELECT state_key FROM state_versions WHERE height = :floor);
-            DELETE FROM state_versions WHERE height = :floor AND record IS NULL;
-            """, arguments: ["floor": Int64(floor)])
+              AND state_key IN (SELECT state_key FROM state_versions WHERE height = :floor)
+            """).execute(arguments: ["floor": Int64(floor)])
+        try db.cachedStatement(sql: "DELETE FROM state_versions WHERE height = :floor AND record IS NULL")
+            .execute(arguments: ["floor": Int64(floor)])
     }
 
     /// The record under `key` at `height` (the latest version at or below it), or at the latest height.
