@@ -8,15 +8,26 @@ public import FogTypes
 /// Reads see the newest write of a key. The writes leave as ``StateChange``s sorted by key, never in
 /// dictionary order.
 public struct StateOverlay<Base: StateReader>: StateReader {
+    /// One write: record bytes (`nil` for a removal), or a device record kept decoded and encoded
+    /// only when its bytes are read. Each reading reads and rewrites its device's record; decoding
+    /// it again (with its COSE key) cost more than the rest of the state checks, and encoding it
+    /// after every reading, when a block needs its bytes once, cost as much again.
+    private enum Write {
+        case bytes([UInt8]?)
+        case device(DeviceRecord)
+
+        var bytes: [UInt8]? {
+            switch self {
+            case .bytes(let bytes): bytes
+            case .device(let record): record.encoded
+            }
+        }
+    }
+
     /// The parent state.
     public let base: Base
-    private var committed: [Hash256: [UInt8]?] = [:]
-    private var pending: [Hash256: [UInt8]?] = [:]
-    /// Device records written with ``setDevice(_:_:)``, decoded: each reading reads and rewrites its
-    /// device's record, and decoding it again (with its COSE key) cost more than the rest of the state
-    /// checks. An entry exists only while its key's newest write in the same layer is that record.
-    private var committedDevices: [Hash256: DeviceRecord] = [:]
-    private var pendingDevices: [Hash256: DeviceRecord] = [:]
+    private var committed: [Hash256: Write] = [:]
+    private var pending: [Hash256: Write] = [:]
 
     /// Starts a block on `base`.
     public init(base: Base) {
@@ -24,8 +35,7 @@ public struct StateOverlay<Base: StateReader>: StateReader {
     }
 
     public func record(_ key: Hash256) throws -> [UInt8]? {
-        if let write = pending[key] { return write }
-        if let write = committed[key] { return write }
+        if let write = pending[key] ?? committed[key] { return write.bytes }
         return try base.record(key)
     }
 
@@ -35,49 +45,38 @@ public struct StateOverlay<Base: StateReader>: StateReader {
 
     /// Writes (or, for `nil`, removes) a record as part of the current envelope.
     public mutating func set(_ key: Hash256, _ record: [UInt8]?) {
-        pending[key] = .some(record)
-        pendingDevices.removeValue(forKey: key)
+        pending[key] = .bytes(record)
     }
 
     /// The device with address `address`, or `nil`: ``StateReader/device(_:)`` without decoding a
     /// record this overlay wrote with ``setDevice(_:_:)``.
     public func device(_ address: Address) throws -> DeviceRecord? {
         let key = StateKey.device(address)
-        if let record = pendingDevices[key] { return record }
-        if pending[key] == nil, let record = committedDevices[key] { return record }
+        if case .device(let record)? = pending[key] ?? committed[key] { return record }
         return try decodedRecord(key)
     }
 
     /// Writes a device record in the current envelope, keeping it decoded for ``device(_:)``.
     mutating func setDevice(_ address: Address, _ record: DeviceRecord) {
-        let key = StateKey.device(address)
-        pending[key] = .some(record.encoded)
-        pendingDevices[key] = record
+        pending[StateKey.device(address)] = .device(record)
     }
 
     /// Keeps the current envelope's writes.
     public mutating func commitPending() {
         for (key, write) in pending {
-            committed[key] = .some(write)
-            if let record = pendingDevices[key] {
-                committedDevices[key] = record
-            } else {
-                committedDevices.removeValue(forKey: key)
-            }
+            committed[key] = write
         }
         pending.removeAll(keepingCapacity: true)
-        pendingDevices.removeAll(keepingCapacity: true)
     }
 
     /// Discards the current envelope's writes.
     public mutating func discardPending() {
         pending.removeAll(keepingCapacity: true)
-        pendingDevices.removeAll(keepingCapacity: true)
     }
 
-    /// The kept writes, sorted by key.
+    /// The kept writes, sorted by key (each device record encoded here, once).
     public var changes: [StateChange] {
-        committed.keys.sorted().map { StateChange(key: $0, record: committed[$0]!) }
+        committed.keys.sorted().map { StateChange(key: $0, record: committed[$0]!.bytes) }
     }
 
     /// The kept writes of block `height` applied to the tree with root `parentRoot` (held by `base`,
