@@ -82,14 +82,14 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("SMT-update-10k-into-empty", configuration: smtConfiguration) { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(try SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, changes: batch, in: empty))
+            blackHole(try SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, rootVersion: 0, changes: batch, version: 0, in: empty))
         }
     }
 
     Benchmark("SMT-update-10k-into-empty-and-store", configuration: smtConfiguration) { benchmark in
         for _ in benchmark.scaledIterations {
             var store = InMemorySparseMerkleNodeStore()
-            let update = try SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, changes: batch, in: store)
+            let update = try SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, rootVersion: 0, changes: batch, version: 0, in: store)
             store.insert(update)
             blackHole(store)
         }
@@ -98,7 +98,7 @@ let benchmarks: @Sendable () -> Void = {
     // A tree of 100,000 keys, built once; then 10,000 changes: 5,000 new keys and 5,000 updates.
     let baseKeys = changes(100_000, seed: 2)
     var bigStore = InMemorySparseMerkleNodeStore()
-    let bigUpdate = try! SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, changes: baseKeys, in: bigStore)
+    let bigUpdate = try! SparseMerkleTree.update(root: SparseMerkleTree.emptyRoot, rootVersion: 0, changes: baseKeys, version: 0, in: bigStore)
     bigStore.insert(bigUpdate)
     let bigRoot = bigUpdate.root
     let store100k = bigStore
@@ -108,14 +108,14 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("SMT-update-10k-into-100k", configuration: smtConfiguration) { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(try SparseMerkleTree.update(root: bigRoot, changes: mixed, in: store100k))
+            blackHole(try SparseMerkleTree.update(root: bigRoot, rootVersion: 0, changes: mixed, version: 0, in: store100k))
         }
     }
 
     let present = baseKeys.prefix(1_000).map { $0 }
     let absent = changes(1_000, seed: 5).map(\.key)
-    let inclusion = present.map { try! SparseMerkleTree.proof(for: $0.key, root: bigRoot, in: store100k) }
-    let exclusion = absent.map { try! SparseMerkleTree.proof(for: $0, root: bigRoot, in: store100k) }
+    let inclusion = present.map { try! SparseMerkleTree.proof(for: $0.key, root: bigRoot, version: 0, in: store100k) }
+    let exclusion = absent.map { try! SparseMerkleTree.proof(for: $0, root: bigRoot, version: 0, in: store100k) }
 
     // Bimodal from run to run (about 1.5 or 3 µs): a proof walks ~17 random nodes of a 200,000-entry
     // dictionary, so it measures cache and TLB misses, which vary with the process's memory layout.
@@ -124,7 +124,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("SMT-proof-100k", configuration: proofConfiguration) { benchmark in
         var next = 0
         for _ in benchmark.scaledIterations {
-            blackHole(try SparseMerkleTree.proof(for: present[next].key, root: bigRoot, in: store100k))
+            blackHole(try SparseMerkleTree.proof(for: present[next].key, root: bigRoot, version: 0, in: store100k))
             next = (next + 1) % present.count
         }
     }
