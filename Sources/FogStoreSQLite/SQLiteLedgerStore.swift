@@ -30,9 +30,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     private let latest: Mutex<UInt64>
 
     /// WAL pages after which a commit copies the WAL into the database file (SQLite's default is
-    /// 1,000, 4 MiB). A block writes rows under random keys (transaction ids, tree-node hashes) all
-    /// over large indexes, so once the store holds some 50,000 readings each block dirties a few
-    /// MiB of pages and the default checkpointed at nearly every block: over 40 s at 2,000
+    /// 1,000, 4 MiB). A block writes rows spread over large indexes (transaction ids; each device's
+    /// readings and state versions; under schema 1 also tree-node hashes), so once the store holds
+    /// some 50,000 readings each block dirties a few MiB of pages and the default checkpointed at
+    /// nearly every block (measured under schema 1): over 40 s at 2,000
     /// envelopes/s a validator's block write grew from 7–12 ms to 23–30 ms (median); with 64 MiB of
     /// WAL it stayed at 8–13 ms (docs/benchmarks.md, "Round 3").
     static let walAutocheckpointPages = 16_384
