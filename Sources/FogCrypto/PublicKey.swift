@@ -32,7 +32,11 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     /// Whether `signature` is a valid signature by this key over `message`.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         guard signature.count == algorithm.signatureByteCount else { return false }
-        return backend.isValidSignature(signature, for: message)
+        if backend.isValidSignature(signature, for: message) { return true }
+        // BoringSSL's Ed25519 check is cofactorless, FogLedger's rule cofactored (``Ed25519Verifier``):
+        // a signature it refuses may still be valid, when R or the key has a small-order component.
+        return algorithm == .ed25519
+            && Ed25519Verifier.isValid(.init(publicKey: rawBytes, signature: signature, message: message))
     }
 
     /// The ledger address derived from this key (see `Address`).

@@ -1,0 +1,130 @@
+import Crypto
+
+/// FogLedger's Ed25519 verification rule, and checking many signatures in one equation.
+///
+/// A signature (R, S) by key A over message M is valid when S < L, A and R decode (y taken modulo p,
+/// the sign of x from bit 255) and the cofactored equation [8]·S·B = [8]·R + [8]·k·A holds, with
+/// k = SHA-512(R ‖ A ‖ M) mod L. This is RFC 8032 §5.1.7's equation multiplied by the cofactor, as in
+/// ZIP 215: whether a signature is valid cannot depend on how it is checked (alone or in a batch,
+/// with any weights), so every validator reaches the same verdict. Every signature BoringSSL's
+/// cofactorless check accepts satisfies it; it also accepts signatures whose R or A carries a
+/// small-order component, which only the key's own holder can make.
+enum Ed25519Verifier {
+    /// One signature waiting to be checked.
+    struct Item {
+        let publicKey: [UInt8]
+        let signature: [UInt8]
+        let message: [UInt8]
+    }
+
+    /// Odd multiples B, 3B, …, 127B of the base point (the width-8 table of its scalar).
+    private static let baseTable = oddMultiples(of: .base, count: 64)
+    /// Width of the other points' non-adjacent forms; their tables hold 2^(width−2) odd multiples.
+    private static let width = 5
+
+    /// Whether `item` is valid under the rule (the batch of one, with weight 1).
+    static func isValid(_ item: Item) -> Bool {
+        var unused = SystemRandomNumberGenerator()
+        return areAllValid([item], weights: &unused)
+    }
+
+    /// Whether every item is valid: one random 128-bit weight z_i per item, and the check
+    /// [8]·(Σ z_i·R_i + Σ (z_i·k_i)·A_i − (Σ z_i·S_i)·B) = 0. An invalid item makes it fail except
+    /// with probability about 2^−128; valid items always pass.
+    static func areAllValid<Weights: RandomNumberGenerator>(_ items: [Item], weights: inout Weights) -> Bool {
+        var baseScalar = Scalar25519.zero
+        var scalars: [Scalar25519] = []
+        var points: [EdwardsPoint] = []
+        scalars.reserveCapacity(items.count * 2)
+        points.reserveCapacity(items.count * 2)
+        guard items.allSatisfy({ $0.signature.count == 64 && $0.publicKey.count == 32 }) else { return false }
+        let keyPoints = Ed25519KeyPointCache.shared.points(of: items.map(\.publicKey))
+        for (item, a) in zip(items, keyPoints) {
+            guard let a,
+                  let s = item.signature.withUnsafeBytes({ Scalar25519(canonical: UnsafeRawBufferPointer(rebasing: $0[32...])) }),
+                  let r = item.signature.withUnsafeBytes({ EdwardsPoint(encoded: UnsafeRawBufferPointer(rebasing: $0[..<32])) })
+            else { return false }
+            let k = challenge(r: item.signature[..<32], publicKey: item.publicKey, message: item.message)
+            let z = items.count == 1 ? Scalar25519.one : Scalar25519(low: weights.next(), high: weights.next())
+            baseScalar = baseScalar + z * s
+            scalars.append(z)
+            points.append(r)
+            scalars.append(z * k)
+            points.append(a)
+        }
+        return multiScalarMultiple(scalars, points, baseScalar: baseScalar.negated).timesCofactor.isIdentity
+    }
+
+    /// k = SHA-512(R ‖ A ‖ M) mod L.
+    static func challenge(r: ArraySlice<UInt8>, publicKey: [UInt8], message: [UInt8]) -> Scalar25519 {
+        var hasher = SHA512()
+        hasher.update(data: r)
+        hasher.update(data: publicKey)
+        hasher.update(data: message)
+        return hasher.finalize().withUnsafeBytes { Scalar25519(reducing64: $0) }
+    }
+
+    /// Σ scalars[i]·points[i] + baseScalar·B, by Straus's interleaved method over width-w
+    /// non-adjacent forms: one shared chain of doublings, an addition per nonzero digit.
+    static func multiScalarMultiple(_ scalars: [Scalar25519], _ points: [EdwardsPoint],
+                                    baseScalar: Scalar25519) -> EdwardsPoint {
+        let tableSize = 1 << (width - 2)
+        var digits = [Int8](repeating: 0, count: points.count * 256)
+        var tables: [CachedPoint] = []
+        tables.reserveCapacity(points.count * tableSize)
+        for index in points.indices {
+            scalars[index].writeNonAdjacentForm(width: width, into: &digits[(index * 256)..<(index * 256 + 256)])
+            tables.append(contentsOf: oddMultiples(of: points[index], count: tableSize))
+        }
+        var baseDigits = [Int8](repeating: 0, count: 256)
+        baseScalar.writeNonAdjacentForm(width: 8, into: &baseDigits[...])
+        var top = 255
+        while top >= 0, baseDigits[top] == 0, !stride(from: top, to: digits.count, by: 256).contains(where: { digits[$0] != 0 }) {
+            top -= 1
+        }
+        var sum = EdwardsPoint.identity
+        guard top >= 0 else { return sum }
+        digits.withUnsafeBufferPointer { digits in
+            tables.withUnsafeBufferPointer { tables in
+                baseTable.withUnsafeBufferPointer { baseTable in
+                    for position in stride(from: top, through: 0, by: -1) {
+                        sum = sum.doubled()
+                        var digit = position
+                        var entry = 0
+                        while digit < digits.count {
+                            add(digits[digit], from: tables, at: entry, to: &sum)
+                            digit &+= 256
+                            entry &+= tableSize
+                        }
+                        add(baseDigits[position], from: baseTable, at: 0, to: &sum)
+                    }
+                }
+            }
+        }
+        return sum
+    }
+
+    /// Adds `digit`·P to `sum`, where `table[start...]` holds P's odd multiples.
+    @inline(__always)
+    private static func add(_ digit: Int8, from table: UnsafeBufferPointer<CachedPoint>, at start: Int,
+                            to sum: inout EdwardsPoint) {
+        if digit > 0 {
+            sum = sum + table[start &+ Int(digit) >> 1]
+        } else if digit < 0 {
+            sum = sum - table[start &+ Int(-digit) >> 1]
+        }
+    }
+
+    /// P, 3P, 5P, … (`count` of them), ready to add.
+    static func oddMultiples(of point: EdwardsPoint, count: Int) -> [CachedPoint] {
+        var table = [point.cached]
+        table.reserveCapacity(count)
+        let twice = point.doubled().cached
+        var current = point
+        for _ in 1..<count {
+            current = current + twice
+            table.append(current.cached)
+        }
+        return table
+    }
+}
