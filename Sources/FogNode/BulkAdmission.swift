@@ -9,17 +9,18 @@ enum BulkAdmission {
     /// Below this many envelopes per core, preparing them in one task costs less than spreading them.
     static let envelopesPerTask = 16
 
-    /// Prepares `envelopes` (decoding and, with a known key, the signature check) in contiguous
-    /// slices on up to one task per core; the result is in the envelopes' order.
+    /// Prepares `envelopes` (decoding and, with a known key, the signature check: `prepareAll`, as
+    /// ``Executor/prepareAll(_:signerKey:)`` does) in contiguous slices on up to one task per core;
+    /// the result is in the envelopes' order.
     static func prepare(_ envelopes: [[UInt8]],
-                        with prepare: @escaping @Sendable ([UInt8]) -> PreparedEnvelope) async -> [PreparedEnvelope] {
+                        with prepareAll: @escaping @Sendable (ArraySlice<[UInt8]>) -> [PreparedEnvelope]) async -> [PreparedEnvelope] {
         let tasks = min(ProcessInfo.processInfo.activeProcessorCount, envelopes.count / envelopesPerTask)
-        guard tasks > 1 else { return envelopes.map(prepare) }
+        guard tasks > 1 else { return prepareAll(envelopes[...]) }
         let sliceSize = (envelopes.count + tasks - 1) / tasks
         return await withTaskGroup(of: (Int, [PreparedEnvelope]).self) { group in
             for start in stride(from: 0, to: envelopes.count, by: sliceSize) {
                 let slice = envelopes[start..<min(envelopes.count, start + sliceSize)]
-                group.addTask { (start, slice.map(prepare)) }
+                group.addTask { (start, prepareAll(slice)) }
             }
             var slices: [(Int, [PreparedEnvelope])] = []
             for await slice in group { slices.append(slice) }

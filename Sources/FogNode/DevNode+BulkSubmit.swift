@@ -11,7 +11,7 @@ extension DevNode {
     /// (``SubmissionError/resolvingCommitted(_:in:)``).
     public nonisolated func submitAll(_ envelopes: [[UInt8]]) async -> [Result<Hash256, SubmissionError>] {
         let executor = self.executor, keys = self.signerKeys
-        let prepared = await BulkAdmission.prepare(envelopes) { executor.prepare($0, signerKey: keys.key(of:)) }
+        let prepared = await BulkAdmission.prepare(envelopes) { executor.prepareAll($0, signerKey: keys.key(of:)) }
         return BulkAdmission.resolvingCommitted(await admitAll(prepared), of: prepared, in: store)
     }
 

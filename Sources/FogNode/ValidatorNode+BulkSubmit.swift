@@ -16,7 +16,7 @@ extension ValidatorNode {
         if mempoolIsFull.load(ordering: .relaxed), let full = await mempoolFullRefusal() {
             return Array(repeating: .failure(full), count: envelopes.count)
         }
-        let prepared = await BulkAdmission.prepare(envelopes) { self.prepare($0) }
+        let prepared = await BulkAdmission.prepare(envelopes) { self.prepareAll($0) }
         return BulkAdmission.resolvingCommitted(await admitSubmittedAll(prepared), of: prepared, in: store)
     }
 

@@ -39,6 +39,11 @@ extension ValidatorNode {
         executor.prepare(envelope, signerKey: signerKeys.key(of:))
     }
 
+    /// ``prepare(_:)`` for many envelopes, their signatures checked together.
+    nonisolated func prepareAll(_ envelopes: ArraySlice<[UInt8]>) -> [PreparedEnvelope] {
+        executor.prepareAll(envelopes, signerKey: signerKeys.key(of:))
+    }
+
     /// Admits a prepared envelope and queues it for every peer (in admission order, so that a peer
     /// receives one signer's envelopes from this node in sequence order). Never starts a height, so
     /// it may run while the machine's actions are carried out.

@@ -366,7 +366,7 @@ public actor ValidatorNode: LedgerNode {
                 logger.trace("gossiped envelopes dropped: the mempool is full", metadata: ["count": "\(envelopes.count)"])
                 return
             }
-            let prepared = await BulkAdmission.prepare(envelopes) { self.prepare($0) }
+            let prepared = await BulkAdmission.prepare(envelopes) { self.prepareAll($0) }
             await admitGossiped(prepared)
         } else {
             await receive(event)

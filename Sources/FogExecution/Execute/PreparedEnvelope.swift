@@ -8,8 +8,8 @@ public import FogTypes
 /// is believed to hold, the signature check. It runs outside any lock or actor, on any core. State
 /// decides later whether that key is still the signer's: execution skips the signature check only
 /// when the key in state is exactly ``verifiedKey``, and verifies again otherwise (a key rotation
-/// that landed in between). Only ``Executor/prepare(_:signerKey:)`` sets ``verifiedKey``, and only
-/// after a successful verification, so a prepared envelope cannot claim a check that did not happen.
+/// that landed in between). Only ``Executor/prepare(_:signerKey:)`` and
+/// ``Executor/prepareAll(_:signerKey:)`` set ``verifiedKey``, and only after a successful verification, so a prepared envelope cannot claim a check that did not happen.
 public struct PreparedEnvelope: Sendable {
     /// The envelope's bytes, as received.
     public let bytes: [UInt8]
@@ -61,6 +61,28 @@ extension Executor {
         let unchecked = PreparedEnvelope(bytes: bytes, chain: chainID)
         guard let signer = unchecked.signer, let key = signerKey(signer) else { return unchecked }
         return unchecked.verified(with: key)
+    }
+
+    /// ``prepare(_:signerKey:)`` for many envelopes, their signatures checked together
+    /// (``SignatureBatch``), which costs about a third as much per Ed25519 signature.
+    public func prepareAll(_ envelopes: some Collection<[UInt8]>,
+                           signerKey: (Address) -> PublicKey? = { _ in nil }) -> [PreparedEnvelope] {
+        var prepared = envelopes.map { PreparedEnvelope(bytes: $0, chain: chainID) }
+        var batch = SignatureBatch()
+        var checked: [(index: Int, key: PublicKey)] = []
+        for (index, envelope) in prepared.enumerated() {
+            guard case .success(let decoded) = envelope.decoded, let key = signerKey(decoded.signer) else { continue }
+            let cose = decoded.cose
+            // A key of another algorithm fails `verify(with:)`; execution reports it.
+            guard cose.algorithm == key.algorithm else { continue }
+            batch.append(cose.signature, over: COSESign1.toBeSigned(protectedHeader: cose.protectedHeader, payload: cose.payload),
+                         by: key)
+            checked.append((index, key))
+        }
+        for (check, valid) in zip(checked, batch.verify()) where valid {
+            prepared[check.index] = PreparedEnvelope(prepared[check.index], verifiedKey: check.key)
+        }
+        return prepared
     }
 }
 

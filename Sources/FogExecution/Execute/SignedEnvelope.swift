@@ -45,6 +45,15 @@ public enum SignedEnvelope: Sendable {
         }
     }
 
+    /// The COSE_Sign1 that carries the object.
+    public var cose: COSESign1 {
+        switch self {
+        case .reading(let signed): signed.envelope
+        case .readingBatch(let signed): signed.envelope
+        case .transaction(let signed): signed.envelope
+        }
+    }
+
     /// Checks the signature with `key`.
     public func verify(with key: PublicKey) throws(ObjectError) {
         switch self {
