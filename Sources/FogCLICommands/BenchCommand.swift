@@ -336,6 +336,30 @@ struct BenchCommand: AsyncParsableCommand {
         return Double(count) / (clock.now - start).inSeconds
     }
 
+    /// One core's Ed25519 COSE_Sign1 verifications per second when validators check them as they
+    /// do gossiped and bulk-submitted envelopes: in batches of 32 (``SignatureBatch``), each by its
+    /// own device key.
+    static func batchedVerificationRate(seconds: Double) throws -> Double {
+        var generator = SystemRandomNumberGenerator()
+        let chain = try ChainID(DefaultChain.id)
+        var batch = SignatureBatch()
+        for _ in 0..<32 {
+            let key = PrivateKey.generate(.ed25519, using: &generator)
+            let (bytes, _) = try BenchWorkload.envelope(chainID: chain, device: key, sequences: 1..<2)
+            let cose = try Signed<Reading>(decoding: bytes).envelope
+            batch.append(cose.signature, over: COSESign1.toBeSigned(protectedHeader: cose.protectedHeader, payload: cose.payload),
+                         by: key.publicKey)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var count = 0
+        repeat {
+            for _ in 0..<4 { precondition(!batch.verify().contains(false), "a valid batch did not verify") }
+            count += 4 * batch.count
+        } while clock.now - start < .seconds(seconds)
+        return Double(count) / (clock.now - start).inSeconds
+    }
+
     /// The data folder's size in bytes after checkpointing the store's WAL into its database file
     /// (the genesis file is in the folder unless `genesisPath` names it).
     static func checkpointedSize(_ folder: String, genesisPath: String? = nil) throws -> Int {

@@ -80,6 +80,7 @@ public struct Commit: CanonicalObject {
     @discardableResult
     public func verify(validators: ValidatorSet) throws(ObjectError) -> UInt64 {
         var signedPower: UInt64 = 0
+        var batch = SignatureBatch()
         for entry in signatures {
             guard let validator = validators.validator(entry.validator) else {
                 throw ObjectError(.badSignature, "commit signed by \(entry.validator), which is not a validator")
@@ -88,10 +89,12 @@ public struct Commit: CanonicalObject {
                                 blockID: blockID, validator: entry.validator)
             let message = COSESign1.toBeSigned(protectedHeader: COSESign1.protectedHeader(for: validator.publicKey.algorithm),
                                                payload: vote.encoded)
-            guard validator.publicKey.isValidSignature(entry.signature, for: message) else {
-                throw ObjectError(.badSignature, "commit signature of \(entry.validator) does not verify")
-            }
+            batch.append(entry.signature, over: message, by: validator.publicKey)
             signedPower += validator.power
+        }
+        // Checked together: a commit's signatures are a quorum's, three or more.
+        if let invalid = batch.verify().firstIndex(of: false) {
+            throw ObjectError(.badSignature, "commit signature of \(signatures[invalid].validator) does not verify")
         }
         guard validators.isQuorum(signedPower) else {
             throw ObjectError(.badSignature, "commit carries \(signedPower) of \(validators.totalPower) power; more than 2/3 is needed")

@@ -19,8 +19,10 @@ enum Ed25519Verifier {
 
     /// Odd multiples B, 3B, …, 127B of the base point (the width-8 table of its scalar).
     private static let baseTable = oddMultiples(of: .base, count: 64)
-    /// Width of the other points' non-adjacent forms; their tables hold 2^(width−2) odd multiples.
+    /// Width of the other points' non-adjacent forms.
     private static let width = 5
+    /// The odd multiples kept of each other point: P, 3P, …, 15P.
+    static let tableSize = 1 << (width - 2)
 
     /// Whether `item` is valid under the rule (the batch of one, with weight 1).
     static func isValid(_ item: Item) -> Bool {
@@ -34,12 +36,12 @@ enum Ed25519Verifier {
     static func areAllValid<Weights: RandomNumberGenerator>(_ items: [Item], weights: inout Weights) -> Bool {
         var baseScalar = Scalar25519.zero
         var scalars: [Scalar25519] = []
-        var points: [EdwardsPoint] = []
+        var tables: [CachedPoint] = []
         scalars.reserveCapacity(items.count * 2)
-        points.reserveCapacity(items.count * 2)
+        tables.reserveCapacity(items.count * 2 * tableSize)
         guard items.allSatisfy({ $0.signature.count == 64 && $0.publicKey.count == 32 }) else { return false }
-        let keyPoints = Ed25519KeyPointCache.shared.points(of: items.map(\.publicKey))
-        for (item, a) in zip(items, keyPoints) {
+        let keyTables = Ed25519KeyPointCache.shared.tables(of: items.map(\.publicKey))
+        for (item, a) in zip(items, keyTables) {
             guard let a,
                   let s = item.signature.withUnsafeBytes({ Scalar25519(canonical: UnsafeRawBufferPointer(rebasing: $0[32...])) }),
                   let r = item.signature.withUnsafeBytes({ EdwardsPoint(encoded: UnsafeRawBufferPointer(rebasing: $0[..<32])) })
@@ -48,11 +50,11 @@ enum Ed25519Verifier {
             let z = items.count == 1 ? Scalar25519.one : Scalar25519(low: weights.next(), high: weights.next())
             baseScalar = baseScalar + z * s
             scalars.append(z)
-            points.append(r)
+            tables.append(contentsOf: oddMultiples(of: r, count: tableSize))
             scalars.append(z * k)
-            points.append(a)
+            tables.append(contentsOf: a)
         }
-        return multiScalarMultiple(scalars, points, baseScalar: baseScalar.negated).timesCofactor.isIdentity
+        return multiScalarMultiple(scalars, tables: tables, baseScalar: baseScalar.negated).timesCofactor.isIdentity
     }
 
     /// k = SHA-512(R ‖ A ‖ M) mod L.
@@ -64,17 +66,15 @@ enum Ed25519Verifier {
         return hasher.finalize().withUnsafeBytes { Scalar25519(reducing64: $0) }
     }
 
-    /// Σ scalars[i]·points[i] + baseScalar·B, by Straus's interleaved method over width-w
-    /// non-adjacent forms: one shared chain of doublings, an addition per nonzero digit.
-    static func multiScalarMultiple(_ scalars: [Scalar25519], _ points: [EdwardsPoint],
+    /// Σ scalars[i]·P_i + baseScalar·B, by Straus's interleaved method over width-w non-adjacent
+    /// forms: one shared chain of doublings, an addition per nonzero digit. `tables` holds each
+    /// P_i's ``tableSize`` odd multiples (``oddMultiples(of:count:)``), in the scalars' order.
+    static func multiScalarMultiple(_ scalars: [Scalar25519], tables: [CachedPoint],
                                     baseScalar: Scalar25519) -> EdwardsPoint {
-        let tableSize = 1 << (width - 2)
-        var digits = [Int8](repeating: 0, count: points.count * 256)
-        var tables: [CachedPoint] = []
-        tables.reserveCapacity(points.count * tableSize)
-        for index in points.indices {
+        precondition(tables.count == scalars.count * tableSize)
+        var digits = [Int8](repeating: 0, count: scalars.count * 256)
+        for index in scalars.indices {
             scalars[index].writeNonAdjacentForm(width: width, into: &digits[(index * 256)..<(index * 256 + 256)])
-            tables.append(contentsOf: oddMultiples(of: points[index], count: tableSize))
         }
         var baseDigits = [Int8](repeating: 0, count: 256)
         baseScalar.writeNonAdjacentForm(width: 8, into: &baseDigits[...])

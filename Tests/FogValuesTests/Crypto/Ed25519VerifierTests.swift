@@ -61,8 +61,8 @@ import Testing
 
         let secret = Scalar25519(low: 0x1234_5678_9ABC_DEF0, high: 0x0FED_CBA9_8765_4321) * Scalar25519(low: 977, high: 3)
         let nonce = Scalar25519(low: 0xDEAD_BEEF, high: 0xC0FFEE) * Scalar25519(low: 0xFFFF_FFFF_FFFF_FFFF, high: 5)
-        let publicKey = Ed25519Verifier.multiScalarMultiple([], [], baseScalar: secret).encoded
-        let r = (Ed25519Verifier.multiScalarMultiple([], [], baseScalar: nonce) + order4.cached).encoded
+        let publicKey = Ed25519Verifier.multiScalarMultiple([], tables: [], baseScalar: secret).encoded
+        let r = (Ed25519Verifier.multiScalarMultiple([], tables: [], baseScalar: nonce) + order4.cached).encoded
         let message: [UInt8] = Array("torsion".utf8)
         let k = Ed25519Verifier.challenge(r: r[...], publicKey: publicKey, message: message)
         let s = nonce + k * secret
@@ -146,7 +146,7 @@ import Testing
                     sum = sum.doubled()
                     for _ in 0..<abs(Int(digit)) { sum = digit > 0 ? sum + base : sum - base }
                 }
-                #expect(sum.encoded == Ed25519Verifier.multiScalarMultiple([], [], baseScalar: scalar).encoded)
+                #expect(sum.encoded == Ed25519Verifier.multiScalarMultiple([], tables: [], baseScalar: scalar).encoded)
                 #expect(digits.allSatisfy { $0 == 0 || ($0 % 2 != 0 && abs(Int($0)) < 1 << (width - 1)) })
             }
         }
