@@ -4,7 +4,8 @@ import FogCore
 import FogCrypto
 
 /// COSE_Sign1 signing and verification per algorithm over a reading's payload, the bare signature
-/// check underneath (to show what COSE adds), and public-key parsing.
+/// check underneath (to show what COSE adds), public-key parsing, and Ed25519 signatures of 32
+/// devices checked as one `SignatureBatch` (as validators check gossiped envelopes).
 let benchmarks: @Sendable () -> Void = {
     FogBenchmark.configure()
 
@@ -39,6 +40,23 @@ let benchmarks: @Sendable () -> Void = {
             for _ in benchmark.scaledIterations {
                 blackHole(try PublicKey(algorithm: algorithm, rawBytes: rawKey))
             }
+        }
+    }
+
+    var generator = BenchmarkGenerator(seed: 0xBA7C4)
+    var batch = SignatureBatch()
+    for _ in 0..<32 {
+        let key = PrivateKey.generate(.ed25519, using: &generator)
+        let envelope = try! COSESign1.sign(payload: Fixtures.reading(of: key).encoded, with: key)
+        batch.append(envelope.signature,
+                     over: COSESign1.toBeSigned(protectedHeader: envelope.protectedHeader, payload: envelope.payload),
+                     by: key.publicKey)
+    }
+    precondition(!batch.verify().contains(false))
+    // One iteration checks all 32; divide by 32 for the time per signature.
+    Benchmark("SignatureBatch-verify-ed25519-32") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(batch.verify())
         }
     }
 }

@@ -1,5 +1,3 @@
-import Crypto
-
 /// FogLedger's Ed25519 verification rule, and checking many signatures in one equation.
 ///
 /// A signature (R, S) by key A over message M is valid when S < L, A and R decode (y taken modulo p,
@@ -59,11 +57,7 @@ enum Ed25519Verifier {
 
     /// k = SHA-512(R ‖ A ‖ M) mod L.
     static func challenge(r: ArraySlice<UInt8>, publicKey: [UInt8], message: [UInt8]) -> Scalar25519 {
-        var hasher = SHA512()
-        hasher.update(data: r)
-        hasher.update(data: publicKey)
-        hasher.update(data: message)
-        return hasher.finalize().withUnsafeBytes { Scalar25519(reducing64: $0) }
+        SHA512Backend.withDigest(of: [r, publicKey[...], message[...]]) { Scalar25519(reducing64: $0) }
     }
 
     /// Σ scalars[i]·P_i + baseScalar·B, by Straus's interleaved method over width-w non-adjacent
