@@ -326,14 +326,33 @@ struct BenchCommand: AsyncParsableCommand {
         let key = PrivateKey.generate(.ed25519, using: &generator)
         let (bytes, _) = try BenchWorkload.envelope(chainID: try ChainID(DefaultChain.id), device: key, sequences: 1..<2)
         let signed = try Signed<Reading>(decoding: bytes)
+        var failure: (any Error)?
+        let rate = bestRate(seconds: seconds) {
+            do {
+                for _ in 0..<100 { try signed.verify(with: key.publicKey) }
+            } catch {
+                failure = error
+            }
+            return 100
+        }
+        if let failure { throw failure }
+        return rate
+    }
+
+    /// The highest rate of `round` (which returns how many operations it did) over windows of
+    /// 0.2 s for about `seconds` in all: the core's speed when nothing else takes it, since another
+    /// process (the previous run's nodes stopping, a build) only ever lowers a window's rate.
+    static func bestRate(seconds: Double, _ round: () -> Int) -> Double {
         let clock = ContinuousClock()
-        let start = clock.now
-        var count = 0
+        let end = clock.now + .seconds(seconds)
+        var best = 0.0
         repeat {
-            for _ in 0..<100 { try signed.verify(with: key.publicKey) }
-            count += 100
-        } while clock.now - start < .seconds(seconds)
-        return Double(count) / (clock.now - start).inSeconds
+            let start = clock.now
+            var count = 0
+            repeat { count += round() } while clock.now - start < .milliseconds(200)
+            best = max(best, Double(count) / (clock.now - start).inSeconds)
+        } while clock.now < end
+        return best
     }
 
     /// One core's Ed25519 COSE_Sign1 verifications per second when validators check them as they
@@ -350,14 +369,10 @@ struct BenchCommand: AsyncParsableCommand {
             batch.append(cose.signature, over: COSESign1.toBeSigned(protectedHeader: cose.protectedHeader, payload: cose.payload),
                          by: key.publicKey)
         }
-        let clock = ContinuousClock()
-        let start = clock.now
-        var count = 0
-        repeat {
-            for _ in 0..<4 { precondition(!batch.verify().contains(false), "a valid batch did not verify") }
-            count += 4 * batch.count
-        } while clock.now - start < .seconds(seconds)
-        return Double(count) / (clock.now - start).inSeconds
+        return bestRate(seconds: seconds) {
+            precondition(!batch.verify().contains(false), "a valid batch did not verify")
+            return batch.count
+        }
     }
 
     /// The data folder's size in bytes after checkpointing the store's WAL into its database file
