@@ -75,6 +75,24 @@ import Testing
         #expect(forged.verifiedKey == nil)
     }
 
+    /// Prepared together, each envelope gets the verdict it gets prepared alone: verified only with a
+    /// known key and a valid signature (the batch equation fails on the forged one and falls back).
+    @Test func preparingTogetherMarksWhatPreparingAloneMarks() throws {
+        let executor = try DevChain().node.executor
+        let sensor = DevChain.sensor.publicKey
+        let envelopes = (UInt64(1)...6).map { DevChain.reading(seq: $0) } + [
+            Self.sensorReading(seq: 7, signedBy: Self.rotated),  // forged: not the sensor's key
+            Self.rotation(nonce: 1),                             // its signer's key is not known here
+            [0xA0],                                              // not an envelope
+        ] + (UInt64(8)...9).map { DevChain.reading(seq: $0) }
+        let known: (Address) -> PublicKey? = { $0 == sensor.address ? sensor : nil }
+        let together = executor.prepareAll(envelopes, signerKey: known)
+        let alone = envelopes.map { executor.prepare($0, signerKey: known) }
+        #expect(together.map(\.verifiedKey) == alone.map(\.verifiedKey))
+        #expect(together.map { $0.verifiedKey != nil } == [true, true, true, true, true, true, false, false, false, true, true])
+        #expect(together.map(\.transactionID) == alone.map(\.transactionID))
+    }
+
     @Test func blocksCommittedWhileAdmittingKeepEveryEnvelopeInOrder() async throws {
         let chain = try DevChain()
         _ = try await chain.node.submit(DevChain.registration())
