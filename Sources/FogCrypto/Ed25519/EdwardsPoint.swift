@@ -92,18 +92,7 @@ struct EdwardsPoint: Sendable {
 
     /// `self − other`.
     @inline(__always)
-    static func - (p: EdwardsPoint, q: CachedPoint) -> EdwardsPoint {
-        let a = (p.y - p.x) * q.yPlusX
-        let b = (p.y + p.x) * q.yMinusX
-        let c = p.t * q.t2d
-        let zz = p.z * q.z
-        let d = zz + zz
-        let e = b - a
-        let f = d + c
-        let g = d - c
-        let h = b + a
-        return EdwardsPoint(x: e * f, y: g * h, z: f * g, t: e * h)
-    }
+    static func - (p: EdwardsPoint, q: CachedPoint) -> EdwardsPoint { p + q.negated }
 
     /// `8·self`, which removes any small-order component.
     var timesCofactor: EdwardsPoint { doubled().doubled().doubled() }
@@ -112,4 +101,8 @@ struct EdwardsPoint: Sendable {
 /// A point prepared as an addend: (Y + X, Y − X, Z, 2d·T).
 struct CachedPoint: Sendable {
     var yPlusX, yMinusX, z, t2d: Field25519
+
+    /// The negated point: x and T change sign, so Y + X and Y − X trade places.
+    @inline(__always)
+    var negated: CachedPoint { CachedPoint(yPlusX: yMinusX, yMinusX: yPlusX, z: z, t2d: -t2d) }
 }

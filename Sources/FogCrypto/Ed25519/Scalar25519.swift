@@ -1,58 +1,89 @@
 /// Integers modulo the order L = 2^252 + 27742317777372353535851937790883648493 of edwards25519's
-/// prime-order subgroup, as four little-endian 64-bit limbs.
+/// prime-order subgroup, as four little-endian 64-bit limbs, always below L.
+///
+/// The arithmetic works on limbs kept in tuples on the stack: a batch check does a few scalar
+/// products per signature, and heap-allocated limb arrays cost as much as the products.
 struct Scalar25519: Sendable, Equatable {
-    var limbs: (UInt64, UInt64, UInt64, UInt64)
+    typealias Limbs = (UInt64, UInt64, UInt64, UInt64)
+    /// Scratch space for products: up to ten limbs.
+    private typealias Wide = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
-    static let order: [UInt64] = [0x5812_631A_5CF5_D3ED, 0x14DE_F9DE_A2F7_9CD6, 0, 0x1000_0000_0000_0000]
-    /// ⌊2^512 / L⌋, Barrett's constant for reducing 512-bit values.
-    private static let barrett: [UInt64] = [0xED9C_E5A3_0A2C_131B, 0x2106_215D_0863_29A7, 0xFFFF_FFFF_FFFF_FFEB,
-                                            0xFFFF_FFFF_FFFF_FFFF, 0xF]
+    private(set) var limbs: Limbs
+
+    /// L.
+    private static let order: Wide = (0x5812_631A_5CF5_D3ED, 0x14DE_F9DE_A2F7_9CD6, 0, 0x1000_0000_0000_0000, 0, 0, 0, 0, 0, 0)
+    /// ⌊2^512 / L⌋, Barrett's constant for reducing 512-bit values (five limbs).
+    private static let barrett: Wide = (0xED9C_E5A3_0A2C_131B, 0x2106_215D_0863_29A7, 0xFFFF_FFFF_FFFF_FFEB,
+                                        0xFFFF_FFFF_FFFF_FFFF, 0xF, 0, 0, 0, 0, 0)
+    private static let zeroWide: Wide = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     static let zero = Scalar25519(limbs: (0, 0, 0, 0))
     static let one = Scalar25519(limbs: (1, 0, 0, 0))
 
-    init(limbs: (UInt64, UInt64, UInt64, UInt64)) { self.limbs = limbs }
-
-    private init(_ words: [UInt64]) { limbs = (words[0], words[1], words[2], words[3]) }
-
-    static func == (a: Scalar25519, b: Scalar25519) -> Bool { a.words == b.words }
-
-    var words: [UInt64] { [limbs.0, limbs.1, limbs.2, limbs.3] }
-
-    /// The 32-byte little-endian encoding.
-    var littleEndianBytes: [UInt8] {
-        words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
-    }
-
-    /// The scalar of 32 little-endian bytes when it is below L (the canonical range RFC 8032 requires
-    /// of a signature's S), else `nil`.
-    init?(canonical bytes: UnsafeRawBufferPointer) {
-        let words = (0..<4).map { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
-        guard Self.less(words, Self.order) else { return nil }
-        self.init(words)
-    }
-
-    /// The residue of a 64-byte little-endian integer (a SHA-512 digest).
-    init(reducing64 bytes: UnsafeRawBufferPointer) {
-        let words = (0..<8).map { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
-        self.init(Self.reduce(words))
-    }
+    private init(limbs: Limbs) { self.limbs = limbs }
 
     /// A 128-bit scalar (a batch-verification weight).
     init(low: UInt64, high: UInt64) { limbs = (low, high, 0, 0) }
 
+    /// The scalar of 32 little-endian bytes when it is below L (the canonical range RFC 8032 requires
+    /// of a signature's S), else `nil`.
+    init?(canonical bytes: UnsafeRawBufferPointer) {
+        func word(_ index: Int) -> UInt64 {
+            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+        }
+        var wide = Self.zeroWide
+        (wide.0, wide.1, wide.2, wide.3) = (word(0), word(1), word(2), word(3))
+        guard Self.withLimbs(wide, { value in Self.withLimbs(Self.order) { Self.isLess(value, $0, count: 4) } }) else {
+            return nil
+        }
+        limbs = (wide.0, wide.1, wide.2, wide.3)
+    }
+
+    /// The residue of a 64-byte little-endian integer (a SHA-512 digest).
+    init(reducing64 bytes: UnsafeRawBufferPointer) {
+        func word(_ index: Int) -> UInt64 {
+            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+        }
+        var wide = Self.zeroWide
+        (wide.0, wide.1, wide.2, wide.3, wide.4, wide.5, wide.6, wide.7) =
+            (word(0), word(1), word(2), word(3), word(4), word(5), word(6), word(7))
+        self = Self.reduce(wide)
+    }
+
+    static func == (a: Scalar25519, b: Scalar25519) -> Bool {
+        a.limbs.0 == b.limbs.0 && a.limbs.1 == b.limbs.1 && a.limbs.2 == b.limbs.2 && a.limbs.3 == b.limbs.3
+    }
+
+    /// The 32-byte little-endian encoding.
+    var littleEndianBytes: [UInt8] {
+        [limbs.0, limbs.1, limbs.2, limbs.3].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
+    }
+
     static func * (a: Scalar25519, b: Scalar25519) -> Scalar25519 {
-        Scalar25519(reduce(multiply(a.words, b.words)))
+        var product = zeroWide
+        withMutableLimbs(&product) { out in
+            withLimbs(a.wide) { x in withLimbs(b.wide) { y in multiply(x, 4, y, 4, into: out) } }
+        }
+        return reduce(product)
     }
 
     static func + (a: Scalar25519, b: Scalar25519) -> Scalar25519 {
-        var sum = add(a.words, b.words)
-        if !less(sum, order + [0]) { sum = subtract(sum, order + [0]) }
-        return Scalar25519(sum)
+        // Both are below L < 2^253, so the sum fits in four limbs.
+        var sum = zeroWide
+        withMutableLimbs(&sum) { out in
+            withLimbs(a.wide) { x in withLimbs(b.wide) { y in _ = add(x, y, into: out, count: 4) } }
+            withLimbs(order) { l in
+                if !isLess(UnsafePointer(out), l, count: 4) { subtract(l, from: out, count: 4) }
+            }
+        }
+        return Scalar25519(limbs: (sum.0, sum.1, sum.2, sum.3))
     }
 
     /// `L − self` (0 for 0).
     var negated: Scalar25519 {
-        self == .zero ? .zero : Scalar25519(Self.subtract(Self.order, words))
+        guard self != .zero else { return .zero }
+        var difference = Self.order
+        Self.withMutableLimbs(&difference) { out in Self.withLimbs(wide) { Self.subtract($0, from: out, count: 4) } }
+        return Scalar25519(limbs: (difference.0, difference.1, difference.2, difference.3))
     }
 
     /// The width-`width` non-adjacent form: 256 signed digits, each 0 or odd with magnitude below
@@ -65,95 +96,110 @@ struct Scalar25519: Sendable, Equatable {
 
     /// Writes ``nonAdjacentForm(width:)`` into 256 zeroed digits.
     func writeNonAdjacentForm(width: Int, into digits: inout ArraySlice<Int8>) {
-        let x = [limbs.0, limbs.1, limbs.2, limbs.3, 0]
+        let words = wide
         let first = digits.startIndex
         let windowSize: UInt64 = 1 << UInt64(width), windowMask = windowSize - 1
         var position = 0
         var carry: UInt64 = 0
-        while position < 256 {
-            let index = position / 64, bit = position % 64
-            let buffer = bit < 64 - width ? x[index] >> UInt64(bit)
-                : x[index] >> UInt64(bit) | x[index + 1] << UInt64(64 - bit)
-            let window = carry + (buffer & windowMask)
-            if window & 1 == 0 {
-                position += 1
-                continue
+        Self.withLimbs(words) { x in
+            while position < 256 {
+                let index = position / 64, bit = position % 64
+                let buffer = bit < 64 - width ? x[index] >> UInt64(bit)
+                    : x[index] >> UInt64(bit) | x[index + 1] << UInt64(64 - bit)
+                let window = carry + (buffer & windowMask)
+                if window & 1 == 0 {
+                    position += 1
+                    continue
+                }
+                if window < windowSize / 2 {
+                    carry = 0
+                    digits[first + position] = Int8(window)
+                } else {
+                    carry = 1
+                    digits[first + position] = Int8(Int64(window) - Int64(windowSize))
+                }
+                position += width
             }
-            if window < windowSize / 2 {
-                carry = 0
-                digits[first + position] = Int8(window)
-            } else {
-                carry = 1
-                digits[first + position] = Int8(Int64(window) - Int64(windowSize))
-            }
-            position += width
         }
     }
 
     // MARK: multi-precision helpers (little-endian limbs)
 
-    static func less(_ a: [UInt64], _ b: [UInt64]) -> Bool {
-        for i in stride(from: max(a.count, b.count) - 1, through: 0, by: -1) {
-            let x = i < a.count ? a[i] : 0, y = i < b.count ? b[i] : 0
-            if x != y { return x < y }
+    private var wide: Wide { (limbs.0, limbs.1, limbs.2, limbs.3, 0, 0, 0, 0, 0, 0) }
+
+    private static func withLimbs<Result>(_ value: Wide, _ body: (UnsafePointer<UInt64>) -> Result) -> Result {
+        withUnsafeBytes(of: value) { body($0.baseAddress!.assumingMemoryBound(to: UInt64.self)) }
+    }
+
+    private static func withMutableLimbs<Result>(_ value: inout Wide, _ body: (UnsafeMutablePointer<UInt64>) -> Result) -> Result {
+        withUnsafeMutableBytes(of: &value) { body($0.baseAddress!.assumingMemoryBound(to: UInt64.self)) }
+    }
+
+    /// Whether `a < b`, both `count` limbs.
+    private static func isLess(_ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int) -> Bool {
+        for index in stride(from: count - 1, through: 0, by: -1) where a[index] != b[index] {
+            return a[index] < b[index]
         }
         return false
     }
 
-    static func add(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
-        var out = [UInt64](repeating: 0, count: max(a.count, b.count) + 1)
+    /// `out = a + b` over `count` limbs; returns the carry out.
+    private static func add(_ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, into out: UnsafeMutablePointer<UInt64>,
+                            count: Int) -> UInt64 {
         var carry: UInt64 = 0
-        for i in 0..<(out.count - 1) {
-            let (s1, o1) = (i < a.count ? a[i] : 0).addingReportingOverflow(i < b.count ? b[i] : 0)
+        for index in 0..<count {
+            let (s1, o1) = a[index].addingReportingOverflow(b[index])
             let (s2, o2) = s1.addingReportingOverflow(carry)
-            out[i] = s2
+            out[index] = s2
             carry = (o1 ? 1 : 0) + (o2 ? 1 : 0)
         }
-        out[out.count - 1] = carry
-        return out
+        return carry
     }
 
-    /// `a − b` for `a ≥ b`, with `a`'s limb count.
-    static func subtract(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
-        var out = a
+    /// `value -= b` over `count` limbs, modulo 2^(64·count).
+    private static func subtract(_ b: UnsafePointer<UInt64>, from value: UnsafeMutablePointer<UInt64>, count: Int) {
         var borrow: UInt64 = 0
-        for i in 0..<a.count {
-            let (d1, o1) = a[i].subtractingReportingOverflow(i < b.count ? b[i] : 0)
+        for index in 0..<count {
+            let (d1, o1) = value[index].subtractingReportingOverflow(b[index])
             let (d2, o2) = d1.subtractingReportingOverflow(borrow)
-            out[i] = d2
+            value[index] = d2
             borrow = (o1 ? 1 : 0) + (o2 ? 1 : 0)
         }
-        return out
     }
 
-    static func multiply(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
-        var out = [UInt64](repeating: 0, count: a.count + b.count)
-        for i in 0..<a.count {
+    /// `out[0 ..< aCount + bCount] = a · b`.
+    private static func multiply(_ a: UnsafePointer<UInt64>, _ aCount: Int, _ b: UnsafePointer<UInt64>, _ bCount: Int,
+                                 into out: UnsafeMutablePointer<UInt64>) {
+        for index in 0..<(aCount + bCount) { out[index] = 0 }
+        for i in 0..<aCount {
             var carry: UInt64 = 0
-            for j in 0..<b.count {
+            for j in 0..<bCount {
                 let (high, low) = a[i].multipliedFullWidth(by: b[j])
                 let (s1, o1) = low.addingReportingOverflow(out[i + j])
                 let (s2, o2) = s1.addingReportingOverflow(carry)
                 out[i + j] = s2
                 carry = high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
             }
-            out[i + b.count] = carry
+            out[i + bCount] = carry
         }
-        return out
     }
 
-    /// `x mod L` for `x < 2^512` (Barrett reduction, Handbook of Applied Cryptography 14.42 with
-    /// b = 2^64, k = 4).
-    static func reduce(_ x: [UInt64]) -> [UInt64] {
-        let x = x + [UInt64](repeating: 0, count: max(0, 8 - x.count))
-        let q1 = Array(x[3..<8])
-        let q3 = Array(multiply(q1, barrett)[5...])
-        let r1 = Array(x[0..<5])
-        let r2 = Array(multiply(q3, order)[0..<5])
-        var r = less(r1, r2) ? subtract(add(r1, [0, 0, 0, 0, 0, 1]), r2) : subtract(r1, r2)
-        r = Array(r[0..<5])
-        let order5 = order + [0]
-        while !less(r, order5) { r = subtract(r, order5) }
-        return Array(r[0..<4])
+    /// `x mod L` for `x < 2^512` in the low eight limbs (Barrett reduction, Handbook of Applied
+    /// Cryptography 14.42 with b = 2^64, k = 4).
+    private static func reduce(_ x: Wide) -> Scalar25519 {
+        var q2 = zeroWide, q3 = zeroWide, q3L = zeroWide
+        var r = x
+        withLimbs(x) { x in
+            withMutableLimbs(&q2) { q2 in withLimbs(barrett) { multiply(x + 3, 5, $0, 5, into: q2) } }
+        }
+        withLimbs(q2) { q2 in withMutableLimbs(&q3) { q3 in for index in 0..<5 { q3[index] = q2[index + 5] } } }
+        withLimbs(q3) { q3 in withMutableLimbs(&q3L) { out in withLimbs(order) { multiply(q3, 5, $0, 4, into: out) } } }
+        withMutableLimbs(&r) { r in
+            withLimbs(q3L) { subtract($0, from: r, count: 5) }   // r1 − r2 modulo 2^320: below 3L
+            withLimbs(order) { l in
+                while !isLess(UnsafePointer(r), l, count: 5) { subtract(l, from: r, count: 5) }
+            }
+        }
+        return Scalar25519(limbs: (r.0, r.1, r.2, r.3))
     }
 }

@@ -5,6 +5,13 @@ import Testing
 
 /// FogLedger's Ed25519 rule (cofactored, ZIP 215 decoding) and batch verification.
 @Suite struct Ed25519VerifierTests {
+    /// L, the group order, in little-endian 64-bit limbs.
+    static let order: [UInt64] = [0x5812_631A_5CF5_D3ED, 0x14DE_F9DE_A2F7_9CD6, 0, 0x1000_0000_0000_0000]
+
+    static func bytes(_ words: [UInt64]) -> [UInt8] {
+        words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
+    }
+
     /// `count` honest Ed25519 signatures over distinct messages, by distinct keys.
     private func signed(_ count: Int, seed: UInt64) throws -> [(key: PublicKey, signature: [UInt8], message: [UInt8])] {
         var rng = SeededGenerator(seed: seed)
@@ -84,11 +91,19 @@ import Testing
 
     @Test func refusesSOfAtLeastTheGroupOrder() throws {
         let entry = try signed(1, seed: 7)[0]
-        let s = entry.signature[32...].withUnsafeBytes { Scalar25519(canonical: $0)! }
         // S + L is below 2^256 and names the same residue; RFC 8032 and this rule refuse it.
-        let plusOrder = Scalar25519.add(s.words, Scalar25519.order)
-        #expect(plusOrder[4] == 0)
-        let signature = Array(entry.signature[..<32]) + Scalar25519(limbs: (plusOrder[0], plusOrder[1], plusOrder[2], plusOrder[3])).littleEndianBytes
+        var words = (0..<4).map { index in
+            entry.signature[(32 + 8 * index)..<(40 + 8 * index)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+        var carry: UInt64 = 0
+        for (index, limb) in Self.order.enumerated() {
+            let (sum, overflow) = words[index].addingReportingOverflow(limb)
+            let (withCarry, overflowAgain) = sum.addingReportingOverflow(carry)
+            words[index] = withCarry
+            carry = (overflow ? 1 : 0) + (overflowAgain ? 1 : 0)
+        }
+        #expect(carry == 0)
+        let signature = Array(entry.signature[..<32]) + Self.bytes(words)
         #expect(!entry.key.isValidSignature(signature, for: entry.message))
         #expect(!batch([entry, (entry.key, signature, entry.message)]).verify()[1])
     }
@@ -120,12 +135,17 @@ import Testing
             return bytes.withUnsafeBytes { Scalar25519(reducing64: $0) }
         }
         let allOnes = [UInt8](repeating: 0xFF, count: 64).withUnsafeBytes { Scalar25519(reducing64: $0) }
-        #expect(allOnes.words == [0xA406_11E3_449C_0F00, 0xD00E_1BA7_6885_9347, 0xCEEC_73D2_17F5_BE65, 0x0399_411B_7C30_9A3D])
+        // (2^512 − 1) mod L, computed independently.
+        #expect(allOnes.littleEndianBytes
+            == Self.bytes([0xA406_11E3_449C_0F00, 0xD00E_1BA7_6885_9347, 0xCEEC_73D2_17F5_BE65, 0x0399_411B_7C30_9A3D]))
+        let orderMinusOne = Self.bytes([Self.order[0] - 1] + Self.order[1...])
+        #expect(orderMinusOne.withUnsafeBytes { Scalar25519(canonical: $0) } == Scalar25519.one.negated)
+        #expect(Self.bytes(Self.order).withUnsafeBytes { Scalar25519(canonical: $0) } == nil)
         let minusOne = Scalar25519.one.negated
         #expect(minusOne * minusOne == .one)
         for _ in 0..<50 {
             let a = random(), b = random(), c = random()
-            #expect(Scalar25519.less(a.words, Scalar25519.order))
+            #expect(a.littleEndianBytes.withUnsafeBytes { Scalar25519(canonical: $0) } == a)
             #expect((a * b) * c == a * (b * c))
             #expect((a + b) * c == a * c + b * c)
             #expect(a + a.negated == .zero)
