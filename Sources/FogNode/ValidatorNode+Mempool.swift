@@ -177,14 +177,22 @@ extension ValidatorNode {
     }
 
     /// The prepared forms of a block's envelopes: the mempool's (already verified) when it holds the
-    /// same envelope bytes, else freshly decoded and unverified, so that execution verifies them.
+    /// same envelope bytes; the others (gossip dropped while the mempool was full, a synced block)
+    /// freshly prepared together, their signatures checked in one batch where the signer's key is
+    /// remembered, and otherwise by execution.
     func preparedForExecution(_ envelopes: [[UInt8]]) -> [PreparedEnvelope] {
-        envelopes.map { bytes in
-            let id = SignedEnvelope.transactionID(of: bytes)
-            if let pending = admitted[id], pending.bytes == bytes, pending.verifiedKey != nil { return pending }
-            envelopesVerifiedAtExecution += 1
-            return executor.prepare(bytes)
+        var prepared: [PreparedEnvelope?] = envelopes.map { bytes in
+            guard let pending = admitted[SignedEnvelope.transactionID(of: bytes)], pending.bytes == bytes,
+                  pending.verifiedKey != nil
+            else { return nil }
+            return pending
         }
+        let missing = prepared.indices.filter { prepared[$0] == nil }
+        guard !missing.isEmpty else { return prepared.map { $0! } }
+        envelopesVerifiedAtExecution += missing.count
+        let fresh = executor.prepareAll(missing.map { envelopes[$0] }, signerKey: signerKeys.key(of:))
+        for (index, envelope) in zip(missing, fresh) { prepared[index] = envelope }
+        return prepared.map { $0! }
     }
 
     /// Re-admits the pending envelopes on the state of the block just committed, in their order

@@ -98,7 +98,7 @@ public actor ValidatorNode: LedgerNode {
     /// Account transactions waiting for an earlier nonce.
     var futureNonces: FutureNonceQueue
     /// How many envelopes of executed blocks were not found verified in the mempool (and so were
-    /// verified during execution).
+    /// verified again, in a batch before execution or during it).
     public internal(set) var envelopesVerifiedAtExecution = 0
     /// Equivocations already reported by an evidence transaction, by validator, height, round and step.
     var reportedEquivocations: Set<EquivocationKey> = []
