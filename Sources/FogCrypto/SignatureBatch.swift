@@ -1,5 +1,5 @@
 /// Signatures checked together, with the verdicts ``PublicKey/isValidSignature(_:for:)`` gives one
-/// by one: the Ed25519 ones in one randomized equation (``Ed25519Verifier``), which costs about a
+/// by one: the Ed25519 ones in one weighted equation (``Ed25519Verifier``), which costs about a
 /// third of checking them singly, the others one by one.
 ///
 /// When the equation fails, each Ed25519 signature is checked alone to find the invalid ones, so a
@@ -34,15 +34,10 @@ public struct SignatureBatch: Sendable {
                 verdicts[index] = keys[index].isValidSignature(signatures[index], for: messages[index])
             }
         }
-        guard batched.count > 1 else {
-            for index in batched { verdicts[index] = keys[index].isValidSignature(signatures[index], for: messages[index]) }
-            return verdicts
-        }
         let items = batched.map {
             Ed25519Verifier.Item(publicKey: keys[$0].rawBytes, signature: signatures[$0], message: messages[$0])
         }
-        var weights = SystemRandomNumberGenerator()
-        if Ed25519Verifier.areAllValid(items, weights: &weights) {
+        if batched.count > 1, Ed25519Verifier.areAllValid(items) {
             for index in batched { verdicts[index] = true }
         } else {
             for index in batched { verdicts[index] = keys[index].isValidSignature(signatures[index], for: messages[index]) }

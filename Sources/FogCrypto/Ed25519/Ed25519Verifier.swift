@@ -24,40 +24,84 @@ enum Ed25519Verifier {
 
     /// Whether `item` is valid under the rule (the batch of one, with weight 1).
     static func isValid(_ item: Item) -> Bool {
-        var unused = SystemRandomNumberGenerator()
-        return areAllValid([item], weights: &unused)
+        areAllValid([item])
     }
 
-    /// Whether every item is valid: one random 128-bit weight z_i per item, and the check
-    /// [8]·(Σ z_i·R_i + Σ (z_i·k_i)·A_i − (Σ z_i·S_i)·B) = 0. An invalid item makes it fail except
-    /// with probability about 2^−128; valid items always pass.
-    static func areAllValid<Weights: RandomNumberGenerator>(_ items: [Item], weights: inout Weights) -> Bool {
-        var baseScalar = Scalar25519.zero
-        var scalars: [Scalar25519] = []
-        var tables: [CachedPoint] = []
-        scalars.reserveCapacity(items.count * 2)
-        tables.reserveCapacity(items.count * 2 * tableSize)
+    /// Whether every item is valid: one 128-bit weight z_i per item (``weights(of:challenges:)``),
+    /// and the check [8]·(Σ z_i·R_i + Σ (z_i·k_i)·A_i − (Σ z_i·S_i)·B) = 0. An invalid item makes it
+    /// fail except with probability about 2^−128; valid items always pass.
+    static func areAllValid(_ items: [Item]) -> Bool {
         guard items.allSatisfy({ $0.signature.count == 64 && $0.publicKey.count == 32 }) else { return false }
         let keyTables = Ed25519KeyPointCache.shared.tables(of: items.map(\.publicKey))
+        var decoded: [(s: Scalar25519, r: EdwardsPoint, k: Scalar25519, a: [CachedPoint])] = []
+        decoded.reserveCapacity(items.count)
         for (item, a) in zip(items, keyTables) {
             guard let a,
                   let s = item.signature.withUnsafeBytes({ Scalar25519(canonical: UnsafeRawBufferPointer(rebasing: $0[32...])) }),
                   let r = item.signature.withUnsafeBytes({ EdwardsPoint(encoded: UnsafeRawBufferPointer(rebasing: $0[..<32])) })
             else { return false }
-            let k = challenge(r: item.signature[..<32], publicKey: item.publicKey, message: item.message)
-            let z = items.count == 1 ? Scalar25519.one : Scalar25519(low: weights.next(), high: weights.next())
-            baseScalar = baseScalar + z * s
+            decoded.append((s, r, challenge(r: item.signature[..<32], publicKey: item.publicKey, message: item.message), a))
+        }
+        let weights = items.count == 1 ? [Scalar25519.one] : weights(of: items, challenges: decoded.map(\.k))
+        var baseScalar = Scalar25519.zero
+        var scalars: [Scalar25519] = []
+        var tables: [CachedPoint] = []
+        scalars.reserveCapacity(items.count * 2)
+        tables.reserveCapacity(items.count * 2 * tableSize)
+        for (entry, z) in zip(decoded, weights) {
+            baseScalar = baseScalar + z * entry.s
             scalars.append(z)
-            tables.append(contentsOf: oddMultiples(of: r, count: tableSize))
-            scalars.append(z * k)
-            tables.append(contentsOf: a)
+            tables.append(contentsOf: oddMultiples(of: entry.r, count: tableSize))
+            scalars.append(z * entry.k)
+            tables.append(contentsOf: entry.a)
         }
         return multiScalarMultiple(scalars, tables: tables, baseScalar: baseScalar.negated).timesCofactor.isIdentity
     }
 
+    /// Domain separation of the weights' seed.
+    private static let weightsLabel = Array("FogLedger Ed25519 batch weights".utf8)
+
+    /// One 128-bit weight per item, derived from the whole batch: a seed is SHA-512 of every item's
+    /// signature, key and challenge, and each SHA-512(seed ‖ counter) gives four weights. Whoever
+    /// made an invalid signature cannot know its weight before the batch is fixed, and changing
+    /// anything in the batch changes every weight, so a batch with an invalid signature passes with
+    /// probability about 2^−128 per batch tried, as with random weights, while the check stays a
+    /// function of its input.
+    static func weights(of items: [Item], challenges: [Scalar25519]) -> [Scalar25519] {
+        var seedHasher = SHA512Backend()
+        seedHasher.update(weightsLabel[...])
+        for (item, k) in zip(items, challenges) {
+            seedHasher.update(item.signature[...])
+            seedHasher.update(item.publicKey[...])
+            k.withLittleEndianBytes { seedHasher.update($0) }
+        }
+        let seed = seedHasher.withDigest { Array($0) }
+        var weights: [Scalar25519] = []
+        weights.reserveCapacity(items.count)
+        var counter: UInt64 = 0
+        while weights.count < items.count {
+            var hasher = SHA512Backend()
+            hasher.update(seed[...])
+            withUnsafeBytes(of: counter.littleEndian) { hasher.update($0) }
+            hasher.withDigest { digest in
+                for lane in 0..<4 where weights.count < items.count {
+                    weights.append(Scalar25519(
+                        low: UInt64(littleEndian: digest.loadUnaligned(fromByteOffset: lane * 16, as: UInt64.self)),
+                        high: UInt64(littleEndian: digest.loadUnaligned(fromByteOffset: lane * 16 + 8, as: UInt64.self))))
+                }
+            }
+            counter += 1
+        }
+        return weights
+    }
+
     /// k = SHA-512(R ‖ A ‖ M) mod L.
     static func challenge(r: ArraySlice<UInt8>, publicKey: [UInt8], message: [UInt8]) -> Scalar25519 {
-        SHA512Backend.withDigest(of: [r, publicKey[...], message[...]]) { Scalar25519(reducing64: $0) }
+        var hasher = SHA512Backend()
+        hasher.update(r)
+        hasher.update(publicKey[...])
+        hasher.update(message[...])
+        return hasher.withDigest { Scalar25519(reducing64: $0) }
     }
 
     /// Σ scalars[i]·P_i + baseScalar·B, by Straus's interleaved method over width-w non-adjacent

@@ -54,8 +54,11 @@ struct Scalar25519: Sendable, Equatable {
     }
 
     /// The 32-byte little-endian encoding.
-    var littleEndianBytes: [UInt8] {
-        [limbs.0, limbs.1, limbs.2, limbs.3].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
+    var littleEndianBytes: [UInt8] { withLittleEndianBytes { Array($0) } }
+
+    /// `body` applied to the 32-byte little-endian encoding, without allocating it.
+    func withLittleEndianBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withUnsafeBytes(of: (limbs.0.littleEndian, limbs.1.littleEndian, limbs.2.littleEndian, limbs.3.littleEndian), body)
     }
 
     static func * (a: Scalar25519, b: Scalar25519) -> Scalar25519 {

@@ -39,6 +39,27 @@ import Testing
         #expect(batch(entries).verify() == expected)
     }
 
+    /// The weights are a function of the whole batch: the same batch gets the same weights, and a
+    /// change to any one item changes every weight.
+    @Test func weightsDependOnEveryItemOfTheBatch() throws {
+        let entries = try signed(6, seed: 11)
+        func weights(_ entries: [(key: PublicKey, signature: [UInt8], message: [UInt8])]) -> [Scalar25519] {
+            let items = entries.map {
+                Ed25519Verifier.Item(publicKey: $0.key.rawBytes, signature: $0.signature, message: $0.message)
+            }
+            let challenges = items.map {
+                Ed25519Verifier.challenge(r: $0.signature[..<32], publicKey: $0.publicKey, message: $0.message)
+            }
+            return Ed25519Verifier.weights(of: items, challenges: challenges)
+        }
+        let first = weights(entries)
+        #expect(first.count == 6 && Set(first.map(\.littleEndianBytes)).count == 6)
+        #expect(weights(entries) == first)
+        var changed = entries
+        changed[4].message[0] ^= 1
+        #expect(zip(weights(changed), first).allSatisfy { $0 != $1 })
+    }
+
     @Test func batchChecksOtherAlgorithmsOneByOne() throws {
         var rng = SeededGenerator(seed: 2)
         let p256 = PrivateKey.generate(.p256, using: &rng)
