@@ -8,8 +8,9 @@ public import FogTypes
 /// is believed to hold, the signature check. It runs outside any lock or actor, on any core. State
 /// decides later whether that key is still the signer's: execution skips the signature check only
 /// when the key in state is exactly ``verifiedKey``, and verifies again otherwise (a key rotation
-/// that landed in between). Only ``Executor/prepare(_:signerKey:)`` and
-/// ``Executor/prepareAll(_:signerKey:)`` set ``verifiedKey``, and only after a successful verification, so a prepared envelope cannot claim a check that did not happen.
+/// that landed in between). Only ``Executor/prepareAll(_:signerKey:)`` (and
+/// ``Executor/prepare(_:signerKey:)`` through it) sets ``verifiedKey``, and only after a successful
+/// verification, so a prepared envelope cannot claim a check that did not happen.
 public struct PreparedEnvelope: Sendable {
     /// The envelope's bytes, as received.
     public let bytes: [UInt8]
@@ -40,13 +41,6 @@ public struct PreparedEnvelope: Sendable {
         self.verifiedKey = verifiedKey
     }
 
-    /// This envelope with its signature checked against `key`; unchanged when it does not verify
-    /// (execution then reports `bad-signature` against the key in state).
-    func verified(with key: PublicKey) -> PreparedEnvelope {
-        guard case .success(let envelope) = decoded, (try? envelope.verify(with: key)) != nil else { return self }
-        return PreparedEnvelope(self, verifiedKey: key)
-    }
-
     /// The address whose key must have signed it, when it decodes.
     public var signer: Address? {
         guard case .success(let envelope) = decoded else { return nil }
@@ -58,13 +52,13 @@ extension Executor {
     /// Decodes `bytes` and, when `signerKey` knows a key for the signer, verifies the signature with
     /// it. Reads no state; safe to run concurrently.
     public func prepare(_ bytes: [UInt8], signerKey: (Address) -> PublicKey? = { _ in nil }) -> PreparedEnvelope {
-        let unchecked = PreparedEnvelope(bytes: bytes, chain: chainID)
-        guard let signer = unchecked.signer, let key = signerKey(signer) else { return unchecked }
-        return unchecked.verified(with: key)
+        prepareAll(CollectionOfOne(bytes), signerKey: signerKey)[0]
     }
 
     /// ``prepare(_:signerKey:)`` for many envelopes, their signatures checked together
-    /// (``SignatureBatch``), which costs about a third as much per Ed25519 signature.
+    /// (``SignatureBatch``), which costs about a third as much per Ed25519 signature. A signature
+    /// that does not verify leaves its envelope unmarked (execution then reports `bad-signature`
+    /// against the key in state).
     public func prepareAll(_ envelopes: some Collection<[UInt8]>,
                            signerKey: (Address) -> PublicKey? = { _ in nil }) -> [PreparedEnvelope] {
         var prepared = envelopes.map { PreparedEnvelope(bytes: $0, chain: chainID) }
