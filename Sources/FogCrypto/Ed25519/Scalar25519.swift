@@ -89,15 +89,9 @@ struct Scalar25519: Sendable, Equatable {
         return Scalar25519(limbs: (difference.0, difference.1, difference.2, difference.3))
     }
 
-    /// The width-`width` non-adjacent form: 256 signed digits, each 0 or odd with magnitude below
-    /// 2^(width−1), at most one nonzero in any `width` consecutive positions.
-    func nonAdjacentForm(width: Int) -> [Int8] {
-        var digits = [Int8](repeating: 0, count: 256)
-        writeNonAdjacentForm(width: width, into: &digits[...])
-        return digits
-    }
-
-    /// Writes ``nonAdjacentForm(width:)`` into 256 zeroed digits.
+    /// Writes the width-`width` non-adjacent form into 256 zeroed digits: signed digits, each 0 or
+    /// odd with magnitude below 2^(width−1), at most one nonzero in any `width` consecutive
+    /// positions, whose sum of digit·2^position is the scalar.
     func writeNonAdjacentForm(width: Int, into digits: inout ArraySlice<Int8>) {
         let words = wide
         let first = digits.startIndex

@@ -179,7 +179,8 @@ import Testing
         for width in [5, 8] {
             for _ in 0..<20 {
                 let scalar = Scalar25519(low: rng.next(), high: rng.next()) * Scalar25519(low: rng.next(), high: rng.next())
-                let digits = scalar.nonAdjacentForm(width: width)
+                var digits = [Int8](repeating: 0, count: 256)
+                scalar.writeNonAdjacentForm(width: width, into: &digits[...])
                 // Σ digit·2^i, evaluated as a point against the base: the form's value is the scalar's.
                 var sum = EdwardsPoint.identity
                 let base = EdwardsPoint.base.cached
