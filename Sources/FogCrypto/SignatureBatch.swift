@@ -45,3 +45,15 @@ public struct SignatureBatch: Sendable {
         return verdicts
     }
 }
+
+extension SignatureBatch {
+    /// Adds the check ``COSESign1/verify(with:)`` makes of `envelope` with `key`: its signature
+    /// over the Sig_structure. Returns the verdict's index, or `nil` (nothing added) when `key`'s
+    /// algorithm is not the header's, which that check refuses without looking at the signature.
+    @discardableResult
+    public mutating func append(_ envelope: COSESign1, by key: PublicKey) -> Int? {
+        guard key.algorithm == envelope.algorithm else { return nil }
+        return append(envelope.signature,
+                      over: COSESign1.toBeSigned(protectedHeader: envelope.protectedHeader, payload: envelope.payload), by: key)
+    }
+}

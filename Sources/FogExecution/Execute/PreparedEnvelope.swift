@@ -65,12 +65,10 @@ extension Executor {
         var batch = SignatureBatch()
         var checked: [(index: Int, key: PublicKey)] = []
         for (index, envelope) in prepared.enumerated() {
-            guard case .success(let decoded) = envelope.decoded, let key = signerKey(decoded.signer) else { continue }
-            let cose = decoded.cose
-            // A key of another algorithm fails `verify(with:)`; execution reports it.
-            guard cose.algorithm == key.algorithm else { continue }
-            batch.append(cose.signature, over: COSESign1.toBeSigned(protectedHeader: cose.protectedHeader, payload: cose.payload),
-                         by: key)
+            // A key of another algorithm is not checked (nothing is added): execution reports it.
+            guard case .success(let decoded) = envelope.decoded, let key = signerKey(decoded.signer),
+                  batch.append(decoded.cose, by: key) != nil
+            else { continue }
             checked.append((index, key))
         }
         for (check, valid) in zip(checked, batch.verify()) where valid {

@@ -69,6 +69,19 @@ import Testing
         #expect(batch(entries).verify() == [true, true, true, true, false])
     }
 
+    /// A COSE_Sign1 is added as `COSESign1.verify(with:)` checks it; a key of another algorithm adds nothing.
+    @Test func coseEnvelopesJoinABatchAsTheirOwnCheck() throws {
+        var rng = SeededGenerator(seed: 12)
+        let device = PrivateKey.generate(.ed25519, using: &rng)
+        let other = PrivateKey.generate(.p256, using: &rng)
+        let envelope = try COSESign1.sign(payload: [0xA0], with: device)
+        var batch = SignatureBatch()
+        #expect(batch.append(envelope, by: other.publicKey) == nil)
+        #expect(batch.append(envelope, by: device.publicKey) == 0)
+        #expect(batch.append(try COSESign1.sign(payload: [0xA1], with: device), by: device.publicKey) == 1)
+        #expect(batch.verify() == [true, true])
+    }
+
     @Test func singleCheckAgreesWithBoringSSLOnHonestAndTamperedSignatures() throws {
         var rng = SeededGenerator(seed: 4)
         for (index, entry) in try signed(24, seed: 5).enumerated() {
