@@ -81,7 +81,8 @@ struct AdmissionBase: StateReader, Sendable {
 /// proofs. The block producer (``BlockProducerService``) drives ``produceBlock(allowEmpty:)``.
 ///
 /// Admission is split so that both cores work: ``submit(_:)`` decodes the envelope and verifies its
-/// signature in the caller's task (with the key ``signerKeys`` remembers for the signer), then a
+/// signature outside the actor (with the key ``signerKeys`` remembers for the signer; envelopes
+/// submitted at the same time are checked as one batch, ``PreparationBatcher``), then a
 /// short step on the actor checks it against the state (sequence numbers, nonces, device status)
 /// and adds it to the mempool. A block is taken from the mempool on the actor, but executed and
 /// committed outside it, so admission into the next block goes on while the current one commits;
@@ -97,6 +98,8 @@ public actor DevNode {
     public nonisolated let configuration: DevNodeConfiguration
     /// The signers' keys as of their last admission, for verifying before admission.
     public nonisolated let signerKeys: SignerKeyCache
+    /// Prepares single submissions that arrive together as one batch.
+    private nonisolated let preparation: PreparationBatcher
     private nonisolated let validatorKey: PrivateKey
     private nonisolated let logger: Logger
     private nonisolated let now: @Sendable () -> UInt64
@@ -139,7 +142,9 @@ public actor DevNode {
         self.store = store
         self.executor = Executor(chainID: genesis.chainID)
         self.configuration = clamped
-        self.signerKeys = SignerKeyCache()
+        let executor = self.executor, signerKeys = SignerKeyCache()
+        self.signerKeys = signerKeys
+        self.preparation = PreparationBatcher { executor.prepareAll($0, signerKey: signerKeys.key(of:)) }
         self.validatorKey = validatorKey
         self.logger = logger
         self.now = now
@@ -158,12 +163,13 @@ public actor DevNode {
     /// Admits one COSE_Sign1 envelope (reading, reading batch or transaction) to the mempool after
     /// checking it against the latest state and the envelopes already pending. Returns its id.
     ///
-    /// Decoding and the signature check run in the caller's task; only the state checks and the
-    /// mempool insert run on the actor. A resend of a transaction already committed is refused with
+    /// Decoding and the signature check run outside the actor (envelopes submitted at the same time
+    /// are checked as one batch, ``PreparationBatcher``); only the state checks and the mempool
+    /// insert run on the actor. A resend of a transaction already committed is refused with
     /// `already-committed`, not with the sequence or nonce conflict admission found
     /// (``SubmissionError/resolvingCommitted(_:in:)``).
     public nonisolated func submit(_ envelope: [UInt8]) async throws(SubmissionError) -> Hash256 {
-        let prepared = executor.prepare(envelope, signerKey: signerKeys.key(of:))
+        let prepared = await preparation.prepare(envelope)
         do throws(SubmissionError) {
             return try await admit(prepared)
         } catch {

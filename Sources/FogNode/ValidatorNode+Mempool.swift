@@ -15,11 +15,12 @@ import FogWire
 extension ValidatorNode {
     /// Admits one COSE_Sign1 envelope to the mempool and gossips it to the peers. Returns its id.
     ///
-    /// Decoding and the signature check run in the caller's task; only the state checks, the
-    /// mempool insert and the broadcast run on the actor. A resend of a transaction already
+    /// Decoding and the signature check run outside the actor (envelopes submitted at the same time
+    /// are checked as one batch, ``PreparationBatcher``); only the state checks, the mempool insert
+    /// and the broadcast run on the actor. A resend of a transaction already
     /// committed is refused with `already-committed` (``SubmissionError/resolvingCommitted(_:in:)``).
     public nonisolated func submit(_ envelope: [UInt8]) async throws(SubmissionError) -> Hash256 {
-        let prepared = prepare(envelope)
+        let prepared = await preparation.prepare(envelope)
         do throws(SubmissionError) {
             return try await admitSubmitted(prepared)
         } catch {

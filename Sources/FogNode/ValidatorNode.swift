@@ -77,6 +77,8 @@ public actor ValidatorNode: LedgerNode {
     public nonisolated let executor: Executor
     /// The signers' keys as of their last admission, for verifying before admission.
     public nonisolated let signerKeys: SignerKeyCache
+    /// Prepares single submissions that arrive together as one batch.
+    nonisolated let preparation: PreparationBatcher
     /// The key that signs this node's evidence transactions (its validator key, when that is an account).
     let validatorKey: PrivateKey
     let logger: Logger
@@ -155,6 +157,8 @@ public actor ValidatorNode: LedgerNode {
         let chain = ValidatorChain(genesis: genesis, store: store)
         self.chain = chain
         self.executor = chain.executor
+        let executor = chain.executor, signerKeys = self.signerKeys
+        self.preparation = PreparationBatcher { executor.prepareAll($0, signerKey: signerKeys.key(of:)) }
         self.rotation = try chain.nextRotation()
         let wal = try ConsensusWALFile(path: walPath, chain: genesis.chainID)
         self.recovered = wal.recovered
