@@ -38,6 +38,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// WAL it stayed at 8–13 ms (docs/benchmarks.md, "Round 3").
     static let walAutocheckpointPages = 16_384
 
+    /// The writer's page cache in KiB. A large block's dirty pages must fit, or SQLite spills them
+    /// to the WAL in the middle of the transaction and writes them again at its commit.
+    static let writerCacheKiB = 65_536
+
     /// Opens the store at `path`, creating it (schema and the genesis state) when the file is new or
     /// empty, and checking on an existing store that it holds `genesis`'s chain.
     ///
@@ -67,6 +71,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walAutocheckpointPages)")
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
             }
             metadata = try Self.setUp(pool, genesis: genesis)
             hasLegacyNodes = try pool.read { db in try db.tableExists(SQLiteSchema.legacyNodesTable) }
