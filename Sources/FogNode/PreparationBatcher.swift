@@ -3,14 +3,17 @@ import Foundation
 import Synchronization
 
 /// Prepares envelopes submitted one per request together, so that their signatures are checked as
-/// one batch (``FogCrypto/SignatureBatch``, about a third of the cost of checking each alone).
+/// one batch (``FogCrypto/SignatureBatch``: about 15 µs a signature in a batch of 32, against 55 µs
+/// alone).
 ///
-/// Nothing waits for a batch to fill: an envelope that arrives while fewer than one preparation per
-/// core is running is prepared at once, with whatever else is waiting. Envelopes that arrive while
-/// every core is preparing wait, and the first preparation to finish starts the next batch with all
-/// of them (up to ``maxBatch``). A lone envelope therefore costs what it did before, and under load
-/// batches grow with the number of requests in flight. The caller whose preparation starts a batch
-/// waits for that batch only; the next one runs in a task of its own.
+/// One preparation runs at a time (``init(maxRunning:prepareAll:)``). An envelope that finds none
+/// running starts one: it first lets requests already being handled on other threads of the pool
+/// join (one `Task.yield()`), then prepares itself with every envelope waiting. Envelopes that
+/// arrive while a preparation runs wait, and the next batch takes them all (up to ``maxBatch``).
+/// Nothing waits for a batch to fill: a lone envelope costs what it did alone, and batches grow with
+/// the requests in flight. (Waiting up to 2 ms for a fuller batch was measured and cost more than it
+/// saved: clients that send one request at a time then send fewer.) The caller whose envelope
+/// starts a batch waits for that batch only; the next one runs in a task of its own.
 final class PreparationBatcher: Sendable {
     /// The most envelopes prepared as one batch, which bounds the wait a batch adds to its envelopes.
     static let maxBatch = 64
@@ -38,10 +41,9 @@ final class PreparationBatcher: Sendable {
     private let prepareAll: @Sendable (ArraySlice<[UInt8]>) -> [PreparedEnvelope]
 
     /// A batcher that prepares with `prepareAll` (one result per envelope, in order, as
-    /// ``Executor/prepareAll(_:signerKey:)`` returns them), at most `maxRunning` batches at a time
-    /// (by default one per core).
+    /// ``Executor/prepareAll(_:signerKey:)`` returns them), at most `maxRunning` batches at a time.
     init(maxRunning: Int = 1,
-                prepareAll: @escaping @Sendable (ArraySlice<[UInt8]>) -> [PreparedEnvelope]) {
+         prepareAll: @escaping @Sendable (ArraySlice<[UInt8]>) -> [PreparedEnvelope]) {
         self.maxRunning = max(1, maxRunning)
         self.prepareAll = prepareAll
     }
