@@ -1,11 +1,11 @@
 import Synchronization
 
-/// Public keys decoded as points and made ready for ``Ed25519Verifier/multiScalarMultiple(_:_:baseScalar:)``
-/// (their odd multiples), so that a device signing many readings has its key decoded once: a
-/// decoding costs a field exponentiation and the table eight point operations, together about a
-/// fifth of a batched signature check.
+/// Public keys decoded as points and made ready for ``Ed25519Verifier/multiScalarMultiple(_:tables:baseScalar:)``
+/// (the odd multiples of A and of 2^128·A, ``Ed25519Verifier/keyTable(of:)``), so that a device
+/// signing many readings has its key decoded once: a decoding costs a field exponentiation, and the
+/// tables 128 doublings and sixteen further point operations, together more than a batched check.
 ///
-/// Bounded: once it holds `capacity` keys (about 1.3 KB each) it starts over.
+/// Bounded: once it holds `capacity` keys (about 2.6 KB each) it starts over.
 final class Ed25519KeyPointCache: Sendable {
     /// The process's cache.
     static let shared = Ed25519KeyPointCache(capacity: 8_192)
@@ -21,7 +21,7 @@ final class Ed25519KeyPointCache: Sendable {
         var decoded: [([UInt8], [CachedPoint])] = []
         for index in keys.indices where found[index] == nil {
             guard let point = keys[index].withUnsafeBytes({ EdwardsPoint(encoded: $0) }) else { continue }
-            let table = Ed25519Verifier.oddMultiples(of: point, count: Ed25519Verifier.tableSize)
+            let table = Ed25519Verifier.keyTable(of: point)
             found[index] = table
             decoded.append((keys[index], table))
         }

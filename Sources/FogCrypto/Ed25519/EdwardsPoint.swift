@@ -96,6 +96,13 @@ struct EdwardsPoint: Sendable {
 
     /// `8·self`, which removes any small-order component.
     var timesCofactor: EdwardsPoint { doubled().doubled().doubled() }
+
+    /// 2^128 times the point.
+    var timesTwoTo128: EdwardsPoint {
+        var point = self
+        for _ in 0..<128 { point = point.doubled() }
+        return point
+    }
 }
 
 /// A point prepared as an addend: (Y + X, Y − X, Z, 2d·T).

@@ -89,6 +89,11 @@ struct Scalar25519: Sendable, Equatable {
         return Scalar25519(limbs: (difference.0, difference.1, difference.2, difference.3))
     }
 
+    /// The scalar as low + 2^128·high, both below 2^128.
+    var halves: (low: Scalar25519, high: Scalar25519) {
+        (Scalar25519(low: limbs.0, high: limbs.1), Scalar25519(low: limbs.2, high: limbs.3))
+    }
+
     /// Writes the width-`width` non-adjacent form into 256 zeroed digits: signed digits, each 0 or
     /// odd with magnitude below 2^(width−1), at most one nonzero in any `width` consecutive
     /// positions, whose sum of digit·2^position is the scalar.
