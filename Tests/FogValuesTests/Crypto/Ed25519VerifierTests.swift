@@ -206,4 +206,19 @@ import Testing
             }
         }
     }
+
+    /// A key's table serves a scalar split in halves: c·A = low·A + high·(2^128·A), here with A = B
+    /// against the base point's own (also split) path.
+    @Test func aKeyTableTakesAScalarInHalves() {
+        var rng = SeededGenerator(seed: 11)
+        let table = Ed25519Verifier.keyTable(of: .base)
+        #expect(table.count == 2 * Ed25519Verifier.tableSize)
+        for _ in 0..<10 {
+            let scalar = Scalar25519(low: rng.next(), high: rng.next()) * Scalar25519(low: rng.next(), high: rng.next())
+            let halves = scalar.halves
+            #expect(halves.low + Scalar25519(low: 0, high: 1) * Scalar25519(low: 0, high: 1) * halves.high == scalar)
+            let split = Ed25519Verifier.multiScalarMultiple([halves.low, halves.high], tables: table, baseScalar: .zero)
+            #expect(split.encoded == Ed25519Verifier.multiScalarMultiple([], tables: [], baseScalar: scalar).encoded)
+        }
+    }
 }
