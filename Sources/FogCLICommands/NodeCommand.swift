@@ -68,7 +68,7 @@ struct NodeCommand: AsyncParsableCommand {
         let api = NodeAPI(node: node, registry: PrometheusCollectorRegistry())
         let producer = BlockProducerService(node: node, metrics: api.metrics, logger: logger)
         let height = try store.latestHeight()
-        say("""
+        sayToSupervisor("""
             FogLedger dev node — chain \(chain.genesis.chainID), height \(height)
             genesis:       \(chain.genesisPath) (hash \(chain.genesis.hash.hex))
             validator key: \(chain.validatorKeyPath)
@@ -76,14 +76,14 @@ struct NodeCommand: AsyncParsableCommand {
             store:         \(chain.storePath)
             """)
         let app = api.application(host: host, port: port, logger: logger) { bound in
-            say("API: http://\(host):\(bound)/v1/status")
+            sayToSupervisor("API: http://\(host):\(bound)/v1/status")
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: producer)]
         if let configuration = try gateway.configuration(ledger: node, dataDirectory: data) {
             services.append(.init(service: GatewayService(
                 ingress: node, chainID: chain.genesis.chainID, configuration: configuration,
                 metrics: GatewayMetrics(factory: api.metrics.factory), logger: logger)))
-            say("MQTT gateway: \(configuration.broker) (\(configuration.readingsFilter))")
+            sayToSupervisor("MQTT gateway: \(configuration.broker) (\(configuration.readingsFilter))")
         }
         services.append(.init(service: app))
         // Shutdown runs in reverse order: the HTTP server stops accepting first, then the gateway
@@ -93,12 +93,7 @@ struct NodeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-        say("stopped at height \(try store.latestHeight())")
-    }
-
-    /// Writes a line to standard output at once (unbuffered: a supervisor reads it live).
-    private func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        sayToSupervisor("stopped at height \(try store.latestHeight())")
     }
 
     private func parseAddress(_ text: String) throws(CLIError) -> (String, Int) {

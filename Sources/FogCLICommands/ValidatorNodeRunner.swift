@@ -64,13 +64,13 @@ struct ValidatorNodeRunner {
                 emptyBlockInterval: .milliseconds(config.emptyBlockIntervalMs ?? ValidatorNodeConfiguration.defaultEmptyBlockIntervalMillis)),
             logger: logger)
         let api = NodeAPI(node: node, registry: PrometheusCollectorRegistry())
-        say("""
+        sayToSupervisor("""
             FogLedger validator \(config.name) — chain \(genesis.chainID), height \(try store.latestHeight())
             validator: \(validatorKey.publicKey.address.hex)
             p2p:       \(config.p2pHost):\(config.p2pPort) (node id \(nodeKey.publicKey.address.hex), \(peers.count) peers)
             """)
         let app = api.application(host: config.httpHost, port: config.httpPort, logger: logger) { bound in
-            say("API: http://\(config.httpHost):\(bound)/v1/status")
+            sayToSupervisor("API: http://\(config.httpHost):\(bound)/v1/status")
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ValidatorNodeService(node: node, logger: logger)),
@@ -79,7 +79,7 @@ struct ValidatorNodeRunner {
             services.append(.init(service: GatewayService(
                 ingress: node, chainID: genesis.chainID, configuration: gateway,
                 metrics: GatewayMetrics(factory: api.metrics.factory), logger: logger)))
-            say("MQTT gateway: \(gateway.broker) (\(gateway.readingsFilter))"
+            sayToSupervisor("MQTT gateway: \(gateway.broker) (\(gateway.readingsFilter))"
                 + (gateway.gatewayMode.map { " and gateway mode as \($0.accountKey.publicKey.address.hex)" } ?? ""))
         }
         services.append(.init(service: app))
@@ -89,11 +89,6 @@ struct ValidatorNodeRunner {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-        say("stopped at height \(try store.latestHeight())")
+        sayToSupervisor("stopped at height \(try store.latestHeight())")
     }
-}
-
-/// Writes a line to standard output at once (unbuffered: a supervisor reads it live).
-private func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
