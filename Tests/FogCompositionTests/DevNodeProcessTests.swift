@@ -83,12 +83,28 @@ import Testing
 
     // MARK: Helpers
 
-    /// Starts `fogledger node --dev` on a free port, collecting its standard output.
-    static func start(_ binary: URL, data: String) throws -> (Process, Collected) {
+    /// A node whose supervisor stopped reading its output (a killed bench or shell) still stops
+    /// cleanly on SIGTERM, though its last line ("stopped at height") meets a broken pipe.
+    @Test(.timeLimit(.minutes(2))) func aNodeWhoseSupervisorWentAwayStillStopsCleanly() async throws {
+        let binary = try #require(Self.fogledger(), "cannot find the fogledger executable next to the test binary")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fogledger-node-orphan-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = Pipe()
+        let (node, collected) = try Self.start(binary, data: directory.appendingPathComponent("chain").path, output: output)
+        defer { if node.isRunning { kill(node.processIdentifier, SIGKILL) } }
+        _ = try await Self.apiURL(node, collected)
+        output.fileHandleForReading.readabilityHandler = nil
+        try output.fileHandleForReading.close()
+        try await Self.terminate(node)
+    }
+
+    /// Starts `fogledger node --dev` on a free port, collecting its standard output from `output`.
+    static func start(_ binary: URL, data: String, output: Pipe = Pipe()) throws -> (Process, Collected) {
         let node = Process()
         node.executableURL = binary
         node.arguments = ["node", "--dev", "--data", data, "--http", "127.0.0.1:0"]
-        let output = Pipe()
         node.standardOutput = output
         node.standardError = FileHandle.nullDevice
         let collected = Collected()
