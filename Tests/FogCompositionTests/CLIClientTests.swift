@@ -7,9 +7,7 @@ import Testing
 @Suite struct CLIClientTests {
     @Test(.timeLimit(.minutes(3))) func clientCommandsEndToEnd() async throws {
         let binary = try #require(DevNodeProcessTests.fogledger(), "cannot find the fogledger executable")
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fogledger-client-e2e-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try DevNodeProcessTests.scratchDirectory("client-e2e")
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = directory.appendingPathComponent("chain").path
         let (node, collected) = try DevNodeProcessTests.start(binary, data: data)

@@ -16,9 +16,7 @@ import Testing
 @Suite struct DevNodeProcessTests {
     @Test(.timeLimit(.minutes(2))) func devNodeEndToEnd() async throws {
         let binary = try #require(Self.fogledger(), "cannot find the fogledger executable next to the test binary")
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fogledger-node-e2e-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("node-e2e")
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = directory.appendingPathComponent("chain").path
 
@@ -87,9 +85,7 @@ import Testing
     /// cleanly on SIGTERM, though its last line ("stopped at height") meets a broken pipe.
     @Test(.timeLimit(.minutes(2))) func aNodeWhoseSupervisorWentAwayStillStopsCleanly() async throws {
         let binary = try #require(Self.fogledger(), "cannot find the fogledger executable next to the test binary")
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fogledger-node-orphan-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("node-orphan")
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = Pipe()
         let (node, collected) = try Self.start(binary, data: directory.appendingPathComponent("chain").path, output: output)
@@ -98,6 +94,14 @@ import Testing
         output.fileHandleForReading.readabilityHandler = nil
         try output.fileHandleForReading.close()
         try await Self.terminate(node)
+    }
+
+    /// A new empty folder under the temporary directory, named after `name` (the caller removes it).
+    static func scratchDirectory(_ name: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fogledger-\(name)-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
     }
 
     /// Starts `fogledger node --dev` on a free port, collecting its standard output from `output`.
