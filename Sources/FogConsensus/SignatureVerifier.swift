@@ -13,13 +13,8 @@ public struct SignatureVerifier: Sendable {
         self.isValid = isValid
     }
 
-    /// The COSE_Sign1 signature check (``COSESign1/verify(with:)``'s verdict), made as a
-    /// ``FogCrypto/SignatureBatch`` of one: an Ed25519 vote by a validator whose key tables are
-    /// cached is checked in about half of BoringSSL's time.
-    public static let cose = SignatureVerifier { envelope, _, key in
-        var batch = SignatureBatch()
-        return batch.append(envelope, by: key) != nil && batch.verify() == [true]
-    }
+    /// The COSE_Sign1 signature check.
+    public static let cose = SignatureVerifier { envelope, _, key in (try? envelope.verify(with: key)) != nil }
 
     /// Whether `signed` carries a valid signature by `key`.
     func verify<Object>(_ signed: Signed<Object>, with key: PublicKey) -> Bool {
