@@ -101,11 +101,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             print(rendered)
         } catch let error as CLIError {
-            if output.json {
-                print(JSONValue.object(["error": .object(["code": .string(error.code), "message": .string(error.message)])]).rendered)
-            } else {
-                FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            }
+            report(error, json: output.json)
             throw ExitCode(1)
         }
     }
@@ -125,7 +121,7 @@ struct BenchCommand: AsyncParsableCommand {
             ).run()
             print(output.json ? report.json.rendered : report.markdown)
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            report(error, json: false)
             throw ExitCode(1)
         }
     }

@@ -14,12 +14,19 @@ func runReporting(_ output: OutputOptions, _ body: () throws -> (text: String, j
         let result = try body()
         print(output.json ? result.json.rendered : result.text)
     } catch let error as CLIError {
-        if output.json {
-            print(JSONValue.object(["error": .object(["code": .string(error.code), "message": .string(error.message)])]).rendered)
-        } else {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-        }
+        report(error, json: output.json)
         throw ExitCode(1)
+    }
+}
+
+/// Reports a command's failure: as `{"error": {"code", "message"}}` on standard output with `json`,
+/// else as `error: message` on standard error (dropped, not trapped on, when nobody reads it any
+/// more, as ``sayToSupervisor(_:)`` does).
+func report(_ error: CLIError, json: Bool) {
+    if json {
+        print(JSONValue.object(["error": .object(["code": .string(error.code), "message": .string(error.message)])]).rendered)
+    } else {
+        try? FileHandle.standardError.write(contentsOf: Data("error: \(error.message)\n".utf8))
     }
 }
 

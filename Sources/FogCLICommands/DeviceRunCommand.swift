@@ -192,10 +192,6 @@ struct DeviceRunOutput: Sendable {
     }
 
     func failure(_ error: CLIError) {
-        if json {
-            print(JSONValue.object(["error": .object(["code": .string(error.code), "message": .string(error.message)])]).rendered)
-        } else {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-        }
+        report(error, json: json)
     }
 }

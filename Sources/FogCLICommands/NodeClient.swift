@@ -313,11 +313,7 @@ func runReportingAsync(_ output: OutputOptions, _ body: () async throws -> (text
         let result = try await body()
         print(output.json ? result.json.rendered : result.text)
     } catch let error as CLIError {
-        if output.json {
-            print(JSONValue.object(["error": .object(["code": .string(error.code), "message": .string(error.message)])]).rendered)
-        } else {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-        }
+        report(error, json: output.json)
         throw ExitCode(1)
     }
 }

@@ -74,11 +74,7 @@ struct SimulateCommand: AsyncParsableCommand {
             try await simulate(progress)
         } catch {
             progress.finishLine()
-            if json {
-                print(JSONValue.object(["error": .object(["code": .string(error.code), "message": .string(error.message)])]).rendered)
-            } else {
-                FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            }
+            report(error, json: json)
             throw ExitCode(1)
         }
     }
