@@ -1,5 +1,4 @@
 import FogExecution
-import Foundation
 import Synchronization
 
 /// Prepares envelopes submitted one per request together, so that their signatures are checked as
