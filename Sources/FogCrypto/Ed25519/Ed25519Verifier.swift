@@ -17,7 +17,8 @@ enum Ed25519Verifier {
 
     /// Odd multiples B, 3B, …, 127B of the base point (the width-8 table of its scalar's low half),
     /// then those of 2^128·B (for its high half).
-    private static let baseTable = oddMultiples(of: .base, count: 64) + oddMultiples(of: EdwardsPoint.base.timesTwoTo128, count: 64)
+    private static let baseTable = oddMultiples(of: .base, count: baseTableHalf)
+        + oddMultiples(of: EdwardsPoint.base.timesTwoTo128, count: baseTableHalf)
     /// Entries of ``baseTable`` per half.
     private static let baseTableHalf = 64
     /// Width of the other points' non-adjacent forms.
@@ -38,7 +39,7 @@ enum Ed25519Verifier {
     /// c + 2^128·c′ and added as c·A_i + c′·(2^128·A_i), with 2^128·A_i's table cached beside A_i's
     /// (``keyTable(of:)``), and the base scalar likewise with a second table for 2^128·B. The
     /// additions stay as many; the doublings, shared by the whole batch, halve, which is most of
-    /// the cost of a small batch and makes a single check cheaper than BoringSSL's.
+    /// the cost of a small batch.
     static func areAllValid(_ items: [Item]) -> Bool {
         guard items.allSatisfy({ $0.signature.count == 64 && $0.publicKey.count == 32 }) else { return false }
         let keyTables = Ed25519KeyPointCache.shared.tables(of: items.map(\.publicKey))
