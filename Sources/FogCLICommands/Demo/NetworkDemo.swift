@@ -183,12 +183,18 @@ struct NetworkDemo {
         let unanswered = await fleet.drain(timeout: Self.drainTimeout)
         await fleet.stop(followers: followers)
         let final = fleet.stats.snapshot(since: start)
-        // The restarted validator gets a little longer to catch up.
+        // The restarted validator gets a little longer to catch up, and every validator to reach the
+        // height that holds the fleet's last answered reading, so that each one is counted whole.
+        await monitor.refresh()
+        let lastHeight = monitor.nodes.map(\.height).max() ?? 0
         let deadline = ContinuousClock.now + .seconds(Self.catchUpTimeout)
-        while monitor.restart.map({ $0.catchUpSeconds == nil }) ?? false, ContinuousClock.now < deadline {
-            await monitor.refresh()
-            display.show(monitor, stats: final, phase: "waiting for the restarted validator", transport: transportText)
+        while ContinuousClock.now < deadline,
+              monitor.restart.map({ $0.catchUpSeconds == nil }) ?? false
+                || monitor.nodes.contains(where: { $0.state != .down && $0.height < lastHeight }) {
+            display.show(monitor, stats: final, phase: "waiting for every validator to reach height \(lastHeight)",
+                         transport: transportText)
             try? await Task.sleep(for: .milliseconds(500))
+            await monitor.refresh()
         }
         await monitor.refresh()
         display.show(monitor, stats: final, phase: "checking", transport: transportText)
