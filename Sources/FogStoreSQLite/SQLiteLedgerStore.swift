@@ -25,9 +25,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// Whether the store predates versioned tree nodes and keeps its older nodes by hash
     /// (``SQLiteSchema/legacyNodesTable``).
     private let hasLegacyNodes: Bool
-    /// The latest committed height: this store is the only writer of its file, and the node asks
-    /// for it at every admission, so it is kept here instead of read in a transaction each time.
-    private let latest: Mutex<UInt64>
+    /// The latest committed height, header and commit: this store is the only writer of its file,
+    /// and the node asks for the height at every admission and for the header and commit at every
+    /// height, so they are kept here instead of read in a transaction each time.
+    private let latest: Mutex<LatestBlock>
 
     /// WAL pages after which a commit copies the WAL into the database file (SQLite's default is
     /// 1,000, 4 MiB). A block writes rows spread over large indexes (transaction ids; each device's
@@ -75,8 +76,13 @@ public final class SQLiteLedgerStore: LedgerStore {
             }
             metadata = try Self.setUp(pool, genesis: genesis)
             hasLegacyNodes = try pool.read { db in try db.tableExists(SQLiteSchema.legacyNodesTable) }
-            let height = try pool.read(SQLiteSchema.latestHeight)
-            latest = Mutex(height)
+            let latestBlock = try pool.read { db in
+                let height = try SQLiteSchema.latestHeight(db)
+                return LatestBlock(height: height, header: try SQLiteSchema.header(at: height, db),
+                                   commit: try SQLiteSchema.commit(at: height, db))
+            }
+            let height = latestBlock.height
+            latest = Mutex(latestBlock)
             recordCache = LatestRecordCache(capacity: recordCacheCapacity, height: height)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
@@ -193,7 +199,11 @@ public final class SQLiteLedgerStore: LedgerStore {
             try SQLiteSchema.insert(commitment, db)
             try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
         }
-        latest.withLock { $0 = max($0, commitment.block.header.height) }
+        latest.withLock { latest in
+            guard commitment.block.header.height > latest.height else { return }
+            latest = LatestBlock(height: commitment.block.header.height, header: commitment.block.header,
+                                 commit: commitment.commit)
+        }
         // Committed: the new records and nodes are in the database now.
         recordCache.apply(commitment.state.changes, height: commitment.block.header.height)
         nodeCache.insert(commitment.state.newNodes)
@@ -204,16 +214,20 @@ public final class SQLiteLedgerStore: LedgerStore {
             try BlockCommitment.check(commit, height: commit.height, blockID: try SQLiteSchema.blockID(at: commit.height, db))
             try SQLiteSchema.putCommit(commit, db)
         }
+        latest.withLock { latest in
+            if latest.height == commit.height { latest.commit = commit }
+        }
     }
 
     // MARK: reads
 
     public func latestHeight() throws -> UInt64 {
-        latest.withLock { $0 }
+        latest.withLock { $0.height }
     }
 
     public func stateRoot(at height: UInt64) throws -> Hash256? {
-        try pool.read { db in try SQLiteSchema.stateRoot(at: height, metadata: metadata, db) }
+        if let header = latestHeader(at: height) { return header.stateRoot }
+        return try pool.read { db in try SQLiteSchema.stateRoot(at: height, metadata: metadata, db) }
     }
 
     public func block(at height: UInt64) throws -> Block? {
@@ -224,17 +238,18 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func header(at height: UInt64) throws -> BlockHeader? {
-        guard let height = SQLiteSchema.sqlHeight(height) else { return nil }
-        return try pool.read { db in
-            try Data.fetchOne(db.cachedStatement(sql: "SELECT header FROM blocks WHERE height = ?"), arguments: [height])
-        }.map { try SQLiteSchema.decode(BlockHeader.self, $0) }
+        if let header = latestHeader(at: height) { return header }
+        return try pool.read { db in try SQLiteSchema.header(at: height, db) }
     }
 
     public func commit(at height: UInt64) throws -> Commit? {
-        guard let height = SQLiteSchema.sqlHeight(height) else { return nil }
-        return try pool.read { db in
-            try Data.fetchOne(db.cachedStatement(sql: "SELECT commit_bytes FROM commits WHERE height = ?"), arguments: [height])
-        }.map { try SQLiteSchema.decode(Commit.self, $0) }
+        if let commit = latest.withLock({ $0.height == height ? $0.commit : nil }) { return commit }
+        return try pool.read { db in try SQLiteSchema.commit(at: height, db) }
+    }
+
+    /// The latest block's header when `height` is its height.
+    private func latestHeader(at height: UInt64) -> BlockHeader? {
+        latest.withLock { $0.height == height ? $0.header : nil }
     }
 
     public func block(id: Hash256) throws -> Block? {

@@ -212,6 +212,19 @@ enum SQLiteSchema {
         return try hash(data, "state root")
     }
 
+    static func header(at height: UInt64, _ db: Database) throws -> BlockHeader? {
+        guard let height = sqlHeight(height) else { return nil }
+        return try Data.fetchOne(db.cachedStatement(sql: "SELECT header FROM blocks WHERE height = ?"), arguments: [height])
+            .map { try decode(BlockHeader.self, $0) }
+    }
+
+    static func commit(at height: UInt64, _ db: Database) throws -> Commit? {
+        guard let height = sqlHeight(height) else { return nil }
+        return try Data.fetchOne(db.cachedStatement(sql: "SELECT commit_bytes FROM commits WHERE height = ?"),
+                                 arguments: [height])
+            .map { try decode(Commit.self, $0) }
+    }
+
     static func putCommit(_ commit: Commit, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO commits (height, commit_bytes) VALUES (?, ?)")
             .execute(arguments: [Int64(commit.height), Data(commit.encoded)])

@@ -38,6 +38,7 @@ struct SQLiteStoreTests {
         #expect(try store.latestHeight() == 2)
         for commitment in committed {
             #expect(try store.block(at: commitment.block.header.height) == commitment.block)
+            #expect(try store.header(at: commitment.block.header.height) == commitment.block.header)
             #expect(try store.commit(at: commitment.block.header.height) == commitment.commit)
         }
         #expect(try store.latestStateRoot() == committed[1].block.header.stateRoot)
