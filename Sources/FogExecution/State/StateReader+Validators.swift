@@ -14,17 +14,17 @@ extension StateReader {
 
     /// The set written when it took effect at `height`, or `nil`.
     public func validatorSet(from height: UInt64) throws -> ValidatorSet? {
-        try decodedRecord(StateKey.validatorSet(from: height))
+        try decodedValidatorSet(StateKey.validatorSet(from: height))
     }
 
     /// After block H: the set that signs H + 1.
     public func nextValidatorSet() throws -> ValidatorSet? {
-        try decodedRecord(StateKey.nextValidatorSet)
+        try decodedValidatorSet(StateKey.nextValidatorSet)
     }
 
     /// After block H: the set that will sign H + 2 unless later blocks change it.
     public func pendingValidatorSet() throws -> ValidatorSet? {
-        try decodedRecord(StateKey.pendingValidatorSet)
+        try decodedValidatorSet(StateKey.pendingValidatorSet)
     }
 
     /// The validator schedule, or `nil` in a state without validators.

@@ -60,6 +60,25 @@ import Testing
         #expect(try GenesisState.root(genesis) != SparseMerkleTree.emptyRoot)
     }
 
+    /// Validator sets are decoded once per encoding and reused: each read still returns the set its
+    /// own bytes encode, across more distinct sets than are kept, and corrupt bytes still throw.
+    @Test func validatorSetsReadByTheirBytes() throws {
+        struct Sets: StateReader {
+            let bytes: [UInt8]
+            func record(_ key: Hash256) -> [UInt8]? { key == StateKey.nextValidatorSet ? bytes : nil }
+            func node(_ hash: Hash256, version: UInt64) -> SparseMerkleStoredNode? { nil }
+        }
+        let sets = try (1...20).map { power in
+            try ValidatorSet([try Validator(publicKey: Ledger.alice.publicKey, power: UInt64(power)),
+                              try Validator(publicKey: Ledger.bob.publicKey, power: 7)])
+        }
+        for _ in 0..<2 {
+            for set in sets { #expect(try Sets(bytes: set.encoded).nextValidatorSet() == set) }
+        }
+        #expect(try Sets(bytes: sets[0].encoded).pendingValidatorSet() == nil)
+        #expect(throws: StateCorruption.self) { try Sets(bytes: [0xa0]).nextValidatorSet() }
+    }
+
     @Test func corruptRecordsThrowRatherThanBecomeReceipts() throws {
         struct Corrupt: StateReader {
             func record(_ key: Hash256) -> [UInt8]? { [0xa0] }
