@@ -13,11 +13,13 @@ import Synchronization
 final class SparseNodeCache: Sendable {
     /// The most nodes held at once.
     let capacity: Int
-    private let nodes = Mutex<[Hash256: SparseMerkleStoredNode]>([:])
+    private let nodes: Mutex<[Hash256: SparseMerkleStoredNode]>
 
-    /// An empty cache for at most `capacity` nodes (0: nothing is cached).
+    /// An empty cache for at most `capacity` nodes (0: nothing is cached), its table allocated
+    /// whole: growing it by doubling moved every node again at each step, in the block write.
     init(capacity: Int) {
         self.capacity = max(0, capacity)
+        nodes = Mutex(Dictionary(minimumCapacity: self.capacity))
     }
 
     /// The node stored under `hash`, if cached.
