@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "FogCrypto", targets: ["FogCrypto"]),
         .library(name: "FogMerkle", targets: ["FogMerkle"]),
         .library(name: "FogTypes", targets: ["FogTypes"]),
+        .library(name: "FogExecution", targets: ["FogExecution"]),
+        .library(name: "FogStore", targets: ["FogStore"]),
+        .library(name: "FogStoreSQLite", targets: ["FogStoreSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),

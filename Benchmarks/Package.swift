@@ -39,6 +39,7 @@ let suites: [(name: String, products: [String])] = [
     ("Hashing", ["FogCrypto"]),
     ("Merkle", ["FogCrypto", "FogMerkle"]),
     ("Readings", ["FogCore", "FogCrypto", "FogTypes"]),
+    ("Ledger", ["FogCore", "FogCrypto", "FogTypes", "FogExecution", "FogStore", "FogStoreSQLite"]),
 ]
 
 package.targets += suites.map { suite in
