@@ -86,7 +86,8 @@ struct ValidatorChain {
             if latest > 0 {
                 guard let lastCommit = block.lastCommit, lastCommit.blockID == previous?.blockID, lastCommit.height == latest
                 else { return "no commit of the parent block" }
-                try lastCommit.verify(validators: try validators(at: latest))
+                // The signatures of the commit stored for the parent were checked when it was.
+                try lastCommit.verify(validators: try validators(at: latest), trusting: try store.commit(at: latest))
             } else if block.lastCommit != nil {
                 return "the first block carries a last commit"
             }

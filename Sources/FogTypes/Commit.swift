@@ -79,22 +79,41 @@ public struct Commit: CanonicalObject {
     /// (more than 2/3 of the set's power). Returns the power that signed.
     @discardableResult
     public func verify(validators: ValidatorSet) throws(ObjectError) -> UInt64 {
+        try verify(validators: validators, trusting: nil)
+    }
+
+    /// ``verify(validators:)``, except that a signature `verified` also carries is not checked
+    /// again when `verified` is a commit of the same vote (chain, height, round and block): the
+    /// signed message is then the same. `verified` must be a commit already checked against
+    /// `validators`, such as the one a node stored for that height.
+    @discardableResult
+    public func verify(validators: ValidatorSet, trusting verified: Commit?) throws(ObjectError) -> UInt64 {
+        let known: Set<CommitSignature>
+        if let verified, verified.chainID == chainID, verified.height == height, verified.round == round,
+           verified.blockID == blockID {
+            known = Set(verified.signatures)
+        } else {
+            known = []
+        }
         var signedPower: UInt64 = 0
         var batch = SignatureBatch()
+        var checked: [CommitSignature] = []
         for entry in signatures {
             guard let validator = validators.validator(entry.validator) else {
                 throw ObjectError(.badSignature, "commit signed by \(entry.validator), which is not a validator")
             }
+            signedPower += validator.power
+            if known.contains(entry) { continue }
             let vote = try Vote(chainID: chainID, step: .precommit, height: height, round: round,
                                 blockID: blockID, validator: entry.validator)
             let message = COSESign1.toBeSigned(protectedHeader: COSESign1.protectedHeader(for: validator.publicKey.algorithm),
                                                payload: vote.encoded)
             batch.append(entry.signature, over: message, by: validator.publicKey)
-            signedPower += validator.power
+            checked.append(entry)
         }
         // Checked together: a commit's signatures are a quorum's, three or more.
         if let invalid = batch.verify().firstIndex(of: false) {
-            throw ObjectError(.badSignature, "commit signature of \(signatures[invalid].validator) does not verify")
+            throw ObjectError(.badSignature, "commit signature of \(checked[invalid].validator) does not verify")
         }
         guard validators.isQuorum(signedPower) else {
             throw ObjectError(.badSignature, "commit carries \(signedPower) of \(validators.totalPower) power; more than 2/3 is needed")

@@ -42,6 +42,32 @@ import Testing
         }
     }
 
+    /// A signature the trusted commit of the same vote carries is not checked again; any other is,
+    /// and a trusted commit of another vote (here another block) vouches for nothing.
+    @Test func trustingAVerifiedCommitChecksOnlyTheNewSignatures() throws {
+        let (set, keys) = try Fixtures.validatorSet(count: 4)
+        let verified = try Fixtures.commit(Array(keys.prefix(3)))
+        #expect(try Fixtures.commit(keys).verify(validators: set, trusting: verified) == 4)
+        // The fourth signature is forged: caught although the other three are trusted.
+        let forged = try Commit(chainID: verified.chainID, height: verified.height, round: verified.round,
+                                blockID: verified.blockID,
+                                signatures: verified.signatures + [CommitSignature(validator: keys[3].publicKey.address,
+                                                                                   signature: verified.signatures[0].signature)])
+        expectObjectError(.badSignature) { try forged.verify(validators: set, trusting: verified) }
+        // The trusted commit's signatures are taken as they are: one of them forged is not seen.
+        let trustedForged = try Commit(chainID: forged.chainID, height: forged.height, round: forged.round,
+                                       blockID: forged.blockID, signatures: forged.signatures)
+        #expect(try forged.verify(validators: set, trusting: trustedForged) == 4)
+        // The same signature bytes under another block are checked, and fail.
+        let otherBlock = try Commit(chainID: forged.chainID, height: forged.height, round: forged.round,
+                                    blockID: Fixtures.hashB, signatures: forged.signatures)
+        expectObjectError(.badSignature) { try forged.verify(validators: set, trusting: otherBlock) }
+        // The quorum is still counted over every signature.
+        expectObjectError(.badSignature) {
+            try Fixtures.commit(Array(keys.prefix(2))).verify(validators: set, trusting: verified)
+        }
+    }
+
     @Test func mixedAlgorithmValidatorSet() throws {
         let (set, keys) = try Fixtures.validatorSet([.ed25519, .p256, .mldsa65], count: 6, powers: [3, 2, 1])
         #expect(Set(set.validators.map(\.publicKey.algorithm)) == Set(SignatureAlgorithm.allCases))
