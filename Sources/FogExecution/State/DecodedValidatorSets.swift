@@ -1,4 +1,3 @@
-import FogCrypto
 import FogTypes
 import Synchronization
 
@@ -20,17 +19,5 @@ enum DecodedValidatorSets {
             sets[bytes] = set
         }
         return set
-    }
-}
-
-extension StateReader {
-    /// The validator set stored under `key`, or `nil`; corrupt bytes throw ``StateCorruption``.
-    func decodedValidatorSet(_ key: Hash256) throws -> ValidatorSet? {
-        guard let bytes = try record(key) else { return nil }
-        do {
-            return try DecodedValidatorSets.decode(bytes)
-        } catch {
-            throw StateCorruption(key: key, error: error)
-        }
     }
 }

@@ -23,9 +23,14 @@ extension StateReader {
     }
 
     func decodedRecord<Record: CanonicalObject>(_ key: Hash256) throws -> Record? {
+        try decodedRecord(key) { bytes throws(ObjectError) in try Record.decode(bytes) }
+    }
+
+    /// The record under `key` as `decode` reads it, or `nil`; bytes it refuses throw ``StateCorruption``.
+    func decodedRecord<Record>(_ key: Hash256, _ decode: ([UInt8]) throws(ObjectError) -> Record) throws -> Record? {
         guard let bytes = try record(key) else { return nil }
         do {
-            return try Record.decode(bytes)
+            return try decode(bytes)
         } catch {
             throw StateCorruption(key: key, error: error)
         }

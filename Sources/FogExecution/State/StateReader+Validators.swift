@@ -14,17 +14,17 @@ extension StateReader {
 
     /// The set written when it took effect at `height`, or `nil`.
     public func validatorSet(from height: UInt64) throws -> ValidatorSet? {
-        try decodedValidatorSet(StateKey.validatorSet(from: height))
+        try decodedRecord(StateKey.validatorSet(from: height), DecodedValidatorSets.decode)
     }
 
     /// After block H: the set that signs H + 1.
     public func nextValidatorSet() throws -> ValidatorSet? {
-        try decodedValidatorSet(StateKey.nextValidatorSet)
+        try decodedRecord(StateKey.nextValidatorSet, DecodedValidatorSets.decode)
     }
 
     /// After block H: the set that will sign H + 2 unless later blocks change it.
     public func pendingValidatorSet() throws -> ValidatorSet? {
-        try decodedValidatorSet(StateKey.pendingValidatorSet)
+        try decodedRecord(StateKey.pendingValidatorSet, DecodedValidatorSets.decode)
     }
 
     /// The validator schedule, or `nil` in a state without validators.
