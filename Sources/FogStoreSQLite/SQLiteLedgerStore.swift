@@ -81,9 +81,8 @@ public final class SQLiteLedgerStore: LedgerStore {
                 return LatestBlock(height: height, header: try SQLiteSchema.header(at: height, db),
                                    commit: try SQLiteSchema.commit(at: height, db))
             }
-            let height = latestBlock.height
             latest = Mutex(latestBlock)
-            recordCache = LatestRecordCache(capacity: recordCacheCapacity, height: height)
+            recordCache = LatestRecordCache(capacity: recordCacheCapacity, height: latestBlock.height)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
         }

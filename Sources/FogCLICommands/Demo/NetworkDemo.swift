@@ -196,7 +196,6 @@ struct NetworkDemo {
             try? await Task.sleep(for: .milliseconds(500))
             await monitor.refresh()
         }
-        await monitor.refresh()
         display.show(monitor, stats: final, phase: "checking", transport: transportText)
         display.finish()
         return try await DemoReport.make(
