@@ -2,8 +2,8 @@ import FogExecution
 import Synchronization
 
 /// Prepares envelopes submitted one per request together, so that their signatures are checked as
-/// one batch (``FogCrypto/SignatureBatch``: about 15 µs a signature in a batch of 32, against 55 µs
-/// alone).
+/// one batch (``FogCrypto/SignatureBatch``: about 22 µs a signature in a batch of 32, against 70 µs
+/// alone; docs/benchmarks.md, "Round 6").
 ///
 /// One preparation runs at a time (``init(maxRunning:prepareAll:)``). An envelope that finds none
 /// running starts one: it first lets requests already being handled on other threads of the pool
