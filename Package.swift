@@ -175,6 +175,8 @@ let package = Package(
         .executableTarget(
             name: "fog-vopr", dependencies: ["FogSimulation"], path: "Sources/fog-vopr", swiftSettings: strict),
         .target(name: "FogTestKit", dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes"], swiftSettings: strict),
+        // What only test targets use: traits over Swift Testing (executables never link it).
+        .target(name: "FogTestSupport", swiftSettings: strict),
 
         // Tests: one target per layer.
         .testTarget(
@@ -193,8 +195,8 @@ let package = Package(
             // "fog-store-crash-helper" so that the crash test's child process is always built with them.
             dependencies: [
                 "FogStore", "FogStoreSQLite", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto", "FogCore",
-                "FogTestKit", "fog-store-crash-helper", "FogMQTT", "FogDevice", "FogDeviceKit", "FogP2P", "FogWire",
-                "FogConsensus",
+                "FogTestKit", "FogTestSupport", "fog-store-crash-helper", "FogMQTT", "FogDevice", "FogDeviceKit", "FogP2P",
+                "FogWire", "FogConsensus",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -207,7 +209,7 @@ let package = Package(
             // "fogledger" so that the dev node the end-to-end test starts is always built with them.
             dependencies: [
                 "FogNode", "FogAPI", "FogLight", "FogStore", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto",
-                "FogCore", "FogTestKit", "fogledger",
+                "FogCore", "FogTestKit", "FogTestSupport", "fogledger",
                 "FogGateway", "FogMQTT",
                 "FogConsensus", "FogP2P", "FogStoreSQLite", "FogWire",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -220,12 +222,16 @@ let package = Package(
         .testTarget(
             // The seeded simulation of whole validator networks (test support over L1 and L2).
             name: "FogSimulationTests",
-            dependencies: ["FogSimulation", "FogConsensus", "FogExecution", "FogStore", "FogTypes", "FogCrypto", "FogCore"],
+            dependencies: [
+                "FogSimulation", "FogConsensus", "FogExecution", "FogStore", "FogTypes", "FogCrypto", "FogCore", "FogTestKit",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "FogCLICommandsTests",
             // "fogledger" so that the executable the end-to-end tests run is always built with them.
-            dependencies: ["FogCLICommands", "FogCore", "FogCrypto", "FogTypes", "FogTestKit", "fogledger"],
+            dependencies: [
+                "FogCLICommands", "FogCore", "FogCrypto", "FogTypes", "FogTestKit", "FogTestSupport", "fogledger",
+            ],
             swiftSettings: strict),
     ]
 )

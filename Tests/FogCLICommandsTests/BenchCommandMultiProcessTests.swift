@@ -1,22 +1,13 @@
+import FogTestSupport
 import Foundation
 import Testing
 
 /// `fogledger bench` end to end with tiny numbers: this executable, a dev node child process it
 /// starts and stops, and real HTTP load for about a second.
-@Suite(.serialized) struct BenchCommandMultiProcessTests {
-    /// Runs `fogledger` on a thread of its own: the run takes seconds, and a blocked thread of the
-    /// cooperative pool (two on this machine) would stall every other suite's tasks meanwhile.
-    static func runOffThePool(_ arguments: [String], timeout: TimeInterval) async throws -> ProcessResult {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try FogledgerBinary.run(arguments, timeout: timeout) })
-            }
-        }
-    }
-
+@Suite(.heavy, .serialized) struct BenchCommandMultiProcessTests {
     @Test(.timeLimit(.minutes(3))) func measuresADevNodeBriefly() async throws {
         for batch in ["1", "5"] {
-            let result = try await Self.runOffThePool(
+            let result = try await FogledgerBinary.run(
                 ["bench", "--batch", batch, "--duration", "1.5", "--warmup", "0.2", "--devices", "4", "--connections", "2",
                  "--max-rate", "300", "--json"],
                 timeout: 150)
@@ -39,7 +30,7 @@ import Testing
 
     /// Bulk mode: each request carries several envelopes as one application/cbor-seq body.
     @Test(.timeLimit(.minutes(3))) func measuresBulkSubmissionBriefly() async throws {
-        let result = try await Self.runOffThePool(
+        let result = try await FogledgerBinary.run(
             ["bench", "--per-request", "16", "--duration", "1.5", "--warmup", "0.2", "--devices", "4", "--connections", "2",
              "--max-rate", "600", "--json"],
             timeout: 150)
@@ -54,17 +45,17 @@ import Testing
         #expect(report["refused"] as? Int == 0)
     }
 
-    @Test func refusesEnvelopesPerRequestOutsideTheRouteLimit() throws {
+    @Test func refusesEnvelopesPerRequestOutsideTheRouteLimit() async throws {
         for perRequest in ["0", "1025"] {
-            let result = try FogledgerBinary.run(["bench", "--per-request", perRequest, "--json"])
+            let result = try await FogledgerBinary.run(["bench", "--per-request", perRequest, "--json"])
             #expect(result.status == 1)
             #expect(result.errorCode == "invalid-argument")
             #expect(result.out.contains("--per-request must be 1"))
         }
     }
 
-    @Test func refusesTooManyValidators() throws {
-        let result = try FogledgerBinary.run(["bench", "--validators", "17", "--json"])
+    @Test func refusesTooManyValidators() async throws {
+        let result = try await FogledgerBinary.run(["bench", "--validators", "17", "--json"])
         #expect(result.status == 1)
         #expect(result.errorCode == "invalid-argument")
         #expect(result.out.contains("--validators must be 1"))

@@ -1,14 +1,15 @@
+import FogTestSupport
 import Foundation
 import Testing
 
 /// `fogledger bench --validators 4` end to end with tiny numbers: `init`, four validator child
 /// processes, two short offered-rate steps and a short half-load run over HTTP, then every child stopped.
-@Suite(.serialized) struct BenchNetworkMultiProcessTests {
+@Suite(.heavy, .serialized) struct BenchNetworkMultiProcessTests {
     @Test(.timeLimit(.minutes(3))) func measuresAFourValidatorNetworkBriefly() async throws {
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("fog-bench-logs-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: logs) }
-        let result = try await BenchCommandMultiProcessTests.runOffThePool(
+        let result = try await FogledgerBinary.run(
             ["bench", "--validators", "4", "--duration", "2", "--step-seconds", "2", "--start-rate", "40",
              "--max-steps", "2", "--devices", "8", "--connections", "4", "--node-logs", logs, "--json"],
             timeout: 150)

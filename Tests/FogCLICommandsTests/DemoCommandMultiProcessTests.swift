@@ -1,9 +1,10 @@
+import FogTestSupport
 import Foundation
 import Testing
 
 /// `fogledger demo` as a new user runs it, shortened: four validator processes, a fleet over HTTP,
 /// one validator killed and restarted, a proof verified offline, and no process left behind.
-@Suite(.serialized) struct DemoCommandMultiProcessTests {
+@Suite(.heavy, .serialized) struct DemoCommandMultiProcessTests {
     /// The pids of processes whose command line mentions `text`.
     static func processes(mentioning text: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -16,7 +17,7 @@ import Testing
     /// Runs a 14 s demo of 4 validators and 16 devices over `transport`, keeping its files in
     /// `folder`, and returns its JSON report once it has exited 0 with `succeeded`.
     static func runDemo(transport: String, keeping folder: String) async throws -> [String: Any] {
-        let result = try await BenchCommandMultiProcessTests.runOffThePool(
+        let result = try await FogledgerBinary.run(
             ["demo", "--validators", "4", "--devices", "16", "--rate", "40", "--duration", "14", "--transport", transport,
              "--keep", folder, "--json"],
             timeout: 150)

@@ -27,8 +27,8 @@ import Testing
     /// Writes a key file, lets `edit` change its JSON object, and returns the error reading it gives.
     private static func readError(
         afterEditing edit: (inout [String: Any]) -> Void, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> CLIError? {
-        try withTemporaryDirectory { directory in
+    ) async throws -> CLIError? {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("key.json").path
             try KeyFile.write(key(.ed25519), to: path)
             var object = try #require(
@@ -40,8 +40,8 @@ import Testing
     }
 
     @Test(arguments: SignatureAlgorithm.allCases)
-    func roundTrips(_ algorithm: SignatureAlgorithm) throws {
-        try withTemporaryDirectory { directory in
+    func roundTrips(_ algorithm: SignatureAlgorithm) async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("\(algorithm).json").path
             let original = Self.key(algorithm)
             try KeyFile.write(original, to: path)
@@ -65,16 +65,16 @@ import Testing
         }
     }
 
-    @Test func isWrittenWithMode0600() throws {
-        try withTemporaryDirectory { directory in
+    @Test func isWrittenWithMode0600() async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("key.json").path
             try KeyFile.write(Self.key(.ed25519), to: path)
             #expect(try permissions(of: path) == 0o600)
         }
     }
 
-    @Test func overwritingAnOpenFileTightensItsMode() throws {
-        try withTemporaryDirectory { directory in
+    @Test func overwritingAnOpenFileTightensItsMode() async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("key.json").path
             #expect(FileManager.default.createFile(atPath: path, contents: Data("old".utf8),
                                                    attributes: [.posixPermissions: 0o644]))
@@ -84,8 +84,8 @@ import Testing
         }
     }
 
-    @Test func refusesToOverwriteWithoutForce() throws {
-        try withTemporaryDirectory { directory in
+    @Test func refusesToOverwriteWithoutForce() async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("key.json").path
             let first = Self.key(.ed25519, seed: 1)
             try KeyFile.write(first, to: path)
@@ -102,8 +102,8 @@ import Testing
         }
     }
 
-    @Test func rejectsAnEditedSeed() throws {
-        let error = try Self.readError { object in
+    @Test func rejectsAnEditedSeed() async throws {
+        let error = try await Self.readError { object in
             let seed = object["seed"] as! String
             object["seed"] = (seed.first == "0" ? "1" : "0") + seed.dropFirst()
         }
@@ -111,20 +111,20 @@ import Testing
         #expect(error?.message.contains("does not match the seed") == true)
     }
 
-    @Test func rejectsAMismatchedAddress() throws {
-        let error = try Self.readError { object in object["address"] = String(repeating: "ab", count: 20) }
+    @Test func rejectsAMismatchedAddress() async throws {
+        let error = try await Self.readError { object in object["address"] = String(repeating: "ab", count: 20) }
         #expect(error?.code == "invalid-key-file")
         #expect(error?.message.contains("does not match the seed") == true)
     }
 
-    @Test func rejectsAMismatchedPublicKey() throws {
+    @Test func rejectsAMismatchedPublicKey() async throws {
         let other = Hex.encode(COSEKey.encode(Self.key(.ed25519, seed: 99).publicKey))
-        let error = try Self.readError { object in object["publicKey"] = other }
+        let error = try await Self.readError { object in object["publicKey"] = other }
         #expect(error?.code == "invalid-key-file")
     }
 
-    @Test func acceptsUppercaseHexInDerivedFields() throws {
-        let error = try withTemporaryDirectory { directory -> CLIError? in
+    @Test func acceptsUppercaseHexInDerivedFields() async throws {
+        let error = try await withTemporaryDirectory { directory -> CLIError? in
             let path = directory.appendingPathComponent("key.json").path
             try KeyFile.write(Self.key(.ed25519), to: path)
             var object = try #require(
@@ -136,48 +136,48 @@ import Testing
         #expect(error == nil, "\(error?.message ?? "")")
     }
 
-    @Test func rejectsAnotherType() throws {
-        let error = try Self.readError { object in object["type"] = "something-else" }
+    @Test func rejectsAnotherType() async throws {
+        let error = try await Self.readError { object in object["type"] = "something-else" }
         #expect(error?.code == "invalid-key-file")
         #expect(error?.message.contains("not a FogLedger key file") == true)
     }
 
-    @Test func rejectsAnotherVersion() throws {
-        let error = try Self.readError { object in object["version"] = 2 }
+    @Test func rejectsAnotherVersion() async throws {
+        let error = try await Self.readError { object in object["version"] = 2 }
         #expect(error?.code == "invalid-key-file")
         #expect(error?.message.contains("version 2") == true)
     }
 
-    @Test func rejectsAnUnknownAlgorithm() throws {
-        let error = try Self.readError { object in object["algorithm"] = "rsa" }
+    @Test func rejectsAnUnknownAlgorithm() async throws {
+        let error = try await Self.readError { object in object["algorithm"] = "rsa" }
         #expect(error?.code == "invalid-key-file")
         #expect(error?.message.contains("unknown algorithm") == true)
     }
 
-    @Test func rejectsAnAlgorithmThatDisagreesWithTheKey() throws {
-        let error = try Self.readError { object in object["algorithm"] = "p256" }
+    @Test func rejectsAnAlgorithmThatDisagreesWithTheKey() async throws {
+        let error = try await Self.readError { object in object["algorithm"] = "p256" }
         #expect(error?.code == "invalid-key-file")
     }
 
-    @Test func rejectsASeedThatIsNotHex() throws {
-        let error = try Self.readError { object in object["seed"] = String(repeating: "zz", count: 32) }
+    @Test func rejectsASeedThatIsNotHex() async throws {
+        let error = try await Self.readError { object in object["seed"] = String(repeating: "zz", count: 32) }
         #expect(error?.code == "invalid-key-file")
         #expect(error?.message.contains("not hexadecimal") == true)
     }
 
-    @Test func rejectsASeedOfTheWrongLength() throws {
-        let error = try Self.readError { object in object["seed"] = String(repeating: "11", count: 31) }
+    @Test func rejectsASeedOfTheWrongLength() async throws {
+        let error = try await Self.readError { object in object["seed"] = String(repeating: "11", count: 31) }
         #expect(error?.code == "invalid-key-file")
     }
 
-    @Test func rejectsAMissingField() throws {
-        let error = try Self.readError { object in object["did"] = nil }
+    @Test func rejectsAMissingField() async throws {
+        let error = try await Self.readError { object in object["did"] = nil }
         #expect(error?.code == "invalid-key-file")
     }
 
     @Test(arguments: ["", "{", "not json at all", "[]", "null", "{\"type\": 1}"])
-    func rejectsBadJSON(_ text: String) throws {
-        try withTemporaryDirectory { directory in
+    func rejectsBadJSON(_ text: String) async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("key.json").path
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             let error = Self.cliError { () throws(CLIError) in _ = try KeyFile.read(path) }
@@ -185,8 +185,8 @@ import Testing
         }
     }
 
-    @Test func rejectsAnOversizeFile() throws {
-        try withTemporaryDirectory { directory in
+    @Test func rejectsAnOversizeFile() async throws {
+        try await withTemporaryDirectory { directory in
             // A valid key file padded with whitespace past the 64 KiB limit.
             let path = directory.appendingPathComponent("key.json").path
             try KeyFile.write(Self.key(.ed25519), to: path)
@@ -199,8 +199,8 @@ import Testing
         }
     }
 
-    @Test func reportsAMissingFile() throws {
-        try withTemporaryDirectory { directory in
+    @Test func reportsAMissingFile() async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("absent.json").path
             let error = Self.cliError { () throws(CLIError) in _ = try KeyFile.read(path) }
             #expect(error?.code == "io-error")
@@ -208,8 +208,8 @@ import Testing
         }
     }
 
-    @Test func reportsAnUnwritableLocation() throws {
-        try withTemporaryDirectory { directory in
+    @Test func reportsAnUnwritableLocation() async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("no/such/dir/key.json").path
             let error = Self.cliError { () throws(CLIError) in try KeyFile.write(Self.key(.ed25519), to: path) }
             #expect(error?.code == "io-error")

@@ -1,3 +1,5 @@
+import FogTestKit
+import FogTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -12,7 +14,7 @@ import Testing
 /// readings commit — and every validator must hold the same blocks. Needs root; skipped where
 /// namespaces are not permitted. Every process it started is stopped and every namespace (with its
 /// veths, bridge and rules) deleted at the end, failed or not.
-@Suite(.serialized) struct NetnsNetworkMultiProcessTests {
+@Suite(.heavy, .serialized) struct NetnsNetworkMultiProcessTests {
     @Test(.timeLimit(.minutes(4)),
           .enabled("needs root and Linux network namespaces (ip netns add); see the reason printed above", { NetnsLab.isPermitted() }))
     func fourValidatorsInNamespacesStayLiveUnderDelayAndLoss() async throws {
@@ -21,7 +23,7 @@ import Testing
         defer { lab.teardown() }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-netns-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let initialised = try Subprocess.run(binary, ["init", "--validators", "4", "--out", home, "--hosts",
+        let initialised = try await Subprocess.run(binary, ["init", "--validators", "4", "--out", home, "--hosts",
                                                       lab.addresses.joined(separator: ","), "--commit-delay-ms", "100"])
         try #require(initialised.status == 0, "\(initialised.out) \(initialised.err)")
         let impairments = try lab.impair(logs: home)
@@ -37,7 +39,7 @@ import Testing
 
         try await Self.waitHeights(apis, atLeast: 3, within: .seconds(90))
         // A fleet registered through node0 sends to node2; its readings commit under the impairments.
-        let simulate = try await Self.offThePool {
+        let simulate = try await onOwnThread {
             try Subprocess.run(binary, ["simulate", "--devices", "4", "--rate", "8", "--duration", "8", "--node", apis[2],
                                         "--key", "\(home)/operator.key", "--drain-timeout", "60", "--json"], timeout: 150)
         }
@@ -67,12 +69,6 @@ import Testing
         for line in lab.stopDelays() {
             print("netns network: delay program: \(line)")
             #expect(line.hasPrefix("queue") && !line.contains("delayed 0 "), "the delay program did not delay: \(line)")
-        }
-    }
-
-    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
     }
 

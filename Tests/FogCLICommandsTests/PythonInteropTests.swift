@@ -1,6 +1,7 @@
 import FogCLICommands
 import FogCore
 import FogCrypto
+import FogTestKit
 import FogTypes
 import Foundation
 import Testing
@@ -65,7 +66,7 @@ private func sameJSON(_ a: Any?, _ b: Any?) -> Bool {
 @Suite struct PythonToFogledgerInteropTests {
     static let value = #"{"temp": 4.5, "cold": 4.0, "door": "closed", "n": -3, "ok": true, "tags": ["a", null], "big": 1099511627776}"#
 
-    static func check(engine: String, algorithm: String) throws {
+    static func check(engine: String, algorithm: String) async throws {
         let python = try PythonInterop.require(engine)
         let made = try PythonInterop.run(python, ["make", "--engine", engine, "--alg", algorithm, "--chain", "interop-chain",
                                                   "--seq", "41", "--time", "1700000000456", "--value", value])
@@ -86,7 +87,7 @@ private func sameJSON(_ a: Any?, _ b: Any?) -> Bool {
         // The single reading: with the COSE_Key, with the did:key, and with the chain required.
         let reading = try #require(output["reading"] as? String)
         for keyArguments in [["--public-key", publicKey], ["--did", did]] {
-            let result = try CLI.verify(keyArguments + ["--chain", "interop-chain", reading])
+            let result = try await CLI.verify(keyArguments + ["--chain", "interop-chain", reading])
             #expect(result.status == 0, "\(engine)/\(algorithm) \(keyArguments[0]): \(result.out) \(result.err)")
             let json = result.json()
             #expect(json["valid"] as? Bool == true)
@@ -103,44 +104,44 @@ private func sameJSON(_ a: Any?, _ b: Any?) -> Bool {
         let variants = try #require(output["variants"] as? [String: String])
         #expect(!variants.isEmpty)
         for (name, hex) in variants.sorted(by: { $0.key < $1.key }) {
-            let result = try CLI.verify(["--public-key", publicKey, hex])
+            let result = try await CLI.verify(["--public-key", publicKey, hex])
             #expect(result.status == 0, "\(engine)/\(algorithm) variant \(name): \(result.out)")
             #expect(sameJSON(result.json()["readings"], expected["reading"]), "variant \(name)")
         }
 
         // The batch.
         let batch = try #require(output["batch"] as? String)
-        let batchResult = try CLI.verify(["--public-key", publicKey, "--chain", "interop-chain", batch])
+        let batchResult = try await CLI.verify(["--public-key", publicKey, "--chain", "interop-chain", batch])
         #expect(batchResult.status == 0, "\(engine)/\(algorithm) batch: \(batchResult.out)")
         #expect(batchResult.json()["device"] as? String == address)
         #expect(sameJSON(batchResult.json()["readings"], expected["batch"]), "\(batchResult.out)")
 
         // And FogLedger still says no when it should.
-        CLI.expectFailure(try CLI.verify(["--public-key", publicKey, "--chain", "another-chain", reading]), code: "wrong-chain")
-        CLI.expectFailure(try CLI.verify(["--public-key", publicKey, CLI.flipDigit(reading, at: -3)]), code: "bad-signature")
-        CLI.expectFailure(try CLI.verify(["--public-key", publicKey, CLI.flipDigit(batch, at: -3)]), code: "bad-signature")
+        CLI.expectFailure(try await CLI.verify(["--public-key", publicKey, "--chain", "another-chain", reading]), code: "wrong-chain")
+        CLI.expectFailure(try await CLI.verify(["--public-key", publicKey, CLI.flipDigit(reading, at: -3)]), code: "bad-signature")
+        CLI.expectFailure(try await CLI.verify(["--public-key", publicKey, CLI.flipDigit(batch, at: -3)]), code: "bad-signature")
     }
 
     @Test(.enabled(if: PythonInterop.shouldRun("cbor2"), PythonInterop.skipReason("cbor2")),
           arguments: ["ed25519", "p256"])
-    func cbor2AndCryptographyReadingsVerify(_ algorithm: String) throws {
-        try Self.check(engine: "cbor2", algorithm: algorithm)
+    func cbor2AndCryptographyReadingsVerify(_ algorithm: String) async throws {
+        try await Self.check(engine: "cbor2", algorithm: algorithm)
     }
 
     @Test(.enabled(if: PythonInterop.shouldRun("pycose"), PythonInterop.skipReason("pycose")),
           arguments: ["ed25519", "p256"])
-    func pycoseReadingsVerify(_ algorithm: String) throws {
-        try Self.check(engine: "pycose", algorithm: algorithm)
+    func pycoseReadingsVerify(_ algorithm: String) async throws {
+        try await Self.check(engine: "pycose", algorithm: algorithm)
     }
 }
 
 @Suite struct FogledgerToPythonInteropTests {
-    static func check(engine: String, algorithm: SignatureAlgorithm) throws {
+    static func check(engine: String, algorithm: SignatureAlgorithm) async throws {
         let python = try PythonInterop.require(engine)
-        try withTemporaryDirectory { directory in
-            let key = try CLI.keygen(algorithm, in: directory)
+        try await withTemporaryDirectory { directory in
+            let key = try await CLI.keygen(algorithm, in: directory)
             let digest = SHA256Hasher.hash(Array("an image".utf8)).hex
-            let signed = [
+            let signed = await [
                 try CLI.signValue(key, #"{"temp": -18.25, "cold": 4.0, "door": "open", "seq": [1, 2, 3]}"#, seq: 5,
                                   extra: ["--chain", "interop-chain"]),
                 try #require(try CLI.sign(key, ["--seq", "6", "--time", CLI.time, "--chain", "interop-chain",
@@ -157,7 +158,7 @@ private func sameJSON(_ a: Any?, _ b: Any?) -> Bool {
             let all = signed + [Hex.encode(try Signed.sign(batch, with: privateKey).bytes)]
 
             for hex in all {
-                let ours = try CLI.verify(["--key", key.path, hex])
+                let ours = try await CLI.verify(["--key", key.path, hex])
                 #expect(ours.status == 0)
                 let theirs = try PythonInterop.run(python, ["verify", "--engine", engine, "--public-key", key.publicKey,
                                                             "--chain", "interop-chain", hex])
@@ -172,7 +173,7 @@ private func sameJSON(_ a: Any?, _ b: Any?) -> Bool {
             }
 
             // The Python verifier is not a rubber stamp: tampering, another key, another chain all fail.
-            let other = try CLI.keygen(algorithm, in: directory, name: "other.key")
+            let other = try await CLI.keygen(algorithm, in: directory, name: "other.key")
             let rejections: [[String]] = [
                 ["--public-key", key.publicKey, CLI.flipDigit(signed[0], at: -3)],
                 ["--public-key", other.publicKey, signed[0]],
@@ -188,13 +189,13 @@ private func sameJSON(_ a: Any?, _ b: Any?) -> Bool {
 
     @Test(.enabled(if: PythonInterop.shouldRun("cbor2"), PythonInterop.skipReason("cbor2")),
           arguments: [SignatureAlgorithm.ed25519, .p256])
-    func cbor2AndCryptographyVerifyFogledgerReadings(_ algorithm: SignatureAlgorithm) throws {
-        try Self.check(engine: "cbor2", algorithm: algorithm)
+    func cbor2AndCryptographyVerifyFogledgerReadings(_ algorithm: SignatureAlgorithm) async throws {
+        try await Self.check(engine: "cbor2", algorithm: algorithm)
     }
 
     @Test(.enabled(if: PythonInterop.shouldRun("pycose"), PythonInterop.skipReason("pycose")),
           arguments: [SignatureAlgorithm.ed25519, .p256])
-    func pycoseVerifiesFogledgerReadings(_ algorithm: SignatureAlgorithm) throws {
-        try Self.check(engine: "pycose", algorithm: algorithm)
+    func pycoseVerifiesFogledgerReadings(_ algorithm: SignatureAlgorithm) async throws {
+        try await Self.check(engine: "pycose", algorithm: algorithm)
     }
 }

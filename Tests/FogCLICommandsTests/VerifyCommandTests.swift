@@ -117,7 +117,7 @@ struct ProofFiles {
         Result(catching: { () throws(LightError) -> ProvenFact in try ProofVerification.verify(bytes, genesis: genesis) })
     }
 
-    @Test func genesisFileIdentityIsTheHashOfItsBytes() throws {
+    @Test func genesisFileIdentityIsTheHashOfItsBytes() async throws {
         let file = Self.genesisFile
         #expect(file.hash == ProofFiles.fixture.genesis.hash)
         #expect(file.bytes == ProofFiles.fixture.genesis.encoded)
@@ -128,7 +128,7 @@ struct ProofFiles {
         #expect(CBORFileInput.binaryOrHex(file.bytes) == file.bytes)
     }
 
-    @Test func genesisFileRejectsOtherObjectsTrailingBytesAndGarbage() {
+    @Test func genesisFileRejectsOtherObjectsTrailingBytesAndGarbage() async {
         let bundle = ProofFiles.fixture.readingProof(height: 1, index: 0).encoded
         for bytes in [bundle, ProofFiles.fixture.genesis.encoded + [0x00], [0x01, 0x02], CBORValue.map([]).encoded] {
             #expect(throws: CLIError.self) { try GenesisFile.decode(bytes, name: "x") }
@@ -140,7 +140,7 @@ struct ProofFiles {
         }
     }
 
-    @Test func readingProofsVerify() throws {
+    @Test func readingProofsVerify() async throws {
         for (height, index) in [(UInt64(1), 2), (3, 3)] {
             let proof = ProofFiles.fixture.readingProof(height: height, index: index)
             let result = try verify(proof.encoded).get()
@@ -163,7 +163,7 @@ struct ProofFiles {
         }
     }
 
-    @Test func stateProofsVerifyAndDecodeKnownRecords() throws {
+    @Test func stateProofsVerifyAndDecodeKnownRecords() async throws {
         let cases: [(UInt64, Hash256, String?)] = [
             (1, ProofFiles.accountKey, "account-record"), (3, ProofFiles.deviceKey, "device-record"),
             (3, ProofFiles.rawKey, "raw"), (3, ProofFiles.absentKey, nil),
@@ -198,7 +198,7 @@ struct ProofFiles {
         #expect(members["lastSeq"] == .uint(12))
     }
 
-    @Test func brokenBundlesAreRejectedWithTheirCodes() {
+    @Test func brokenBundlesAreRejectedWithTheirCodes() async {
         for bundle in ProofFiles.broken {
             switch verify(bundle.bytes) {
             case .success: Issue.record("\(bundle.name) verified")
@@ -207,7 +207,7 @@ struct ProofFiles {
         }
     }
 
-    @Test func anotherGenesisIsAMismatch() {
+    @Test func anotherGenesisIsAMismatch() async {
         for bundle in ProofFiles.valid {
             switch verify(bundle.bytes, genesis: ProofFiles.otherGenesis) {
             case .success: Issue.record("\(bundle.name) verified against another genesis")
@@ -216,7 +216,7 @@ struct ProofFiles {
         }
     }
 
-    @Test func genesisShowRendering() {
+    @Test func genesisShowRendering() async {
         let (text, json) = Render.genesis(Self.genesisFile)
         let genesis = ProofFiles.fixture.genesis
         #expect(text.contains("chain         \(ProofFiles.chainName)"))
@@ -244,26 +244,26 @@ struct ProofFiles {
 
 /// `fogledger verify` and `fogledger genesis show` as a user runs them.
 @Suite struct VerifyEndToEndTests {
-    @Test func validBundlesVerifyBinaryHexAndStdin() throws {
-        try withTemporaryDirectory { directory in
+    @Test func validBundlesVerifyBinaryHexAndStdin() async throws {
+        try await withTemporaryDirectory { directory in
             try ProofFiles.write(to: directory)
             let genesis = directory.appendingPathComponent("genesis.cbor").path
             for bundle in ProofFiles.valid {
                 let path = directory.appendingPathComponent(bundle.name).path
                 for arguments in [[path, "--genesis", genesis],
                                   [path + ".hex", "--genesis", directory.appendingPathComponent("genesis.hex").path]] {
-                    let result = try FogledgerBinary.run(["verify", "--json"] + arguments)
+                    let result = try await FogledgerBinary.run(["verify", "--json"] + arguments)
                     #expect(result.status == 0, "\(bundle.name): \(result.out) \(result.err)")
                     let json = result.json()
                     #expect(json["verified"] as? Bool == true)
                     #expect(json["genesisHash"] as? String == ProofFiles.fixture.genesis.hash.hex)
                 }
-                let text = try FogledgerBinary.run(["verify", "-", "--genesis", genesis], stdin: Data(bundle.bytes))
+                let text = try await FogledgerBinary.run(["verify", "-", "--genesis", genesis], stdin: Data(bundle.bytes))
                 #expect(text.status == 0, "\(bundle.name): \(text.err)")
                 #expect(text.out.hasPrefix("verified"))
                 #expect(text.err.isEmpty)
             }
-            let reading = try FogledgerBinary.run(["verify", directory.appendingPathComponent("reading-3.cbor").path,
+            let reading = try await FogledgerBinary.run(["verify", directory.appendingPathComponent("reading-3.cbor").path,
                                                    "--genesis", genesis, "--json"]).json()
             let proven = ProofFiles.fixture.blocks[2].readings[3]
             #expect(reading["height"] as? Int == 3)
@@ -271,70 +271,70 @@ struct ProofFiles {
             let fields = reading["reading"] as? [String: Any]
             #expect(fields?["device"] as? String == proven.device.hex)
             #expect((fields?["seq"] as? NSNumber)?.uint64Value == proven.sequence)
-            let device = try FogledgerBinary.run(["verify", directory.appendingPathComponent("device.cbor").path,
+            let device = try await FogledgerBinary.run(["verify", directory.appendingPathComponent("device.cbor").path,
                                                   "--genesis", genesis])
             #expect(device.out.contains("device record (tag 22)"))
             #expect(device.out.contains("status         suspended"))
-            let absent = try FogledgerBinary.run(["verify", directory.appendingPathComponent("absent.cbor").path,
+            let absent = try await FogledgerBinary.run(["verify", directory.appendingPathComponent("absent.cbor").path,
                                                   "--genesis", genesis, "--json"]).json()
             #expect(absent["present"] as? Bool == false)
             #expect(absent["record"] is NSNull)
         }
     }
 
-    @Test func brokenBundlesFailWithTheirCodes() throws {
-        try withTemporaryDirectory { directory in
+    @Test func brokenBundlesFailWithTheirCodes() async throws {
+        try await withTemporaryDirectory { directory in
             try ProofFiles.write(to: directory)
             let genesis = directory.appendingPathComponent("genesis.cbor").path
             for bundle in ProofFiles.broken {
-                let result = try FogledgerBinary.run(["verify", directory.appendingPathComponent(bundle.name).path,
+                let result = try await FogledgerBinary.run(["verify", directory.appendingPathComponent(bundle.name).path,
                                                       "--genesis", genesis, "--json"])
                 CLI.expectFailure(result, code: bundle.code)
-                let text = try FogledgerBinary.run(["verify", directory.appendingPathComponent(bundle.name).path,
+                let text = try await FogledgerBinary.run(["verify", directory.appendingPathComponent(bundle.name).path,
                                                     "--genesis", genesis])
                 #expect(text.status == 1 && text.out.isEmpty, "\(bundle.name): \(text.err)")
                 #expect(text.err.hasPrefix("error: proof rejected (\(bundle.code)): "), "\(bundle.name): \(text.err)")
             }
             for bundle in ProofFiles.valid {
-                let result = try FogledgerBinary.run(["verify", directory.appendingPathComponent(bundle.name).path, "--genesis",
+                let result = try await FogledgerBinary.run(["verify", directory.appendingPathComponent(bundle.name).path, "--genesis",
                                                       directory.appendingPathComponent("other-genesis.cbor").path, "--json"])
                 CLI.expectFailure(result, code: "genesis-mismatch")
             }
         }
     }
 
-    @Test func wrongFilesAndArguments() throws {
-        try withTemporaryDirectory { directory in
+    @Test func wrongFilesAndArguments() async throws {
+        try await withTemporaryDirectory { directory in
             try ProofFiles.write(to: directory)
             let genesis = directory.appendingPathComponent("genesis.cbor").path
             let bundle = directory.appendingPathComponent("reading-1.cbor").path
             // A bundle given as the genesis, and the genesis given as the bundle.
-            CLI.expectFailure(try FogledgerBinary.run(["verify", bundle, "--genesis", bundle, "--json"]), code: "invalid-genesis")
-            CLI.expectFailure(try FogledgerBinary.run(["verify", genesis, "--genesis", genesis, "--json"]), code: "malformed")
-            CLI.expectFailure(try FogledgerBinary.run(["genesis", "show", bundle, "--json"]), code: "invalid-genesis")
+            CLI.expectFailure(try await FogledgerBinary.run(["verify", bundle, "--genesis", bundle, "--json"]), code: "invalid-genesis")
+            CLI.expectFailure(try await FogledgerBinary.run(["verify", genesis, "--genesis", genesis, "--json"]), code: "malformed")
+            CLI.expectFailure(try await FogledgerBinary.run(["genesis", "show", bundle, "--json"]), code: "invalid-genesis")
             // Missing files, an endless one, both on standard input, no --genesis.
             let missing = directory.appendingPathComponent("missing").path
-            CLI.expectFailure(try FogledgerBinary.run(["verify", missing, "--genesis", genesis, "--json"]), code: "io-error")
-            CLI.expectFailure(try FogledgerBinary.run(["verify", bundle, "--genesis", missing, "--json"]), code: "io-error")
-            CLI.expectFailure(try FogledgerBinary.run(["verify", "/dev/zero", "--genesis", genesis, "--json"]), code: "limit-exceeded")
-            let endless = try FogledgerBinary.run(["verify", "/dev/zero", "--genesis", genesis])
+            CLI.expectFailure(try await FogledgerBinary.run(["verify", missing, "--genesis", genesis, "--json"]), code: "io-error")
+            CLI.expectFailure(try await FogledgerBinary.run(["verify", bundle, "--genesis", missing, "--json"]), code: "io-error")
+            CLI.expectFailure(try await FogledgerBinary.run(["verify", "/dev/zero", "--genesis", genesis, "--json"]), code: "limit-exceeded")
+            let endless = try await FogledgerBinary.run(["verify", "/dev/zero", "--genesis", genesis])
             #expect(endless.status == 1 && endless.err.hasPrefix("error: proof rejected (limit-exceeded): "), "\(endless.err)")
-            CLI.expectFailure(try FogledgerBinary.run(["verify", "-", "--genesis", "-", "--json"]), code: "invalid-argument")
-            CLI.expectFailure(try FogledgerBinary.run(["verify", bundle, "--json"]), code: "invalid-argument")
+            CLI.expectFailure(try await FogledgerBinary.run(["verify", "-", "--genesis", "-", "--json"]), code: "invalid-argument")
+            CLI.expectFailure(try await FogledgerBinary.run(["verify", bundle, "--json"]), code: "invalid-argument")
         }
     }
 
-    @Test func genesisShowTextAndJSON() throws {
-        try withTemporaryDirectory { directory in
+    @Test func genesisShowTextAndJSON() async throws {
+        try await withTemporaryDirectory { directory in
             try ProofFiles.write(to: directory)
             let genesis = ProofFiles.fixture.genesis
             for name in ["genesis.cbor", "genesis.hex"] {
                 let path = directory.appendingPathComponent(name).path
-                let text = try FogledgerBinary.run(["genesis", "show", path])
+                let text = try await FogledgerBinary.run(["genesis", "show", path])
                 #expect(text.status == 0, "\(text.err)")
                 #expect(text.out.contains("genesis hash  \(genesis.hash.hex)"))
                 #expect(text.out.contains("chain         \(ProofFiles.chainName)"))
-                let json = try FogledgerBinary.run(["genesis", "show", path, "--json"]).json()
+                let json = try await FogledgerBinary.run(["genesis", "show", path, "--json"]).json()
                 #expect(json["chain"] as? String == ProofFiles.chainName)
                 #expect(json["consensus"] as? String == "poa")
                 #expect((json["time"] as? NSNumber)?.uint64Value == LightChainFixture.genesisTime)
@@ -345,24 +345,24 @@ struct ProofFiles {
                 let accounts = json["accounts"] as? [[String: Any]] ?? []
                 #expect(accounts.count == 1 && accounts.first?["balance"] as? Int == 1_000)
             }
-            let stdin = try FogledgerBinary.run(["genesis", "show", "-", "--json"], stdin: Data(genesis.encoded))
+            let stdin = try await FogledgerBinary.run(["genesis", "show", "-", "--json"], stdin: Data(genesis.encoded))
             #expect(stdin.json()["genesisHash"] as? String == genesis.hash.hex)
         }
     }
 
     /// Every entry of `Tests/Vectors/light-client.json`, through the binary, with its expected outcome.
-    @Test func lightClientVectors() throws {
+    @Test func lightClientVectors() async throws {
         let file = try VectorFiles.load("light-client.json", as: LightClientVectorFile.self)
-        try withTemporaryDirectory { directory in
+        try await withTemporaryDirectory { directory in
             let genesis = directory.appendingPathComponent("genesis.hex")
             try Data(file.genesis.utf8).write(to: genesis)
-            let shown = try FogledgerBinary.run(["genesis", "show", genesis.path, "--json"]).json()
+            let shown = try await FogledgerBinary.run(["genesis", "show", genesis.path, "--json"]).json()
             #expect(shown["genesisHash"] as? String == file.genesisHash)
             #expect(shown["chain"] as? String == file.chainID)
             for vector in file.vectors {
                 let bundle = directory.appendingPathComponent("\(vector.name).hex")
                 try Data(vector.bundle.utf8).write(to: bundle)
-                let result = try FogledgerBinary.run(["verify", bundle.path, "--genesis", genesis.path, "--json"])
+                let result = try await FogledgerBinary.run(["verify", bundle.path, "--genesis", genesis.path, "--json"])
                 if let code = vector.error {
                     CLI.expectFailure(result, code: code)
                     continue

@@ -1,4 +1,5 @@
 import FogCrypto
+import FogTestSupport
 import FogTypes
 import Foundation
 #if canImport(FoundationNetworking)
@@ -11,7 +12,7 @@ import Testing
 /// block ids and state roots; SIGKILL of one validator does not stop the chain and it catches up
 /// after a restart; with two of four stopped the chain halts without forking and resumes when they
 /// come back.
-@Suite(.serialized) struct BFTNetworkMultiProcessTests {
+@Suite(.heavy, .serialized) struct BFTNetworkMultiProcessTests {
     @Test(.timeLimit(.minutes(3))) func fourValidatorsSurviveCrashesAndHaltWithoutQuorum() async throws {
         let binary = try #require(DevNodeProcessTests.fogledger(), "cannot find the fogledger executable")
         let home = FileManager.default.temporaryDirectory
@@ -20,7 +21,7 @@ import Testing
         // Eight consecutive ports from a random base below the ephemeral range (32768 up), so that no
         // connection of another test takes one: P2P at base + K, HTTP at base + 4 + K.
         let p2pBase = 12_000 + Int.random(in: 0..<2_500) * 8
-        let initialised = try DevNodeProcessTests.run(binary, [
+        let initialised = try await DevNodeProcessTests.run(binary, [
             "init", "--validators", "4", "--out", home, "--p2p-port", "\(p2pBase)", "--http-port", "\(p2pBase + 4)",
             "--commit-delay-ms", "100",
         ])

@@ -1,5 +1,6 @@
 import FogCore
 import FogCrypto
+import FogTestSupport
 import FogTypes
 import Foundation
 #if canImport(FoundationNetworking)
@@ -9,7 +10,7 @@ import Testing
 
 /// Rough numbers for docs, not a benchmark with thresholds: run with FOGLEDGER_MEASURE=1.
 /// A `fogledger node --dev` subprocess; eight devices post over HTTP, each its own readings in order.
-@Suite struct DevNodeMeasurements {
+@Suite(.heavy) struct DevNodeMeasurements {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["FOGLEDGER_MEASURE"] != nil), .timeLimit(.minutes(5)))
     func ingestOverHTTP() async throws {
         let binary = try #require(DevNodeProcessTests.fogledger())

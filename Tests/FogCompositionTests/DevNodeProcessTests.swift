@@ -2,6 +2,8 @@ import FogCore
 import FogCrypto
 import FogExecution
 import FogLight
+import FogTestKit
+import FogTestSupport
 import FogTypes
 import Foundation
 #if canImport(FoundationNetworking)
@@ -13,7 +15,7 @@ import Testing
 /// `fogledger node --dev` as a subprocess: a reading signed by `fogledger reading sign` (another
 /// subprocess) is submitted over HTTP, committed, proven, and the proof verified trusting only the
 /// node's genesis.cbor; then SIGTERM and a clean exit.
-@Suite struct DevNodeProcessTests {
+@Suite(.heavy) struct DevNodeProcessTests {
     @Test(.timeLimit(.minutes(2))) func devNodeEndToEnd() async throws {
         let binary = try #require(Self.fogledger(), "cannot find the fogledger executable next to the test binary")
         let directory = try Self.scratchDirectory("node-e2e")
@@ -25,7 +27,7 @@ import Testing
         let api = try await Self.apiURL(node, collected)
         #expect(collected.text.contains("genesis:") && collected.text.contains("operator key:"))
         // A second node on the same data directory refuses to start.
-        let second = try Self.run(binary, ["node", "--dev", "--data", data, "--http", "127.0.0.1:0"])
+        let second = try await Self.run(binary, ["node", "--dev", "--data", data, "--http", "127.0.0.1:0"])
         #expect(second.status == 1)
         let operatorKeyPath = "\(data)/operator.key"
         #expect(try Self.permissions(operatorKeyPath) == 0o600)
@@ -34,7 +36,7 @@ import Testing
 
         // The operator registers a device whose key `fogledger keygen` made.
         let deviceKeyPath = directory.appendingPathComponent("device.key").path
-        #expect(try Self.run(binary, ["keygen", "--out", deviceKeyPath]).status == 0)
+        #expect(try await Self.run(binary, ["keygen", "--out", deviceKeyPath]).status == 0)
         let operatorKey = try Self.readKey(operatorKeyPath)
         let deviceKey = try Self.readKey(deviceKeyPath)
         let registration = try Signed.sign(
@@ -48,7 +50,7 @@ import Testing
 
         // A reading signed by a separate process.
         let readingFile = directory.appendingPathComponent("reading.cose").path
-        let signed = try Self.run(binary, ["reading", "sign", "--key", deviceKeyPath, "--seq", "1", "--value", "4.5",
+        let signed = try await Self.run(binary, ["reading", "sign", "--key", deviceKeyPath, "--seq", "1", "--value", "4.5",
                                            "--out", readingFile])
         #expect(signed.status == 0)
         let reading = Array(try Data(contentsOf: URL(fileURLWithPath: readingFile)))
@@ -179,21 +181,10 @@ import Testing
         ((try FileManager.default.attributesOfItem(atPath: path))[.posixPermissions] as? NSNumber)?.intValue ?? -1
     }
 
-    /// Runs a short CLI command to completion (at most 60 s).
-    static func run(_ binary: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a short CLI command to completion (at most 60 s) on a thread of its own.
+    static func run(_ binary: URL, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await Subprocess.run(binary, arguments)
+        return (result.status, result.out)
     }
 
     /// The `fogledger` executable next to the test binary (or FOGLEDGER_BIN).

@@ -1,5 +1,6 @@
 import FogCore
 import FogCrypto
+import FogTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -8,7 +9,7 @@ import Testing
 
 /// `fogledger device run` and `fogledger simulate` as subprocesses against a `fogledger node --dev`
 /// subprocess over HTTP: readings go through the device SDK's persistent queue and are committed.
-@Suite(.serialized) struct DeviceFleetMultiProcessTests {
+@Suite(.heavy, .serialized) struct DeviceFleetMultiProcessTests {
     /// A dev node in a fresh folder, stopped and removed after `body`.
     static func withDevNode(_ body: (_ cli: CLI, _ api: String, _ data: String, _ folder: URL) async throws -> Void) async throws {
         let binary = try #require(DevNodeProcessTests.fogledger(), "cannot find the fogledger executable")
@@ -43,7 +44,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(3))) func simulateCommitsAFleetsReadings() async throws {
         try await Self.withDevNode { cli, api, data, _ in
-            let result = try cli.run(["simulate", "--devices", "3", "--rate", "30", "--scenario", "cold-chain",
+            let result = try await cli.run(["simulate", "--devices", "3", "--rate", "30", "--scenario", "cold-chain",
                                       "--node", api, "--duration", "2", "--seed", "5", "--data", data, "--json"])
             #expect(result.status == 0, "\(result.output) \(result.error)")
             let lines = Self.objects(result.output)
@@ -67,7 +68,7 @@ import Testing
             #expect(total == sent)
 
             // A second run of the same fleet continues its sequence numbers; nothing is registered twice.
-            let again = try cli.run(["simulate", "--devices", "3", "--rate", "30", "--scenario", "cold-chain",
+            let again = try await cli.run(["simulate", "--devices", "3", "--rate", "30", "--scenario", "cold-chain",
                                      "--node", api, "--duration", "1", "--seed", "5", "--json"])
             #expect(again.status == 0, "\(again.output) \(again.error)")
             let second = try #require(Self.objects(again.output).last)
@@ -78,14 +79,14 @@ import Testing
     @Test(.timeLimit(.minutes(3))) func deviceRunSendsStandardInput() async throws {
         try await Self.withDevNode { cli, api, data, folder in
             let key = folder.appendingPathComponent("probe.key").path
-            #expect(try cli.run(["keygen", "--out", key]).status == 0)
-            let registered = try cli.json(["device", "register", "--device-key", key, "--type", "probe", "--data", data,
+            #expect(try await cli.run(["keygen", "--out", key]).status == 0)
+            let registered = try await cli.json(["device", "register", "--device-key", key, "--type", "probe", "--data", data,
                                            "--node", api])
             let device = try #require(registered["device"] as? String)
             let queue = folder.appendingPathComponent("queue").path
             let csv = "time,temp,door\n" + (0..<5).map { "\(1_700_000_000_000 + $0),\(4 + $0).5,false" }.joined(separator: "\n") + "\n"
-            let result = try StdinRun.run(cli.binary, ["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
-                                                       "--batch", "2", "--json"], input: csv)
+            let result = try await CLI(binary: cli.binary, node: nil).run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
+                                                       "--batch", "2", "--json"], stdin: csv)
             #expect(result.status == 0, "\(result.output) \(result.error)")
             let lines = Self.objects(result.output)
             let committed = lines.filter { $0["event"] as? String == "committed" }
@@ -99,8 +100,8 @@ import Testing
             #expect(value == Hex.encode(expected.encoded), "\(readings)")
 
             // Bad input: a clear message and exit status 1.
-            let bad = try StdinRun.run(cli.binary, ["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue],
-                                       input: "time,temp\n1,2\nnot-a-time,3\n")
+            let bad = try await CLI(binary: cli.binary, node: nil).run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue],
+                                       stdin: "time,temp\n1,2\nnot-a-time,3\n")
             #expect(bad.status == 1)
             #expect(bad.error.contains("line 3"), "\(bad.error)")
         }
@@ -109,8 +110,8 @@ import Testing
     @Test(.timeLimit(.minutes(3))) func aKilledDeviceResendsItsQueueInOrderAfterARestart() async throws {
         try await Self.withDevNode { cli, api, data, folder in
             let key = folder.appendingPathComponent("probe.key").path
-            #expect(try cli.run(["keygen", "--out", key]).status == 0)
-            let registered = try cli.json(["device", "register", "--device-key", key, "--type", "probe", "--data", data,
+            #expect(try await cli.run(["keygen", "--out", key]).status == 0)
+            let registered = try await cli.json(["device", "register", "--device-key", key, "--type", "probe", "--data", data,
                                            "--node", api])
             let device = try #require(registered["device"] as? String)
             let chain = try #require(try await Self.getJSON("\(api)/v1/status")["chainID"] as? String)
@@ -146,52 +147,18 @@ import Testing
             #expect(try await Self.sequences(api, device).isEmpty)
 
             // Second run, over HTTP with no new input: the queue is sent in order and committed.
-            let resumed = try StdinRun.run(cli.binary, ["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
-                                                        "--json"], input: "")
+            let resumed = try await CLI(binary: cli.binary, node: nil).run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
+                                                        "--json"], stdin: "")
             #expect(resumed.status == 0, "\(resumed.output) \(resumed.error)")
             #expect(try await Self.sequences(api, device) == Array(1...12))
             let summary = Self.objects(resumed.output).last
             #expect(summary?["committed"] as? Int == 12 && summary?["recorded"] as? Int == 0, "\(resumed.output)")
 
             // Third run: nothing left; the next reading takes sequence 13.
-            let next = try StdinRun.run(cli.binary, ["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
-                                                     "--json"], input: "value\n13\n")
+            let next = try await CLI(binary: cli.binary, node: nil).run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
+                                                     "--json"], stdin: "value\n13\n")
             #expect(next.status == 0, "\(next.output) \(next.error)")
             #expect(try await Self.sequences(api, device) == Array(1...13))
         }
-    }
-}
-
-/// Runs `fogledger` with `input` on standard input (at most 60 s).
-enum StdinRun {
-    static func run(_ binary: URL, _ arguments: [String], input: String) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["FOGLEDGER_NODE"] = nil
-        environment["FOGLEDGER_DATA"] = nil
-        process.environment = environment
-        let stdin = Pipe()
-        let output = Pipe()
-        let error = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let errors = Collected()
-        error.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil } else { errors.append(chunk) }
-        }
-        try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        usleep(20_000)
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), errors.text)
     }
 }

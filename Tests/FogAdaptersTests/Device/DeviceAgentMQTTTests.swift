@@ -3,6 +3,7 @@ import FogCrypto
 import FogDevice
 import FogDeviceKit
 import FogMQTT
+import FogTestSupport
 import FogTypes
 import Foundation
 import NIOCore
@@ -11,7 +12,7 @@ import Testing
 
 /// The device agent over MQTT against a real Mosquitto on 127.0.0.1. The test plays the node's
 /// gateway: it reads the readings topic and answers on the acks topic as the contract says.
-@Suite("Device agent over MQTT against Mosquitto", .serialized, .timeLimit(.minutes(2)),
+@Suite("Device agent over MQTT against Mosquitto", .heavy, .serialized, .timeLimit(.minutes(2)),
        .enabled(if: TestEnvironment.runsMosquittoTests, "mosquitto is not installed"))
 struct DeviceAgentMQTTTests {
     /// What a gateway answers for one envelope: nil for no answer.

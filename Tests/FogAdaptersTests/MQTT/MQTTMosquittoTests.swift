@@ -1,4 +1,5 @@
 import FogMQTT
+import FogTestSupport
 import NIOCore
 import NIOSSL
 import Testing
@@ -12,7 +13,7 @@ private func client(_ broker: MosquittoBroker, _ version: MQTTVersion, id: Strin
 
 /// Against a real Mosquitto on 127.0.0.1, started per test with a generated config. Skipped (with a message)
 /// when mosquitto is not installed, except under CI=true, where its absence fails.
-@Suite("MQTT client against Mosquitto", .serialized, .timeLimit(.minutes(2)),
+@Suite("MQTT client against Mosquitto", .heavy, .serialized, .timeLimit(.minutes(2)),
        .enabled(if: TestEnvironment.runsMosquittoTests, "mosquitto is not installed"))
 struct MQTTMosquittoTests {
     @Test("connect, subscribe, publish QoS 0 and 1, round trip", arguments: [MQTTVersion.v3_1_1, .v5])

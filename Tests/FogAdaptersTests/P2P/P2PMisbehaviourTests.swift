@@ -1,13 +1,14 @@
 import FogCore
 import FogCrypto
 import FogP2P
+import FogTestSupport
 import FogTypes
 import FogWire
 import Testing
 
 /// Authenticated peers that send garbage, oversized frames, or stop reading: each is disconnected
 /// for its own reason while the node keeps serving its other peers.
-@Suite(.timeLimit(.minutes(1))) struct P2PMisbehaviourTests {
+@Suite(.heavy, .timeLimit(.minutes(1))) struct P2PMisbehaviourTests {
     static let rawTags: [UInt8] = [10, 11, 12]
 
     private func node(limits: SendQueueLimits = SendQueueLimits()) async throws -> TestNode {

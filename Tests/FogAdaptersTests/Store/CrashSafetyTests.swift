@@ -5,6 +5,7 @@ import FogMerkle
 import FogStore
 import FogStoreSQLite
 import FogTestKit
+import FogTestSupport
 import FogTypes
 import Foundation
 import Testing
@@ -25,12 +26,12 @@ enum CrashChainGenesis {
     }()
 }
 
-@Suite("SQLite store crash safety")
+@Suite("SQLite store crash safety", .heavy)
 struct CrashSafetyTests {
     /// A child process commits blocks in a loop and is killed with SIGKILL at a random moment, several
     /// times on the same database; after each kill the reopened store holds at least every block the
     /// child reported, with the state root it reported, and every stored block replays to its header.
-    @Test func killedWriterLosesNothingCommitted() throws {
+    @Test func killedWriterLosesNothingCommitted() async throws {
         let helper = try #require(HelperBinary.url, "fog-store-crash-helper not found next to the test binary")
         let directory = try TemporaryDirectory()
         let path = directory.path("crash.sqlite")
@@ -40,7 +41,10 @@ struct CrashSafetyTests {
         for round in 0..<4 {
             let waitFor = Int.random(in: 2...12, using: &random)
             let extraDelay = UInt32.random(in: 0...30_000, using: &random)
-            let reports = try Self.runAndKill(helper, path: path, afterLines: waitFor, extraDelayMicros: extraDelay)
+            // The run blocks its thread while the child works: keep it off the cooperative pool.
+            let reports = try await onOwnThread {
+                try Self.runAndKill(helper, path: path, afterLines: waitFor, extraDelayMicros: extraDelay)
+            }
             let last = try #require(reports.last, "round \(round): the child reported nothing")
             #expect(last.height > reportedSoFar, "round \(round) (seed \(seed)): the child made progress")
             reportedSoFar = last.height

@@ -1,17 +1,9 @@
+import FogTestKit
 import Foundation
 import Testing
 
-/// What a finished subprocess left behind.
-struct ProcessResult: Sendable {
-    var status: Int32
-    var stdout: Data
-    var stderr: Data
-    /// The subprocess was killed because it ran past its time limit.
-    var timedOut: Bool
-
-    var out: String { String(decoding: stdout, as: UTF8.self) }
-    var err: String { String(decoding: stderr, as: UTF8.self) }
-
+/// Checks of a finished run's output that record test issues.
+extension ProcessResult {
     /// Standard output parsed as one JSON object (records an issue when it is not one).
     func json(sourceLocation: SourceLocation = #_sourceLocation) -> [String: Any] {
         guard let object = try? JSONSerialization.jsonObject(with: stdout) as? [String: Any] else {
@@ -29,91 +21,6 @@ struct ProcessResult: Sendable {
     }
 }
 
-/// Collects bytes from a pipe on a background thread, so a chatty child can never fill a pipe
-/// buffer and deadlock against us.
-private final class PipeDrain: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            let all = handle.readDataToEndOfFile()
-            lock.withLock { data = all }
-            done.signal()
-        }
-    }
-
-    /// Waits for end of file (at most `timeout`) and returns what was read.
-    func finish(timeout: DispatchTime) -> Data {
-        _ = done.wait(timeout: timeout)
-        return lock.withLock { data }
-    }
-}
-
-/// Runs programs as subprocesses with a time limit.
-enum Subprocess {
-    /// The default limit for one CLI invocation: generous, because other builds may share the cores.
-    static let defaultTimeout: TimeInterval = 60
-
-    /// Runs `executable` with `arguments`, feeding `stdin` (or an empty, closed standard input).
-    ///
-    /// - Parameter keepStdinOpen: leave standard input open (never written, never closed) until the
-    ///   child exits, as an interactive terminal would.
-    static func run(
-        _ executable: URL, _ arguments: [String], stdin: Data? = nil, keepStdinOpen: Bool = false,
-        environment: [String: String]? = nil, timeout: TimeInterval = defaultTimeout
-    ) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        let outDrain = PipeDrain(output.fileHandleForReading)
-        let errDrain = PipeDrain(errors.fileHandleForReading)
-        if !keepStdinOpen {
-            let writer = input.fileHandleForWriting
-            let bytes = stdin ?? Data()
-            // Write from another thread: a child that exits without reading must not block us.
-            Thread.detachNewThread {
-                try? writer.write(contentsOf: bytes)
-                try? writer.close()
-            }
-        }
-        var timedOut = false
-        if exited.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            process.terminate()
-            if exited.wait(timeout: .now() + 5) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                _ = exited.wait(timeout: .now() + 5)
-            }
-        }
-        if keepStdinOpen { try? input.fileHandleForWriting.close() }
-        let deadline = DispatchTime.now() + 10
-        return ProcessResult(
-            status: process.isRunning ? -1 : process.terminationStatus,
-            stdout: outDrain.finish(timeout: deadline), stderr: errDrain.finish(timeout: deadline),
-            timedOut: timedOut)
-    }
-
-    /// The first executable file called `name` on `PATH`.
-    static func onPath(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
-}
-
 /// The built `fogledger` executable, found next to the running test binary.
 enum FogledgerBinary {
     /// Where the executable is; `nil` when it cannot be found (each test then reports why).
@@ -125,13 +32,14 @@ enum FogledgerBinary {
             + "build it with `swift build --build-tests`, or set FOGLEDGER_BIN"
     }
 
-    /// Runs `fogledger` with `arguments`; fails the test when the executable is missing or times out.
+    /// Runs `fogledger` with `arguments` on a thread of its own; fails the test when the executable is
+    /// missing or times out.
     static func run(
         _ arguments: [String], stdin: Data? = nil, keepStdinOpen: Bool = false,
         timeout: TimeInterval = Subprocess.defaultTimeout, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> ProcessResult {
+    ) async throws -> ProcessResult {
         let executable = try #require(url, Comment(rawValue: missingReason), sourceLocation: sourceLocation)
-        let result = try Subprocess.run(executable, arguments, stdin: stdin, keepStdinOpen: keepStdinOpen, timeout: timeout)
+        let result = try await Subprocess.run(executable, arguments, stdin: stdin, keepStdinOpen: keepStdinOpen, timeout: timeout)
         #expect(!result.timedOut, "fogledger \(arguments.joined(separator: " ")) ran past \(Int(timeout)) s",
                 sourceLocation: sourceLocation)
         return result
@@ -178,12 +86,12 @@ enum FogledgerBinary {
 }
 
 /// A fresh temporary directory, removed when `body` returns or throws.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("fogledger-cli-tests-\(UUID().uuidString)", isDirectory: true)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    return try body(directory)
+    return try await body(directory)
 }
 
 /// The POSIX permission bits of the file at `path`.

@@ -1,3 +1,4 @@
+import FogTestKit
 import Foundation
 import Testing
 

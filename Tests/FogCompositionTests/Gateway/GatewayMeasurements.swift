@@ -1,5 +1,6 @@
 import FogCrypto
 import FogExecution
+import FogTestSupport
 import FogTypes
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// A real Mosquitto on 127.0.0.1: its own QoS 0 rate with its stock tools (200-byte messages), then
 /// readings through the gateway into an in-process dev node (in-memory store): one device at a time
 /// for latency, and eight devices, each publishing its readings in order with QoS 1, for throughput.
-@Suite(.serialized) struct GatewayMeasurements {
+@Suite(.heavy, .serialized) struct GatewayMeasurements {
     static var enabled: Bool { ProcessInfo.processInfo.environment["FOGLEDGER_MEASURE"] != nil && LocalMosquitto.available }
 
     static func seconds(_ d: Duration) -> Double {

@@ -3,6 +3,7 @@ import FogCrypto
 import FogGateway
 import FogLight
 import FogNode
+import FogTestSupport
 import FogTypes
 import Foundation
 import Testing
@@ -10,7 +11,7 @@ import Testing
 /// Gateway mode through a real Mosquitto into an in-process dev node: a device that cannot sign
 /// sends HMAC-tagged readings, the gateway attests them with its account, and the committed
 /// readings (index and proof) say so; a bad tag, an unknown key and a replay are rejected with a reason.
-@Suite(.serialized, .enabled(if: LocalMosquitto.available)) struct GatewayModeMosquittoTests {
+@Suite(.heavy, .serialized, .enabled(if: LocalMosquitto.available)) struct GatewayModeMosquittoTests {
     static let gatewayAccount = DevChain.key(40)
     static let identity = DevChain.key(41)
     static let hmacKey = [UInt8](repeating: 0x5a, count: 32)

@@ -1,4 +1,5 @@
 import FogCrypto
+import FogTestSupport
 import FogTypes
 import Foundation
 #if canImport(FoundationNetworking)
@@ -10,7 +11,7 @@ import Testing
 /// --mqtt-gateway-key FILE`, `fogledger device register-attested` provisions a device and its HMAC
 /// key, `fogledger device run --hmac-key FILE` sends readings that are committed as attested; a device
 /// with the wrong key gets its readings rejected with the reason.
-@Suite(.enabled(if: LocalMosquitto.available)) struct GatewayModeProcessTests {
+@Suite(.heavy, .enabled(if: LocalMosquitto.available)) struct GatewayModeProcessTests {
     @Test(.timeLimit(.minutes(2))) func provisionAndSendAsAnHMACDevice() async throws {
         let binary = try #require(DevNodeProcessTests.fogledger())
         let broker = try await LocalMosquitto()
@@ -35,7 +36,7 @@ import Testing
         let api = try await DevNodeProcessTests.apiURL(node, collected)
         let gateway = try DevNodeProcessTests.readKey("\(data)/operator.key").publicKey.address.hex
 
-        let registered = try DevNodeProcessTests.run(binary, [
+        let registered = try await DevNodeProcessTests.run(binary, [
             "device", "register-attested", "--gateway", gateway, "--type", "meter", "--out", "\(folder)/meter",
             "--hmac-keys", "\(data)/gateway-keys", "--key", "\(data)/operator.key", "--node", api, "--json",
         ])
@@ -46,7 +47,7 @@ import Testing
         #expect(try DevNodeProcessTests.permissions("\(data)/gateway-keys/\(device).hmac") == 0o600)
 
         try "time,value\n,21.5\n,22\n,23.25\n".write(toFile: "\(folder)/readings.csv", atomically: true, encoding: .utf8)
-        let sent = try DevNodeProcessTests.run(binary, [
+        let sent = try await DevNodeProcessTests.run(binary, [
             "device", "run", "--hmac-key", "\(folder)/meter/device.hmac", "--device", device,
             "--broker", "mqtt://127.0.0.1:\(broker.port)", "--from-csv", "\(folder)/readings.csv",
             "--queue", "\(folder)/queue", "--timeout", "30",
@@ -61,10 +62,11 @@ import Testing
 
         // The wrong key: every reading is rejected as a bad tag, and the command says so.
         let wrong = "\(folder)/wrong.hmac"
-        FileManager.default.createFile(atPath: wrong, contents: Data((String(repeating: "ab", count: 32) + "\n").utf8),
-                                       attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(
+            atPath: wrong, contents: Data((String(repeating: "ab", count: 32) + "\n").utf8),
+            attributes: [.posixPermissions: 0o600]))
         try "time,value\n,1\n".write(toFile: "\(folder)/one.csv", atomically: true, encoding: .utf8)
-        let forged = try DevNodeProcessTests.run(binary, [
+        let forged = try await DevNodeProcessTests.run(binary, [
             "device", "run", "--hmac-key", wrong, "--device", device, "--broker", "mqtt://127.0.0.1:\(broker.port)",
             "--from-csv", "\(folder)/one.csv", "--queue", "\(folder)/queue", "--timeout", "30",
         ])

@@ -3,12 +3,13 @@ import FogExecution
 import FogGateway
 import FogMQTT
 import FogNode
+import FogTestSupport
 import FogTypes
 import Testing
 
 /// The MQTT gateway end to end: a real Mosquitto on 127.0.0.1, an in-process dev node with its
 /// gateway, devices publishing with FogMQTT and with the stock `mosquitto_pub`.
-@Suite(.serialized, .enabled(if: LocalMosquitto.available))
+@Suite(.heavy, .serialized, .enabled(if: LocalMosquitto.available))
 struct GatewayWithMosquittoTests {
     static let sensor = DevChain.sensor
     static var readings: String { "fogledger/v1/devices/\(sensor.publicKey.address.hex)/readings" }

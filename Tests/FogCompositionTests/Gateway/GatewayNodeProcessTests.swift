@@ -1,13 +1,14 @@
 import FogCrypto
 import FogExecution
 import FogMQTT
+import FogTestSupport
 import FogTypes
 import Foundation
 import Testing
 
 /// `fogledger node --dev --mqtt URL` as a subprocess with a real Mosquitto: a reading published with
 /// `mosquitto_pub` is committed and acked, and SIGTERM stops the node cleanly.
-@Suite(.enabled(if: LocalMosquitto.available)) struct GatewayNodeProcessWithMosquittoTests {
+@Suite(.heavy, .enabled(if: LocalMosquitto.available)) struct GatewayNodeProcessWithMosquittoTests {
     @Test(.timeLimit(.minutes(2))) func nodeWithMQTTGateway() async throws {
         let binary = try #require(DevNodeProcessTests.fogledger())
         let broker = try await LocalMosquitto()

@@ -1,6 +1,7 @@
 import FogCrypto
 import FogExecution
 import FogMQTT
+import FogTestSupport
 import FogTypes
 import Foundation
 #if canImport(FoundationNetworking)
@@ -11,14 +12,14 @@ import Testing
 /// Four `fogledger node --home` validators made by `fogledger init`, node0 with `--mqtt` to a real
 /// Mosquitto: a device publishes signed readings, gets an accepted and a committed ack for each, and
 /// every validator has every reading.
-@Suite(.serialized, .enabled(if: LocalMosquitto.available)) struct GatewayValidatorMultiProcessTests {
+@Suite(.heavy, .serialized, .enabled(if: LocalMosquitto.available)) struct GatewayValidatorMultiProcessTests {
     @Test(.timeLimit(.minutes(3))) func readingsThroughTheGatewayOfAValidator() async throws {
         let binary = try #require(DevNodeProcessTests.fogledger(), "cannot find the fogledger executable")
         let broker = try await LocalMosquitto()
         defer { broker.stop() }
         let home = broker.directory.appendingPathComponent("network").path
         let p2pBase = 12_000 + Int.random(in: 0..<2_500) * 8
-        let initialised = try DevNodeProcessTests.run(binary, [
+        let initialised = try await DevNodeProcessTests.run(binary, [
             "init", "--validators", "4", "--out", home, "--p2p-port", "\(p2pBase)", "--http-port", "\(p2pBase + 4)",
             "--commit-delay-ms", "50",
         ])
