@@ -53,7 +53,7 @@ public struct StateOverlay<Base: StateReader>: StateReader {
     public func device(_ address: Address) throws -> DeviceRecord? {
         let key = StateKey.device(address)
         if case .device(let record)? = pending[key] ?? committed[key] { return record }
-        return try decodedRecord(key)
+        return try decodedRecord(key) { bytes throws(ObjectError) in try DecodedDeviceRecords.decode(key, bytes) }
     }
 
     /// Writes a device record in the current envelope, keeping it decoded for ``device(_:)``.
@@ -74,9 +74,19 @@ public struct StateOverlay<Base: StateReader>: StateReader {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// The kept writes, sorted by key (each device record encoded here, once).
+    /// The kept writes, sorted by key (each device record encoded here, once, and remembered with its
+    /// bytes so that the next block's read of it need not decode them).
     public var changes: [StateChange] {
-        committed.keys.sorted().map { StateChange(key: $0, record: committed[$0]!.bytes) }
+        committed.keys.sorted().map { key in
+            switch committed[key]! {
+            case .bytes(let bytes):
+                return StateChange(key: key, record: bytes)
+            case .device(let record):
+                let bytes = record.encoded
+                DecodedDeviceRecords.remember(key, bytes, record)
+                return StateChange(key: key, record: bytes)
+            }
+        }
     }
 
     /// The kept writes of block `height` applied to the tree with root `parentRoot` (held by `base`,

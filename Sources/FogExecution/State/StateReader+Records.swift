@@ -19,7 +19,8 @@ extension StateReader {
 
     /// The device with address `address`, or `nil`.
     public func device(_ address: Address) throws -> DeviceRecord? {
-        try decodedRecord(StateKey.device(address))
+        let key = StateKey.device(address)
+        return try decodedRecord(key) { bytes throws(ObjectError) in try DecodedDeviceRecords.decode(key, bytes) }
     }
 
     func decodedRecord<Record: CanonicalObject>(_ key: Hash256) throws -> Record? {

@@ -66,6 +66,33 @@ import Testing
         #expect(try overlay.device(address) == nil)
     }
 
+    /// The next block reads the record this block wrote without decoding it again (the bytes are
+    /// remembered with it); other bytes under the same key are decoded, never mistaken for it.
+    @Test func theNextBlockReadsTheDeviceRecordThisBlockWrote() throws {
+        var ledger = Ledger()
+        try ledger.registerSensor()
+        let address = Ledger.sensor.publicKey.address
+        var overlay = StateOverlay(base: ledger.store)
+        #expect(try ledger.executor.admit(Ledger.reading(Ledger.sensor, seq: 1), height: 2, overlay: &overlay).error == nil)
+        var store = ledger.store
+        store.apply(try overlay.diff(parentRoot: store.root, height: 2))
+        let next = StateOverlay(base: store)
+        let written = try #require(try next.device(address))
+        #expect(written.lastSequence == 1)
+        #expect(try DeviceRecord.decode(try #require(try next.record(StateKey.device(address)))) == written)
+
+        var suspended = written
+        suspended.status = .suspended
+        var overwrite = StateOverlay(base: store)
+        overwrite.set(StateKey.device(address), suspended.encoded)
+        overwrite.commitPending()
+        // Applied by bytes: nothing remembered the suspended record before this read decodes it.
+        var changed = store
+        changed.apply(try overwrite.diff(parentRoot: store.root, height: 3))
+        #expect(try StateOverlay(base: changed).device(address) == suspended)
+        #expect(try StateOverlay(base: store).device(address) == written)
+    }
+
     @Test func errorCodesAreStable() {
         let codes: [ExecutionError.Code] = [
             .unknownSigner, .badNonce, .unknownKind, .insufficientBalance, .balanceOverflow, .unknownAccount,
