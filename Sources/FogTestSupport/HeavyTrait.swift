@@ -7,6 +7,9 @@ public import Testing
 /// benchmark and a broker at once without every deadline in them slipping. Apply it to a suite (it
 /// then holds the machine for the whole suite) or to a single test function, never to both.
 public struct HeavyTrait: SuiteTrait, TestTrait, TestScoping {
+    /// The gate every heavy test and suite in the test process passes through.
+    static let machine = TestGate()
+
     public var isRecursive: Bool { false }
 
     /// Once per suite or test function, never per test case: the scope spans all of its cases.
@@ -17,14 +20,7 @@ public struct HeavyTrait: SuiteTrait, TestTrait, TestScoping {
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        await HeavyTestGate.shared.acquire()
-        do {
-            try await function()
-        } catch {
-            await HeavyTestGate.shared.release()
-            throw error
-        }
-        await HeavyTestGate.shared.release()
+        try await Self.machine.run(function)
     }
 }
 
@@ -33,14 +29,27 @@ extension Trait where Self == HeavyTrait {
     public static var heavy: Self { HeavyTrait() }
 }
 
-/// A first-come, first-served lock over the machine, shared by every test target in the test process.
-actor HeavyTestGate {
-    static let shared = HeavyTestGate()
-
+/// A first-come, first-served lock for asynchronous work: one `run` at a time.
+public actor TestGate {
     private var held = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    func acquire() async {
+    /// An open gate.
+    public init() {}
+
+    /// Runs `body` once every earlier caller's `body` has finished (returned or thrown).
+    public func run(_ body: @Sendable () async throws -> Void) async throws {
+        await acquire()
+        do {
+            try await body()
+        } catch {
+            release()
+            throw error
+        }
+        release()
+    }
+
+    private func acquire() async {
         guard held else {
             held = true
             return
@@ -48,8 +57,8 @@ actor HeavyTestGate {
         await withCheckedContinuation { waiting.append($0) }
     }
 
-    /// Hands the lock to the longest waiter, or frees it.
-    func release() {
+    /// Hands the gate to the longest waiter, or opens it.
+    private func release() {
         if waiting.isEmpty {
             held = false
         } else {

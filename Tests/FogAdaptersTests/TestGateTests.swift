@@ -1,9 +1,10 @@
 import FogTestSupport
 import Testing
 
-/// The `.heavy` trait's gate: scopes entered at the same time run one after the other, and a scope
-/// that throws still lets the next one in.
-@Suite struct HeavyTraitTests {
+/// The gate behind the `.heavy` trait: bodies entered at the same time run one after the other, and
+/// a body that throws still lets the next one in. (A gate of its own: the trait's is shared with
+/// the heavy suites running meanwhile.)
+@Suite struct TestGateTests {
     /// How many scopes are inside at once, and the most there ever were.
     actor Occupancy {
         private(set) var inside = 0
@@ -21,15 +22,14 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func scopesRunOneAtATimeAndAThrowingOneHandsOn() async throws {
+    @Test(.timeLimit(.minutes(1))) func bodiesRunOneAtATimeAndAThrowingOneHandsOn() async {
         struct Planned: Error {}
-        let test = try #require(Test.current)
-        let trait: HeavyTrait = .heavy
+        let gate = TestGate()
         let occupancy = Occupancy()
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<6 {
                 group.addTask {
-                    try? await trait.provideScope(for: test, testCase: nil) {
+                    try? await gate.run {
                         await occupancy.enter()
                         try await Task.sleep(for: .milliseconds(5))
                         await occupancy.leave()
