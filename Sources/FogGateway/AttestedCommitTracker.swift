@@ -58,16 +58,17 @@ public struct AttestedCommitTracker: Sendable {
         return []
     }
 
-    /// Records a committed block; returns the committed acks it makes due, in block order.
+    /// Records a committed block; returns the committed acks it makes due, in block order. Every id
+    /// is remembered, pending or not: a reading of the same attestation whose admission is reported
+    /// after the block was seen gets its ack from ``accepted(_:entries:)``.
     public mutating func committed(height: UInt64, ids: [Hash256]) -> [Due] {
         var due: [Due] = []
         for tx in ids {
             if let entries = pending.remove(tx) {
                 due += entries.map { Due(entry: $0, tx: tx, height: height) }
-            } else {
-                recent.insert(tx, height)
-                while recent.count > recentCapacity { recent.removeOldest() }
             }
+            recent.insert(tx, height)
+            while recent.count > recentCapacity { recent.removeOldest() }
         }
         return due
     }

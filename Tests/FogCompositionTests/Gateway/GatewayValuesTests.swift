@@ -115,6 +115,11 @@ import Testing
         #expect(tracker.committed(height: 4, ids: [late]).isEmpty)
         #expect(tracker.accepted(late, entries: [first]).map(\.height) == [4])
         #expect(tracker.accepted(late, entries: [second]).map(\.entry) == [second])
+        // One reading's admission reported before the block, the other's after it: both get their ack.
+        let split = SHA256Hasher.hash([11])
+        #expect(tracker.accepted(split, entries: [first]).isEmpty)
+        #expect(tracker.committed(height: 5, ids: [split]).map(\.entry) == [first])
+        #expect(tracker.accepted(split, entries: [second]).map(\.entry) == [second])
     }
 
     @Test func brokerURLs() throws {
