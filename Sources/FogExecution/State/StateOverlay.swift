@@ -53,7 +53,7 @@ public struct StateOverlay<Base: StateReader>: StateReader {
     public func device(_ address: Address) throws -> DeviceRecord? {
         let key = StateKey.device(address)
         if case .device(let record)? = pending[key] ?? committed[key] { return record }
-        return try decodedRecord(key) { bytes throws(ObjectError) in try DecodedDeviceRecords.decode(key, bytes) }
+        return try decodedDevice(key)
     }
 
     /// Writes a device record in the current envelope, keeping it decoded for ``device(_:)``.

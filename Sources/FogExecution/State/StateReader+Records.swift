@@ -19,8 +19,12 @@ extension StateReader {
 
     /// The device with address `address`, or `nil`.
     public func device(_ address: Address) throws -> DeviceRecord? {
-        let key = StateKey.device(address)
-        return try decodedRecord(key) { bytes throws(ObjectError) in try DecodedDeviceRecords.decode(key, bytes) }
+        try decodedDevice(StateKey.device(address))
+    }
+
+    /// The device record stored under `key`, decoded at most once per encoding (``DecodedDeviceRecords``).
+    func decodedDevice(_ key: Hash256) throws -> DeviceRecord? {
+        try decodedRecord(key) { bytes throws(ObjectError) in try DecodedDeviceRecords.decode(key, bytes) }
     }
 
     func decodedRecord<Record: CanonicalObject>(_ key: Hash256) throws -> Record? {
