@@ -39,10 +39,9 @@ import Testing
 
         try await Self.waitHeights(apis, atLeast: 3, within: .seconds(90))
         // A fleet registered through node0 sends to node2; its readings commit under the impairments.
-        let simulate = try await onOwnThread {
-            try Subprocess.run(binary, ["simulate", "--devices", "4", "--rate", "8", "--duration", "8", "--node", apis[2],
-                                        "--key", "\(home)/operator.key", "--drain-timeout", "60", "--json"], timeout: 150)
-        }
+        let simulate = try await Subprocess.run(
+            binary, ["simulate", "--devices", "4", "--rate", "8", "--duration", "8", "--node", apis[2],
+                     "--key", "\(home)/operator.key", "--drain-timeout", "60", "--json"], timeout: 150)
         #expect(simulate.status == 0, "\(simulate.out) \(simulate.err)")
         let summary = simulate.out.split(separator: "\n").last
             .flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]

@@ -85,8 +85,8 @@ import Testing
             let device = try #require(registered["device"] as? String)
             let queue = folder.appendingPathComponent("queue").path
             let csv = "time,temp,door\n" + (0..<5).map { "\(1_700_000_000_000 + $0),\(4 + $0).5,false" }.joined(separator: "\n") + "\n"
-            let result = try await CLI(binary: cli.binary, node: nil).run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
-                                                       "--batch", "2", "--json"], stdin: csv)
+            let result = try await cli.run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
+                                         "--batch", "2", "--json"], stdin: csv)
             #expect(result.status == 0, "\(result.output) \(result.error)")
             let lines = Self.objects(result.output)
             let committed = lines.filter { $0["event"] as? String == "committed" }
@@ -100,8 +100,8 @@ import Testing
             #expect(value == Hex.encode(expected.encoded), "\(readings)")
 
             // Bad input: a clear message and exit status 1.
-            let bad = try await CLI(binary: cli.binary, node: nil).run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue],
-                                       stdin: "time,temp\n1,2\nnot-a-time,3\n")
+            let bad = try await cli.run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue],
+                                      stdin: "time,temp\n1,2\nnot-a-time,3\n")
             #expect(bad.status == 1)
             #expect(bad.error.contains("line 3"), "\(bad.error)")
         }
@@ -147,16 +147,16 @@ import Testing
             #expect(try await Self.sequences(api, device).isEmpty)
 
             // Second run, over HTTP with no new input: the queue is sent in order and committed.
-            let resumed = try await CLI(binary: cli.binary, node: nil).run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
-                                                        "--json"], stdin: "")
+            let resumed = try await cli.run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
+                                          "--json"], stdin: "")
             #expect(resumed.status == 0, "\(resumed.output) \(resumed.error)")
             #expect(try await Self.sequences(api, device) == Array(1...12))
             let summary = Self.objects(resumed.output).last
             #expect(summary?["committed"] as? Int == 12 && summary?["recorded"] as? Int == 0, "\(resumed.output)")
 
             // Third run: nothing left; the next reading takes sequence 13.
-            let next = try await CLI(binary: cli.binary, node: nil).run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
-                                                     "--json"], stdin: "value\n13\n")
+            let next = try await cli.run(["device", "run", "--key", key, "--node", api, "--stdin", "--queue", queue,
+                                       "--json"], stdin: "value\n13\n")
             #expect(next.status == 0, "\(next.output) \(next.error)")
             #expect(try await Self.sequences(api, device) == Array(1...13))
         }
