@@ -75,8 +75,7 @@ public struct NodeAPI: Sendable {
     }
 
     func submit(_ request: Request) async throws -> Response {
-        let contentType = request.headers[.contentType]?.split(separator: ";").first
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let contentType = Self.mediaType(request.headers[.contentType])
         let limit: Int
         switch contentType {
         case "application/cbor": limit = APILimits.maxCBORBodyBytes
@@ -117,6 +116,22 @@ public struct NodeAPI: Sendable {
             metrics.submission(error.code)
             throw APIError(Self.status(of: error), error.code, error.message)
         }
+    }
+
+    /// The media type a `Content-Type` value names: what precedes its parameters, without the
+    /// spaces or tabs around it, in lowercase (RFC 9110 §8.3.1); "" when there is none. Byte-wise:
+    /// Foundation's trimming and case mapping took about 2 % of a dev node's CPU per reading.
+    static func mediaType(_ value: String?) -> String {
+        guard let value else { return "" }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var type: [UInt8] = []
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: ";") { break }
+            if isBlank(byte), type.isEmpty { continue }
+            type.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+        }
+        while let last = type.last, isBlank(last) { type.removeLast() }
+        return String(decoding: type, as: UTF8.self)
     }
 
     static func status(of error: SubmissionError) -> HTTPResponse.Status {

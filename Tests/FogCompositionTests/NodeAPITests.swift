@@ -215,6 +215,21 @@ import Testing
 
     /// Mangled envelopes (bit flips, truncations, random bytes, random CBOR) are answered with a JSON
     /// body and a status below 500, and the node keeps serving.
+    /// The media type is matched as RFC 9110 says: in any case, with parameters and the spaces
+    /// around it ignored; a longer type that merely starts with a known one is not that type.
+    @Test func submissionsMatchTheMediaTypeNotItsSpelling() async throws {
+        try await withAPI { _, client in
+            for (type, status) in [(" Application/CBOR ; profile=fogledger", HTTPResponse.Status.accepted),
+                                   ("application/cbor2", .unsupportedMediaType), ("application/ cbor", .unsupportedMediaType),
+                                   ("", .unsupportedMediaType)] {
+                try await client.execute(uri: "/v1/transactions", method: .post, headers: [.contentType: type],
+                                         body: ByteBuffer(bytes: DevChain.registration())) { response in
+                    #expect(response.status == status, "\(type)")
+                }
+            }
+        }
+    }
+
     @Test func mangledSubmissionsNeverBreakTheNode() async throws {
         try await withAPI { chain, client in
             try await Self.submit(client, DevChain.registration(), expect: .accepted)
