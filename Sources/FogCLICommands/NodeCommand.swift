@@ -50,8 +50,7 @@ struct NodeCommand: AsyncParsableCommand {
             throw CLIError("invalid-argument", "run fogledger node --dev --data DIR, or fogledger node --home DIR")
         }
         let (host, port) = try parseAddress(http)
-        var logger = Logger(label: "fogledger.node")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let logger = Logger.standardError("fogledger.node", level: Logger.Level(rawValue: logLevel) ?? .info)
         // One node per data directory: a second producer on the same store would fork nothing (the
         // store refuses a block that is not the next) but would fail. The lock is taken before any
         // file is created and lasts as long as the process.

@@ -20,8 +20,7 @@ struct ValidatorNodeRunner {
 
     func run() async throws {
         let config = try ValidatorNodeConfig.read(home: home)
-        var logger = Logger(label: "fogledger.validator")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var logger = Logger.standardError("fogledger.validator", level: Logger.Level(rawValue: logLevel) ?? .info)
         logger[metadataKey: "node"] = "\(config.name)"
         let dataPath = ValidatorNodeConfig.resolve(config.data, home: home)
         let lock = try DataDirectoryLock(directory: dataPath)
