@@ -203,7 +203,7 @@ struct BenchCommand: AsyncParsableCommand {
         var drivers: [(BenchConnection, EventLoopFuture<BenchDriverResult>)] = []
         for bodies in workload.bodies {
             let done = group.next().makePromise(of: BenchDriverResult.self)
-            let connection = try await BenchConnection.open(group, host: host, port: port) {
+            let connection = try await BenchConnection.open(group, host: host, port: port, rawBytes: true) {
                 BenchLoadDriver(host: "\(host):\(port)", bodies: bodies, perRequest: perRequest, stop: stop, done: done)
             }
             drivers.append((connection, done.futureResult))

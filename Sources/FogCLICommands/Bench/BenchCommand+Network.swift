@@ -241,7 +241,7 @@ extension BenchCommand {
             let port = ports[index % ports.count]
             let done = group.next().makePromise(of: BenchDriverResult.self)
             let origin = start + UInt64(index) * stagger
-            let connection = try await BenchConnection.open(group, host: "127.0.0.1", port: port) {
+            let connection = try await BenchConnection.open(group, host: "127.0.0.1", port: port, rawBytes: true) {
                 BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, perRequest: perRequest, stop: stop, done: done,
                                 schedule: (start: origin, pace: pace))
             }

@@ -80,13 +80,15 @@ final class BenchExchangeHandler: ChannelDuplexHandler {
 struct BenchConnection: Sendable {
     let channel: any Channel
 
-    static func open(_ group: any EventLoopGroup, host: String, port: Int,
+    /// A connection to `host`:`port` whose pipeline ends in `handler`, after NIO's HTTP client
+    /// codec unless `rawBytes` (a handler that reads and writes the connection's bytes itself).
+    static func open(_ group: any EventLoopGroup, host: String, port: Int, rawBytes: Bool = false,
                      handler: @escaping @Sendable () -> any ChannelHandler) async throws -> BenchConnection {
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    if !rawBytes { try channel.pipeline.syncOperations.addHTTPClientHandlers() }
                     try channel.pipeline.syncOperations.addHandler(handler())
                 }
             }

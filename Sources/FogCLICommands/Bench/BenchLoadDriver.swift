@@ -18,12 +18,15 @@ struct BenchDriverResult: Sendable {
 /// One keep-alive connection that submits its pre-encoded envelopes one request after another, as
 /// fast as the node answers, until they run out or `stop` is set. With `perRequest` above 1 each
 /// request carries up to that many envelopes as one `application/cbor-seq` body (within
-/// `APILimits.maxSequenceBodyBytes`). Runs entirely on its event loop.
+/// `APILimits.maxSequenceBodyBytes`). Runs entirely on its event loop, on the connection's bytes:
+/// each request is written as one buffer, and answers are read with ``BenchResponseReader`` (the
+/// client shares the node's two cores, so what it spends is taken from the node).
 final class BenchLoadDriver: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
-    private let host: String
+    /// Every request's head up to its length: method, path, host and content type.
+    private let headPrefix: [UInt8]
     private let bodies: [ByteBuffer]
     private let perRequest: Int
     private let stop: BenchSignal
@@ -36,6 +39,7 @@ final class BenchLoadDriver: ChannelInboundHandler {
     private var sentAt: UInt64 = 0
     private var status: HTTPResponseStatus = .ok
     private var answer: [UInt8] = []
+    private var reader = BenchResponseReader()
     private var finished = false
     /// When set, a request whose last envelope is `i` is not sent before `start + i × pace`
     /// nanoseconds (``benchNanos()``): an offered rate, each request sent once its last envelope is due.
@@ -47,7 +51,8 @@ final class BenchLoadDriver: ChannelInboundHandler {
     /// spread their requests evenly instead of sending together).
     init(host: String, bodies: [ByteBuffer], perRequest: Int = 1, stop: BenchSignal,
          done: EventLoopPromise<BenchDriverResult>, schedule: (start: UInt64, pace: UInt64)? = nil) {
-        self.host = host
+        self.headPrefix = Array(("POST /v1/transactions HTTP/1.1\r\nHost: \(host)\r\nContent-Type: "
+            + (perRequest > 1 ? "application/cbor-seq" : "application/cbor") + "\r\nContent-Length: ").utf8)
         self.schedule = schedule
         self.bodies = bodies
         self.perRequest = max(1, perRequest)
@@ -87,26 +92,26 @@ final class BenchLoadDriver: ChannelInboundHandler {
             length += bodies[next + inFlight].readableBytes
             inFlight += 1
         }
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/transactions")
-        head.headers.add(name: "Host", value: host)
-        head.headers.add(name: "Content-Type", value: perRequest > 1 ? "application/cbor-seq" : "application/cbor")
-        head.headers.add(name: "Content-Length", value: String(length))
+        var request = context.channel.allocator.buffer(capacity: headPrefix.count + 16 + length)
+        request.writeBytes(headPrefix)
+        request.writeString("\(length)\r\n\r\n")
+        for index in next..<next + inFlight { request.writeImmutableBuffer(bodies[index]) }
         sentAt = now
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        for index in next..<next + inFlight {
-            context.write(wrapOutboundOut(.body(.byteBuffer(bodies[index]))), promise: nil)
-        }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(request), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            status = head.status
-            answer.removeAll(keepingCapacity: true)
-        case .body(let buffer):
-            if perRequest > 1 { answer.append(contentsOf: buffer.readableBytesView) }
-        case .end:
+        var bytes = unwrapInboundIn(data)
+        let responses: [BenchResponseReader.Response]
+        do {
+            responses = try reader.read(&bytes)
+        } catch {
+            errorCaught(context: context, error: error)
+            return
+        }
+        for response in responses {
+            status = HTTPResponseStatus(statusCode: response.status)
+            answer = response.body
             result.answerMillis.append(Double(benchNanos() - sentAt) / 1e6)
             let retry = perRequest > 1 ? handleResults() : handleSingle()
             if retry {
