@@ -159,7 +159,8 @@ struct BenchCommand: AsyncParsableCommand {
     private func measure() async throws -> BenchReport {
         try checkArguments()
         let loadAverage = BenchMachine.loadAverage
-        let verifications = try Self.verificationRate(seconds: min(2, max(0.25, duration / 5)))
+        let referenceSeconds = min(2, max(0.25, duration / 5))
+        let verificationsBefore = try Self.verificationRate(seconds: referenceSeconds)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let node = try await BenchNodeProcess.start(executable: BenchNodeProcess.currentExecutable(), data: folder,
@@ -167,7 +168,7 @@ struct BenchCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             var report = try await drive(node: node, folder: folder, group: group)
-            report.verificationsPerSecond = verifications
+            report.verificationsBefore = verificationsBefore
             report.loadAverage = loadAverage
             report.perRequest = perRequest
             let rss = node.residentSet()
@@ -176,6 +177,7 @@ struct BenchCommand: AsyncParsableCommand {
             try? await group.shutdownGracefully()
             guard await node.stop() else { throw CLIError("node-failed", "the dev node did not stop cleanly") }
             report.diskBytes = try Self.checkpointedSize(folder)
+            report.verificationsAfter = try Self.verificationRate(seconds: referenceSeconds)
             return report
         } catch {
             try? await group.shutdownGracefully()
@@ -257,7 +259,7 @@ struct BenchCommand: AsyncParsableCommand {
             readingsPerSecond: window > 0 ? Double(windowReadings) / window : 0,
             finalityP50: percentile(latencies, 50), finalityP99: percentile(latencies, 99), finalityMax: latencies.last ?? 0,
             envelopesTimed: latencies.count, readingsCommitted: committedReadings, diskBytes: 0, nodePeakRSS: 0, nodeRSS: 0,
-            verificationsPerSecond: 0, refused: results.map(\.refused).reduce(0, +), retries: results.map(\.retries).reduce(0, +),
+            verificationsBefore: 0, verificationsAfter: 0, refused: results.map(\.refused).reduce(0, +), retries: results.map(\.retries).reduce(0, +),
             pollMilliseconds: pollMs, loadAverage: "", cpu: BenchMachine.cpu)
     }
 

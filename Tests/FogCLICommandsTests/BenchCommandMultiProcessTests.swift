@@ -18,6 +18,8 @@ import Testing
             #expect(committed > 0, "\(report)")
             #expect((report["readingsPerSecond"] as? Double ?? 0) > 0, "\(report)")
             #expect((report["ed25519VerificationsPerSecond"] as? Double ?? 0) > 100)
+            let reference = report["ed25519VerificationsBeforeAfter"] as? [Double] ?? []
+            #expect(reference.count == 2 && reference.allSatisfy { $0 > 100 }, "\(reference)")
             #expect((report["bytesPerReading"] as? Double ?? 0) > 0)
             let finality = report["finalityMs"] as? [String: Any] ?? [:]
             let p50 = finality["p50"] as? Double ?? 0, p99 = finality["p99"] as? Double ?? 0
