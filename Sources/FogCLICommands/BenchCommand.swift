@@ -168,7 +168,7 @@ struct BenchCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             var report = try await drive(node: node, folder: folder, group: group)
-            report.verificationsBefore = verificationsBefore
+            report.reference.before = verificationsBefore
             report.loadAverage = loadAverage
             report.perRequest = perRequest
             let rss = node.residentSet()
@@ -177,7 +177,7 @@ struct BenchCommand: AsyncParsableCommand {
             try? await group.shutdownGracefully()
             guard await node.stop() else { throw CLIError("node-failed", "the dev node did not stop cleanly") }
             report.diskBytes = try Self.checkpointedSize(folder)
-            report.verificationsAfter = try Self.verificationRate(seconds: referenceSeconds)
+            report.reference.after = try Self.verificationRate(seconds: referenceSeconds)
             return report
         } catch {
             try? await group.shutdownGracefully()
@@ -259,7 +259,7 @@ struct BenchCommand: AsyncParsableCommand {
             readingsPerSecond: window > 0 ? Double(windowReadings) / window : 0,
             finalityP50: percentile(latencies, 50), finalityP99: percentile(latencies, 99), finalityMax: latencies.last ?? 0,
             envelopesTimed: latencies.count, readingsCommitted: committedReadings, diskBytes: 0, nodePeakRSS: 0, nodeRSS: 0,
-            verificationsBefore: 0, verificationsAfter: 0, refused: results.map(\.refused).reduce(0, +), retries: results.map(\.retries).reduce(0, +),
+            refused: results.map(\.refused).reduce(0, +), retries: results.map(\.retries).reduce(0, +),
             pollMilliseconds: pollMs, loadAverage: "", cpu: BenchMachine.cpu)
     }
 

@@ -25,6 +25,8 @@ import Testing
         let p50 = finality["p50"] as? Double ?? 0, p99 = finality["p99"] as? Double ?? 0
         #expect(p50 > 0 && p50 <= p99, "\(half)")
         #expect((report["ed25519VerificationsPerSecond"] as? Double ?? 0) > 100)
+        let reference = report["ed25519VerificationsBeforeAfter"] as? [Double] ?? []
+        #expect(reference.count == 2 && reference.allSatisfy { $0 > 100 }, "\(reference)")
         let bound = report["aggregateBoundPerSecond"] as? Double ?? 0
         #expect(bound > 0 && (report["ratioToBound"] as? Double ?? 0) > 0, "\(report)")
         #expect(half["refused"] as? Int == 0, "\(half)")

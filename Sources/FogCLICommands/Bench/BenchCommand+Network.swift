@@ -55,8 +55,9 @@ struct BenchNetworkReport: Sendable {
     var maxSustained: Double
     /// The run at half of `maxSustained`.
     var halfLoad: BenchStep
-    /// One core's Ed25519 COSE_Sign1 verifications per second, measured in this run.
-    var verificationsPerSecond: Double
+    /// One core's Ed25519 COSE_Sign1 verifications/s, before and after the load; the bound uses their mean.
+    var reference = BenchReferenceRate()
+    var verificationsPerSecond: Double { reference.perSecond }
     /// One core's Ed25519 verifications/s in batches of 32, as validators check gossip (not the bound's).
     var batchedVerificationsPerSecond: Double = 0
     var cores: Int
@@ -89,6 +90,7 @@ struct BenchNetworkReport: Sendable {
             "maxSustainedPerSecond": .double((maxSustained * 10).rounded() / 10),
             "halfLoad": halfLoad.json,
             "ed25519VerificationsPerSecond": .double((verificationsPerSecond * 10).rounded() / 10),
+            "ed25519VerificationsBeforeAfter": reference.json,
             "ed25519BatchedVerificationsPerSecond": .double((batchedVerificationsPerSecond * 10).rounded() / 10),
             "cores": .int(Int64(cores)),
             "aggregateBoundPerSecond": .double((aggregateBound * 10).rounded() / 10),
@@ -116,7 +118,7 @@ struct BenchNetworkReport: Sendable {
             | maximum sustained envelopes/s (readings/s) | \(number(maxSustained)) (\(number(maxSustained * Double(batch)))) |
             | at half load (\(number(halfLoad.offered)) offered): committed/s | \(number(halfLoad.committed)) |
             | at half load: submit → commit p50 / p99 / max | \(number(halfLoad.p50, 1)) / \(number(halfLoad.p99, 1)) / \(number(halfLoad.max, 1)) ms (\(halfLoad.timed) envelopes) |
-            | Ed25519 verifications/s (one core, this run; best 0.2 s of 2 s) | \(number(verificationsPerSecond)) |
+            | Ed25519 verifications/s (one core, this run; best 0.2 s of 2 s; mean of before / after the load) | \(reference.cell) |
             | … in batches of 32, as validators check gossip | \(number(batchedVerificationsPerSecond)) |
             | aggregate bound (× \(cores) cores ÷ \(validators) validators) | \(number(aggregateBound)) |
             | maximum sustained ÷ bound | \(number(ratioToBound * 100, 1)) % |
@@ -141,7 +143,7 @@ extension BenchCommand {
     /// `--duration` seconds and reports its finality beside the aggregate Ed25519 bound.
     func measureNetwork() async throws -> BenchNetworkReport {
         let loadAverage = BenchMachine.loadAverage
-        let verifications = try Self.verificationRate(seconds: 2)
+        let verificationsBefore = try Self.verificationRate(seconds: 2)
         let batchedVerifications = try Self.batchedVerificationRate(seconds: 2)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fogledger-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -151,7 +153,7 @@ extension BenchCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             var report = try await driveNetwork(network, group: group)
-            report.verificationsPerSecond = verifications
+            report.reference.before = verificationsBefore
             report.batchedVerificationsPerSecond = batchedVerifications
             report.loadAverage = loadAverage
             report.perRequest = perRequest
@@ -161,6 +163,7 @@ extension BenchCommand {
             try? await group.shutdownGracefully()
             guard await network.stop() else { throw CLIError("node-failed", "a validator did not stop cleanly") }
             report.diskBytes = try Self.checkpointedSize("\(folder)/node0/data", genesisPath: "\(folder)/genesis.cbor")
+            report.reference.after = try Self.verificationRate(seconds: 2)
             return report
         } catch {
             try? await group.shutdownGracefully()
@@ -191,7 +194,7 @@ extension BenchCommand {
         let (half, _) = try await runStep(rate: max(1, best / 2), seconds: duration, firstSequence: sequence, ports: ports,
                                      chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
         return BenchNetworkReport(validators: validators, batch: batch, connections: connections, devices: devices, steps: steps,
-                                  maxSustained: best, halfLoad: half, verificationsPerSecond: 0,
+                                  maxSustained: best, halfLoad: half,
                                   cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: "", cpu: BenchMachine.cpu,
                                   readingsCommitted: (steps + [half]).map(\.envelopesCommitted).reduce(0, +) * batch)
     }

@@ -1,5 +1,23 @@
 import Foundation
 
+/// One core's Ed25519 COSE_Sign1 verifications/s, measured before the load starts and again after
+/// it stops. The machine's speed drifts (runs minutes apart measured 10.5 and 15.3 k/s), so a rate
+/// taken only before the load can belong to another phase than the load's; the reference is the
+/// mean of the two, and both are reported.
+struct BenchReferenceRate: Sendable {
+    var before = 0.0
+    var after = 0.0
+
+    /// The mean of the two (`before` alone while `after` is not measured).
+    var perSecond: Double { after > 0 ? (before + after) / 2 : before }
+
+    /// `[before, after]`, to 0.1.
+    var json: JSONValue { .array([.double((before * 10).rounded() / 10), .double((after * 10).rounded() / 10)]) }
+
+    /// `mean (before / after)`, for a report's table.
+    var cell: String { String(format: "%.0f (%.0f / %.0f)", perSecond, before, after) }
+}
+
 /// What `fogledger bench` measured.
 struct BenchReport: Sendable {
     var validators: Int
@@ -20,12 +38,8 @@ struct BenchReport: Sendable {
     var diskBytes: Int
     var nodePeakRSS: UInt64
     var nodeRSS: UInt64
-    /// One core's Ed25519 COSE_Sign1 verifications/s, measured before the node starts and again
-    /// after it stops. The machine's speed drifts (runs minutes apart measured 10.5 and 15.3 k/s),
-    /// so a rate taken only before the load can belong to another phase than the load's; the
-    /// reference is the mean of the two, and both are reported.
-    var verificationsBefore: Double
-    var verificationsAfter: Double
+    /// One core's Ed25519 COSE_Sign1 verifications/s, before and after the load.
+    var reference = BenchReferenceRate()
     var refused: Int
     var retries: Int
     var pollMilliseconds: Int
@@ -35,9 +49,7 @@ struct BenchReport: Sendable {
     var perRequest = 1
 
     var bytesPerReading: Double { readingsCommitted > 0 ? Double(diskBytes) / Double(readingsCommitted) : 0 }
-    var verificationsPerSecond: Double {
-        verificationsAfter > 0 ? (verificationsBefore + verificationsAfter) / 2 : verificationsBefore
-    }
+    var verificationsPerSecond: Double { reference.perSecond }
     var ratioToVerification: Double { verificationsPerSecond > 0 ? readingsPerSecond / verificationsPerSecond : 0 }
 
     var json: JSONValue {
@@ -55,7 +67,7 @@ struct BenchReport: Sendable {
             "bytesPerReading": .double(rounded(bytesPerReading, 1)),
             "nodeRSSBytes": .object(["peak": .uint(nodePeakRSS), "current": .uint(nodeRSS)]),
             "ed25519VerificationsPerSecond": .double(rounded(verificationsPerSecond, 1)),
-            "ed25519VerificationsBeforeAfter": .array([.double(rounded(verificationsBefore, 1)), .double(rounded(verificationsAfter, 1))]),
+            "ed25519VerificationsBeforeAfter": reference.json,
             "ratioToVerification": .double(rounded(ratioToVerification, 4)),
             "refused": .int(Int64(refused)), "mempoolFullRetries": .int(Int64(retries)),
             "loadAverage": .string(loadAverage), "cpu": .string(cpu),
@@ -78,7 +90,7 @@ struct BenchReport: Sendable {
             | readings committed | \(readingsCommitted) |
             | bytes on disk per reading | \(number(bytesPerReading)) (\(diskBytes) bytes after a WAL checkpoint) |
             | node RSS peak / at end | \(nodePeakRSS / 1_048_576) / \(nodeRSS / 1_048_576) MiB |
-            | Ed25519 COSE_Sign1 verifications/s (one core, this run: mean of before / after the load) | \(number(verificationsPerSecond)) (\(number(verificationsBefore)) / \(number(verificationsAfter))) |
+            | Ed25519 COSE_Sign1 verifications/s (one core, this run: mean of before / after the load) | \(reference.cell) |
             | readings/s ÷ verifications/s | \(number(ratioToVerification * 100, 1)) % |
             | refused / mempool-full retries | \(refused) / \(retries) |
             | load average before | \(loadAverage) |
