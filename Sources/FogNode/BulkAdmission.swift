@@ -9,12 +9,17 @@ enum BulkAdmission {
     /// Below this many envelopes per core, preparing them in one task costs less than spreading them.
     static let envelopesPerTask = 16
 
+    /// The cores a preparation spreads over, read once: Foundation reads the cgroup's CPU quota
+    /// from files on every `activeProcessorCount`, which was 0.5 % of four validators' CPU when
+    /// asked on each gossip message and submission.
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
     /// Prepares `envelopes` (decoding and, with a known key, the signature check: `prepareAll`, as
     /// ``Executor/prepareAll(_:signerKey:)`` does) in contiguous slices on up to one task per core;
     /// the result is in the envelopes' order.
     static func prepare(_ envelopes: [[UInt8]],
                         with prepareAll: @escaping @Sendable (ArraySlice<[UInt8]>) -> [PreparedEnvelope]) async -> [PreparedEnvelope] {
-        let tasks = min(ProcessInfo.processInfo.activeProcessorCount, envelopes.count / envelopesPerTask)
+        let tasks = min(cores, envelopes.count / envelopesPerTask)
         guard tasks > 1 else { return prepareAll(envelopes[...]) }
         let sliceSize = (envelopes.count + tasks - 1) / tasks
         return await withTaskGroup(of: (Int, [PreparedEnvelope]).self) { group in
