@@ -90,6 +90,10 @@ import Testing
             let item = Ed25519Verifier.Item(publicKey: entry.key.rawBytes, signature: signature, message: entry.message)
             #expect(Ed25519Verifier.isValid(item) == entry.key.backend.isValidSignature(signature, for: entry.message))
             #expect(Ed25519Verifier.isValid(item) == (index % 2 == 0))
+            // The public check is the rule; the reference check is BoringSSL's; honest and tampered
+            // signatures get the same verdict from both.
+            #expect(entry.key.isValidSignature(signature, for: entry.message) == (index % 2 == 0))
+            #expect(entry.key.isAcceptedByBoringSSL(signature, for: entry.message) == (index % 2 == 0))
         }
     }
 
@@ -111,6 +115,7 @@ import Testing
         let key = try PublicKey(algorithm: .ed25519, rawBytes: publicKey)
 
         #expect(!key.backend.isValidSignature(signature, for: message))
+        #expect(!key.isAcceptedByBoringSSL(signature, for: message))
         #expect(key.isValidSignature(signature, for: message))
         var entries = try signed(5, seed: 6)
         entries.append((key, signature, message))
