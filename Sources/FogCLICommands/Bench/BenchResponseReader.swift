@@ -65,13 +65,16 @@ struct BenchResponseReader {
         }
     }
 
+    /// The status line's accepted beginnings (made once, not per response).
+    private static let versions = [Array("HTTP/1.1 ".utf8), Array("HTTP/1.0 ".utf8)]
+
     /// The status and body length of a head (without its final blank line).
     static func parseHead(_ head: [UInt8]) throws(Malformed) -> (status: Int, length: Int) {
         var lines = head.split(separator: 10, omittingEmptySubsequences: false).map { line in
             line.last == 13 ? line.dropLast() : line
         }[...]
         guard let statusLine = lines.popFirst(), statusLine.count >= 12,
-              statusLine.starts(with: Array("HTTP/1.1 ".utf8)) || statusLine.starts(with: Array("HTTP/1.0 ".utf8)),
+              versions.contains(where: { statusLine.starts(with: $0) }),
               let status = Int(String(decoding: statusLine.dropFirst(9).prefix(3), as: UTF8.self)), (100...599).contains(status),
               statusLine.count == 12 || statusLine[statusLine.startIndex + 12] == UInt8(ascii: " ")
         else { throw Malformed(reason: "status line \(String(decoding: head.prefix(40), as: UTF8.self).debugDescription)") }
