@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "FogStore", "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogExecution",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
         .target(

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 
 /// When each step of the height being decided happened at this validator, reported (at debug level)
 /// once the height is committed: where a height's time goes — waiting for the proposal, checking its

@@ -29,15 +29,15 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// and the node asks for the height at every admission and for the header and commit at every
     /// height, so they are kept here instead of read in a transaction each time.
     private let latest: Mutex<LatestBlock>
+    /// Copies the WAL into the database file beside the writer.
+    private let checkpointer: WALCheckpointer
 
-    /// WAL pages after which a commit copies the WAL into the database file (SQLite's default is
-    /// 1,000, 4 MiB). A block writes rows spread over large indexes (transaction ids; each device's
-    /// readings and state versions; under schema 1 also tree-node hashes), so once the store holds
-    /// some 50,000 readings each block dirties a few MiB of pages and the default checkpointed at
-    /// nearly every block (measured under schema 1): over 40 s at 2,000
-    /// envelopes/s a validator's block write grew from 7–12 ms to 23–30 ms (median); with 64 MiB of
-    /// WAL it stayed at 8–13 ms (docs/benchmarks.md, "Round 3").
-    static let walAutocheckpointPages = 16_384
+    /// The page size of a new store's file. A block dirties a page of each large index for each of
+    /// its transactions and devices (transaction ids; each device's readings and state versions), and
+    /// SQLite writes every dirty page whole to the WAL: with 2 KiB pages instead of SQLite's 4 KiB,
+    /// four validators at 2,500 envelopes/s wrote 34 KB per transaction instead of 48–50, for the
+    /// same CPU (docs/benchmarks.md, "Round 10"). Smaller pages were not measured.
+    static let pageSize = 2_048
 
     /// The writer's page cache in KiB. A large block's dirty pages must fit, or SQLite spills them
     /// to the WAL in the middle of the transaction and writes them again at its commit.
@@ -52,10 +52,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     ///
     /// `nodeCacheCapacity` bounds the sparse-tree nodes kept in memory for the next blocks' tree
     /// updates, `recordCacheCapacity` the latest state's records kept for admission and execution
-    /// (0: none).
+    /// (0: none). `checkpoints` says when the WAL is copied into the database file.
     public init(path: String, genesis: Genesis,
                 retainedVersions: UInt64 = StoreLimits.defaultRetainedVersions,
-                nodeCacheCapacity: Int = 100_000, recordCacheCapacity: Int = 100_000) throws {
+                nodeCacheCapacity: Int = 100_000, recordCacheCapacity: Int = 100_000,
+                checkpoints: WALCheckpointLimits = .standard) throws {
         self.path = path
         self.retainedVersions = max(retainedVersions, 1)
         self.nodeCache = SparseNodeCache(capacity: nodeCacheCapacity)
@@ -63,6 +64,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         var configuration = Configuration()
         configuration.label = "FogStoreSQLite"
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // Takes effect only when the file is created: an older store keeps its page size.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)") }
+        }
         do {
             try Self.checkOwnership(path)
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -71,10 +76,12 @@ public final class SQLiteLedgerStore: LedgerStore {
             // The writer is one long-lived connection, so this holds for every later write.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walAutocheckpointPages)")
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
             }
             metadata = try Self.setUp(pool, genesis: genesis)
+            let checkpointer = try WALCheckpointer(path: path, limits: checkpoints)
+            pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
+            self.checkpointer = checkpointer
             hasLegacyNodes = try pool.read { db in try db.tableExists(SQLiteSchema.legacyNodesTable) }
             let latestBlock = try pool.read { db in
                 let height = try SQLiteSchema.latestHeight(db)
@@ -87,6 +94,10 @@ public final class SQLiteLedgerStore: LedgerStore {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
         }
     }
+
+    /// The checkpoints completed so far: in the background, and by the writer in a commit (when
+    /// the WAL reached ``WALCheckpointLimits/inline`` pages).
+    public var walCheckpoints: (background: Int, inline: Int) { checkpointer.runs }
 
     /// Copies every committed page from the WAL into the database file and truncates the WAL
     /// (`PRAGMA wal_checkpoint(TRUNCATE)`), so the database file alone holds the ledger; for
@@ -160,6 +171,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// The journal mode ("wal").
     public func journalMode() throws -> String {
         try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// The file's page size in bytes.
+    public func pageSize() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0 }
     }
 
     /// Checks the file (`PRAGMA integrity_check`) and that nothing lies beyond the latest block:

@@ -23,6 +23,16 @@ struct SQLiteStoreTests {
         #expect(try store.writerSynchronousMode() == 2)
     }
 
+    @Test func aNewStoreHasPagesOfTwoKiB() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        do {
+            let store = try Self.open(path)
+            #expect(try store.pageSize() == 2_048)
+        }
+        #expect(try Self.open(path).pageSize() == 2_048)
+    }
+
     @Test func reopeningKeepsTheChainAndContinues() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")

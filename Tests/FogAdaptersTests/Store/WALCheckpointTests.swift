@@ -1,0 +1,64 @@
+import FogStore
+import FogStoreSQLite
+import Foundation
+import Testing
+
+@Suite("SQLite WAL checkpoints")
+struct WALCheckpointTests {
+    /// Commits blocks of 50 readings (after registering the sensors) until `done` holds or 200
+    /// blocks were committed; returns the blocks committed.
+    private static func commitUntil(_ store: SQLiteLedgerStore, _ done: () -> Bool) throws -> Int {
+        var chain = StoreChain(store: store)
+        try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+        var blocks = 1
+        while !done(), blocks < 200 {
+            try chain.commit((0..<50).map { index in
+                chain.reading(StoreChain.sensors[index % 4], timeMillis: 1_700_002_000_000 + UInt64(blocks * 50 + index))
+            })
+            blocks += 1
+        }
+        return blocks
+    }
+
+    @Test func aLargeWALIsCheckpointedBesideTheWriter() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        let limits = WALCheckpointLimits(background: 64, inline: 1_000_000)
+        let blocks: Int
+        do {
+            let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, checkpoints: limits)
+            let deadline = ContinuousClock.now + .seconds(30)
+            blocks = try Self.commitUntil(store) {
+                store.walCheckpoints.background >= 2 || ContinuousClock.now > deadline
+            }
+            #expect(store.walCheckpoints.background >= 2)
+            #expect(store.walCheckpoints.inline == 0)
+            try store.verifyIntegrity()
+        }
+        // Everything committed is there after reopening.
+        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, checkpoints: limits)
+        #expect(try store.latestHeight() == UInt64(blocks))
+        try store.verifyIntegrity()
+    }
+
+    @Test func theWriterCheckpointsItselfAtTheInlineLimit() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis,
+                                          checkpoints: WALCheckpointLimits(background: 32, inline: 32))
+        let blocks = try Self.commitUntil(store) { store.walCheckpoints.inline >= 20 }
+        #expect(store.walCheckpoints.inline >= 20)
+        #expect(store.walCheckpoints.background == 0)
+        // The WAL is reused from its start after each checkpoint instead of growing with the chain.
+        let walBytes = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+        let databaseBytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(walBytes < databaseBytes, "WAL \(walBytes) bytes, database \(databaseBytes) after \(blocks) blocks")
+        try store.verifyIntegrity()
+    }
+
+    @Test func limitsAreAtLeastOnePageAndInlineNotBelowBackground() {
+        #expect(WALCheckpointLimits(background: 0, inline: 0) == WALCheckpointLimits(background: 1, inline: 1))
+        #expect(WALCheckpointLimits(background: 100, inline: 10).inline == 100)
+        #expect(WALCheckpointLimits.standard.background == 16_384)
+    }
+}
