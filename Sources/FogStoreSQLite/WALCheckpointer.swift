@@ -17,7 +17,8 @@ public struct WALCheckpointLimits: Sendable, Equatable {
         self.inline = max(self.background, inline)
     }
 
-    /// 16,384 pages (64 MiB) in the background and four times that inline.
+    /// 16,384 pages in the background (32 MiB of a new store's 2 KiB pages, 64 MiB of an older
+    /// store's 4 KiB ones) and four times that inline.
     ///
     /// A block writes rows spread over large indexes (transaction ids; each device's readings and
     /// state versions), so once the store holds some 50,000 readings each block dirties a few MiB
