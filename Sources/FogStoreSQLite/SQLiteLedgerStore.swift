@@ -52,11 +52,12 @@ public final class SQLiteLedgerStore: LedgerStore {
     ///
     /// `nodeCacheCapacity` bounds the sparse-tree nodes kept in memory for the next blocks' tree
     /// updates, `recordCacheCapacity` the latest state's records kept for admission and execution
-    /// (0: none). `checkpoints` says when the WAL is copied into the database file.
+    /// (0: none). `checkpoints` says when the WAL is copied into the database file (by default
+    /// ``WALCheckpointLimits/standard(pageSize:)`` for the file's pages).
     public init(path: String, genesis: Genesis,
                 retainedVersions: UInt64 = StoreLimits.defaultRetainedVersions,
                 nodeCacheCapacity: Int = 100_000, recordCacheCapacity: Int = 100_000,
-                checkpoints: WALCheckpointLimits = .standard) throws {
+                checkpoints: WALCheckpointLimits? = nil) throws {
         self.path = path
         self.retainedVersions = max(retainedVersions, 1)
         self.nodeCache = SparseNodeCache(capacity: nodeCacheCapacity)
@@ -79,7 +80,8 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
             }
             metadata = try Self.setUp(pool, genesis: genesis)
-            let checkpointer = try WALCheckpointer(path: path, limits: checkpoints)
+            let pageSize = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096 }
+            let checkpointer = try WALCheckpointer(path: path, limits: checkpoints ?? .standard(pageSize: pageSize))
             pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
             self.checkpointer = checkpointer
             hasLegacyNodes = try pool.read { db in try db.tableExists(SQLiteSchema.legacyNodesTable) }

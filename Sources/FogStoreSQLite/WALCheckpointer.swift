@@ -17,17 +17,24 @@ public struct WALCheckpointLimits: Sendable, Equatable {
         self.inline = max(self.background, inline)
     }
 
-    /// 16,384 pages in the background (32 MiB of a new store's 2 KiB pages, 64 MiB of an older
-    /// store's 4 KiB ones) and four times that inline.
+    /// 64 MiB of WAL in the background and four times that inline, in pages of `pageSize` bytes.
     ///
     /// A block writes rows spread over large indexes (transaction ids; each device's readings and
     /// state versions), so once the store holds some 50,000 readings each block dirties a few MiB
     /// of pages, and SQLite's default (1,000 pages) checkpointed at nearly every block: over 40 s at
     /// 2,000 envelopes/s a validator's block write grew from 7–12 ms to 23–30 ms (median); with
-    /// 64 MiB it stayed at 8–13 ms (docs/benchmarks.md, "Round 3"). A checkpoint of 64 MiB made in
-    /// the commit held up a validator's height by 30–47 ms, at the same height on every validator
-    /// of a network (they write the same pages), so it runs beside the writer ("Round 10").
-    public static let standard = WALCheckpointLimits(background: 16_384, inline: 65_536)
+    /// 64 MiB it stayed at 8–13 ms (docs/benchmarks.md, "Round 3"). A checkpoint copies each page
+    /// once however often the WAL holds it, so the pages a store rewrites at every block cost less
+    /// the less often it runs. Made in the commit, a checkpoint of 64 MiB held up a validator's
+    /// height by 30–47 ms, at the same height on every validator of a network (they write the same
+    /// pages), so it runs beside the writer ("Round 10").
+    public static func standard(pageSize: Int) -> WALCheckpointLimits {
+        let background = standardBackgroundBytes / max(512, pageSize)
+        return WALCheckpointLimits(background: background, inline: 4 * background)
+    }
+
+    /// The WAL bytes after which ``standard(pageSize:)`` checkpoints in the background.
+    public static let standardBackgroundBytes = 64 << 20
 }
 
 /// Copies the WAL into the database file off the commit path: a hook on the writer connection

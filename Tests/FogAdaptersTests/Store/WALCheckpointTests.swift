@@ -59,6 +59,8 @@ struct WALCheckpointTests {
     @Test func limitsAreAtLeastOnePageAndInlineNotBelowBackground() {
         #expect(WALCheckpointLimits(background: 0, inline: 0) == WALCheckpointLimits(background: 1, inline: 1))
         #expect(WALCheckpointLimits(background: 100, inline: 10).inline == 100)
-        #expect(WALCheckpointLimits.standard.background == 16_384)
+        // 64 MiB in the background, whatever the page size.
+        #expect(WALCheckpointLimits.standard(pageSize: 2_048) == WALCheckpointLimits(background: 32_768, inline: 131_072))
+        #expect(WALCheckpointLimits.standard(pageSize: 4_096) == WALCheckpointLimits(background: 16_384, inline: 65_536))
     }
 }
