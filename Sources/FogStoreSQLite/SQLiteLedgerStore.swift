@@ -103,8 +103,9 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// Copies every committed page from the WAL into the database file and truncates the WAL
     /// (`PRAGMA wal_checkpoint(TRUNCATE)`), so the database file alone holds the ledger; for
-    /// measuring its size.
+    /// measuring its size. Waits for a background checkpoint first (two cannot run at once).
     public func checkpoint() throws {
+        checkpointer.waitForBackground()
         try pool.writeWithoutTransaction { db in
             _ = try db.checkpoint(.truncate)
         }

@@ -63,6 +63,11 @@ final class WALCheckpointer: Sendable {
         (backgroundRuns.load(ordering: .acquiring), inlineRuns.load(ordering: .acquiring))
     }
 
+    /// Returns once no background checkpoint is running or queued.
+    func waitForBackground() {
+        connection.writeWithoutTransaction { _ in }
+    }
+
     /// Hooks this checkpointer to the writer connection `db`. The hook holds it unretained: the
     /// store owns both, and SQLite calls the hook only in a commit, which runs while the store lives.
     func install(on db: Database) {

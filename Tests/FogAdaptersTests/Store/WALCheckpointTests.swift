@@ -33,6 +33,9 @@ struct WALCheckpointTests {
             }
             #expect(store.walCheckpoints.background >= 2)
             #expect(store.walCheckpoints.inline == 0)
+            // A full checkpoint waits for a background one and leaves the WAL empty.
+            try store.checkpoint()
+            #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int == 0)
             try store.verifyIntegrity()
         }
         // Everything committed is there after reopening.
