@@ -188,30 +188,7 @@ import Testing
     }
 
     /// The `fogledger` executable next to the test binary (or FOGLEDGER_BIN).
-    static func fogledger() -> URL? {
-        if let override = ProcessInfo.processInfo.environment["FOGLEDGER_BIN"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        var starts: [URL] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            starts.append(URL(fileURLWithPath: exe))
-        }
-        starts.append(Bundle.main.bundleURL)
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") { starts.append(bundle.bundleURL) }
-        for start in starts {
-            var directory = start.standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<4 {
-                let candidate = directory.appendingPathComponent("fogledger")
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                   FileManager.default.isExecutableFile(atPath: candidate.path) {
-                    return candidate
-                }
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }
+    static func fogledger() -> URL? { BuiltProduct.url("fogledger", override: "FOGLEDGER_BIN") }
 }
 
 /// Bytes a pipe delivered so far.

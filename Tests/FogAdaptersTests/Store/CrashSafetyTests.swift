@@ -143,20 +143,5 @@ struct CrashSafetyTests {
 
 /// The built `fog-store-crash-helper`, found next to the running test binary.
 enum HelperBinary {
-    static let url: URL? = {
-        var starts: [URL] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            starts.append(URL(fileURLWithPath: exe))
-        }
-        if let first = CommandLine.arguments.first { starts.append(URL(fileURLWithPath: first)) }
-        for start in starts {
-            var directory = start.standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<4 {
-                let candidate = directory.appendingPathComponent("fog-store-crash-helper")
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }()
+    static let url: URL? = BuiltProduct.url("fog-store-crash-helper")
 }

@@ -24,11 +24,11 @@ extension ProcessResult {
 /// The built `fogledger` executable, found next to the running test binary.
 enum FogledgerBinary {
     /// Where the executable is; `nil` when it cannot be found (each test then reports why).
-    static let url: URL? = locate()
+    static let url: URL? = BuiltProduct.url("fogledger", override: "FOGLEDGER_BIN")
 
     /// Why `url` is `nil`.
     static var missingReason: String {
-        "cannot find the fogledger executable next to the test binary (looked from \(startingPoints.map(\.path))); "
+        "cannot find the fogledger executable next to the test binary (looked from \(BuiltProduct.searchStarts.map(\.path))); "
             + "build it with `swift build --build-tests`, or set FOGLEDGER_BIN"
     }
 
@@ -43,45 +43,6 @@ enum FogledgerBinary {
         #expect(!result.timedOut, "fogledger \(arguments.joined(separator: " ")) ran past \(Int(timeout)) s",
                 sourceLocation: sourceLocation)
         return result
-    }
-
-    /// The places whose directory (or an ancestor of it) holds the build products.
-    private static var startingPoints: [URL] {
-        var points: [URL] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            points.append(URL(fileURLWithPath: exe))
-        }
-        if let path = Bundle.main.executablePath { points.append(URL(fileURLWithPath: path)) }
-        points.append(Bundle.main.bundleURL)
-        if let first = CommandLine.arguments.first {
-            points.append(URL(fileURLWithPath: first, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
-        }
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            points.append(bundle.bundleURL)
-        }
-        return points
-    }
-
-    private static func locate() -> URL? {
-        if let override = ProcessInfo.processInfo.environment["FOGLEDGER_BIN"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        let manager = FileManager.default
-        for start in startingPoints {
-            // The test binary is `<products>/X.xctest` on Linux and `<products>/X.xctest/Contents/MacOS/X`
-            // on macOS: look in its directory and a few ancestors.
-            var directory = start.standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<4 {
-                let candidate = directory.appendingPathComponent("fogledger")
-                var isDirectory: ObjCBool = false
-                if manager.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                   manager.isExecutableFile(atPath: candidate.path) {
-                    return candidate
-                }
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        return nil
     }
 }
 
