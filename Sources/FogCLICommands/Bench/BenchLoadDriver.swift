@@ -37,8 +37,6 @@ final class BenchLoadDriver: ChannelInboundHandler {
     /// How many envelopes the request in flight carries.
     private var inFlight = 0
     private var sentAt: UInt64 = 0
-    private var status: HTTPResponseStatus = .ok
-    private var answer: [UInt8] = []
     private var reader = BenchResponseReader()
     private var finished = false
     /// When set, a request whose last envelope is `i` is not sent before `start + i × pace`
@@ -110,10 +108,9 @@ final class BenchLoadDriver: ChannelInboundHandler {
             return
         }
         for response in responses {
-            status = HTTPResponseStatus(statusCode: response.status)
-            answer = response.body
+            let status = HTTPResponseStatus(statusCode: response.status)
             result.answerMillis.append(Double(benchNanos() - sentAt) / 1e6)
-            let retry = perRequest > 1 ? handleResults() : handleSingle()
+            let retry = perRequest > 1 ? handleResults(status, response.body) : handleSingle(status)
             if retry {
                 result.retries += 1
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -128,7 +125,7 @@ final class BenchLoadDriver: ChannelInboundHandler {
     }
 
     /// Records the answer to one envelope; returns whether to send it again (a full mempool).
-    private func handleSingle() -> Bool {
+    private func handleSingle(_ status: HTTPResponseStatus) -> Bool {
         switch status {
         case .accepted:
             result.acceptedAt[next] = sentAt
@@ -143,7 +140,7 @@ final class BenchLoadDriver: ChannelInboundHandler {
 
     /// Records the results of a bulk request; returns whether to send its refused suffix again (the
     /// node refuses everything after a `mempool-full` the same way).
-    private func handleResults() -> Bool {
+    private func handleResults(_ status: HTTPResponseStatus, _ answer: [UInt8]) -> Bool {
         guard status == .ok else {
             result.refused += inFlight
             next += inFlight
