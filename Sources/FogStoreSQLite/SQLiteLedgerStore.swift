@@ -80,8 +80,8 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
             }
             metadata = try Self.setUp(pool, genesis: genesis)
-            let pageSize = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096 }
-            let checkpointer = try WALCheckpointer(path: path, limits: checkpoints ?? .standard(pageSize: pageSize))
+            let limits = try checkpoints ?? .standard(pageSize: Self.pageSize(of: pool))
+            let checkpointer = try WALCheckpointer(path: path, limits: limits)
             pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
             self.checkpointer = checkpointer
             hasLegacyNodes = try pool.read { db in try db.tableExists(SQLiteSchema.legacyNodesTable) }
@@ -177,7 +177,9 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     /// The file's page size in bytes.
-    public func pageSize() throws -> Int {
+    public func pageSize() throws -> Int { try Self.pageSize(of: pool) }
+
+    private static func pageSize(of pool: DatabasePool) throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0 }
     }
 
