@@ -119,16 +119,25 @@ public enum ConsensusWAL {
         return bytes
     }
 
+    /// Written after each record and overwritten by the next: a frame header of length 0 and
+    /// checksum 0, which no record has (the empty body's checksum is not 0). A file written again
+    /// from its beginning holds older records after the newer ones; the marker ends the log there.
+    public static let endMarker = [UInt8](repeating: 0, count: WALLimits.frameHeaderBytes)
+
     /// What a log holds.
     public struct Contents: Sendable {
         /// The records, in order.
         public let records: [WALRecord]
-        /// The length of the intact prefix; bytes after it are a torn or corrupt tail to cut off.
+        /// The length of the intact prefix: where the next record goes.
         public let validLength: Int
+        /// Whether the bytes after the intact prefix are nothing or start with ``endMarker``;
+        /// otherwise they start with a torn or corrupt record.
+        public let endsCleanly: Bool
     }
 
-    /// Reads framed records up to the first incomplete, over-long, mis-checksummed or undecodable
-    /// one: a crash in the middle of an append leaves such a tail, which is not part of the log.
+    /// Reads framed records up to ``endMarker``, the end of the bytes, or the first incomplete,
+    /// over-long, mis-checksummed or undecodable record: a crash in the middle of an append leaves
+    /// such a tail, which is not part of the log.
     public static func read(_ bytes: [UInt8], chain: ChainID) -> Contents {
         var records: [WALRecord] = []
         var offset = 0
@@ -143,7 +152,9 @@ public enum ConsensusWAL {
             records.append(record)
             offset = start + length
         }
-        return Contents(records: records, validLength: offset)
+        let tail = bytes[offset...]
+        let endsCleanly = tail.isEmpty || tail.starts(with: endMarker)
+        return Contents(records: records, validLength: offset, endsCleanly: endsCleanly)
     }
 
     /// The messages signed at `height`, for ``HeightStart/signedBefore``.

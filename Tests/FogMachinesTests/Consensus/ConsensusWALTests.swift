@@ -41,6 +41,20 @@ import Testing
         #expect(ConsensusWAL.read(first + second, chain: fixture.chain).records.count == 2)
     }
 
+    @Test func theEndMarkerEndsTheLogCleanlyBeforeOlderRecords() {
+        let block = fixture.block(1, proposer: 0)
+        let first = ConsensusWAL.frame(.heightStarted(2))
+        let older = ConsensusWAL.frame(.signed(.vote(fixture.vote(.prevote, block, round: 0, by: 2))))
+        let contents = ConsensusWAL.read(first + ConsensusWAL.endMarker + older, chain: fixture.chain)
+        #expect(contents.records == [.heightStarted(2)])
+        #expect(contents.validLength == first.count)
+        #expect(contents.endsCleanly)
+        #expect(ConsensusWAL.read(first, chain: fixture.chain).endsCleanly)
+        #expect(!ConsensusWAL.read(first + older.prefix(10), chain: fixture.chain).endsCleanly)
+        // Part of a marker is a torn tail too.
+        #expect(!ConsensusWAL.read(first + ConsensusWAL.endMarker.prefix(4), chain: fixture.chain).endsCleanly)
+    }
+
     @Test func aRestartedValidatorNeverSignsAConflictingVote() throws {
         var (machine, started) = fixture.machine(me)
         var wal: [UInt8] = []
