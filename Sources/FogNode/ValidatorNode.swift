@@ -204,25 +204,16 @@ public actor ValidatorNode: LedgerNode {
         }
     }
 
-    /// Carries out actions in order: a WAL record is durable before any later action runs (records
-    /// that follow one another share one fsync, made after the last of them).
+    /// Carries out actions in order, after writing every WAL record among them with one sync
+    /// (``persistAll(_:)``).
     private func carryOut(_ actions: [ConsensusAction]) -> [ConsensusEvent] {
+        persistAll(actions)
         var answers: [ConsensusEvent] = []
-        for (index, action) in actions.enumerated() {
+        for action in actions {
             guard !halted else { return [] }
             switch action {
-            case .persist(let record):
-                do {
-                    if case .heightStarted = record {
-                        try wal.restart(with: record)
-                    } else if index + 1 < actions.count, case .persist = actions[index + 1] {
-                        try wal.appendUnsynced(record)
-                    } else {
-                        try wal.append(record)
-                    }
-                } catch {
-                    halt("cannot write the WAL: \(error)")
-                }
+            case .persist:
+                break
             case .broadcastProposal(let proposal, let block):
                 // Peers get the proposed envelopes first, so that they find them verified in their mempools.
                 flushGossip()
@@ -262,6 +253,30 @@ public actor ValidatorNode: LedgerNode {
             }
         }
         return answers
+    }
+
+    /// Writes the records of `actions`' `persist` actions, in order, and syncs once after the last,
+    /// before any other action runs. The machine puts a message's record before the action that
+    /// sends it; writing the records of later messages earlier than that is safe too (a restarted
+    /// validator re-sends what it signed, and never signs anything else for those steps). A
+    /// proposer's proposal and its prevote, which one event produces, so share one sync.
+    /// `wal-height-started` is written without a sync of its own (``ConsensusWALFile/restart(with:)``).
+    private func persistAll(_ actions: [ConsensusAction]) {
+        var unsynced = false
+        do {
+            for case .persist(let record) in actions {
+                guard !halted else { return }
+                if case .heightStarted = record {
+                    try wal.restart(with: record)
+                } else {
+                    try wal.appendUnsynced(record)
+                    unsynced = true
+                }
+            }
+            if unsynced { try wal.sync() }
+        } catch {
+            halt("cannot write the WAL: \(error)")
+        }
     }
 
     func timeoutFired(_ timeout: ConsensusTimeout) {
