@@ -161,6 +161,10 @@ public actor ValidatorNode: LedgerNode {
         self.preparation = PreparationBatcher { executor.prepareAll($0, signerKey: signerKeys.key(of:)) }
         self.rotation = try chain.nextRotation()
         let wal = try ConsensusWALFile(path: walPath, chain: genesis.chainID)
+        if wal.hadTornTail {
+            logger.warning("the consensus WAL ended in a torn record, which is ignored: a crash interrupted an append",
+                           metadata: ["records": "\(wal.recovered.count)"])
+        }
         self.recovered = wal.recovered
         self.wal = wal
         self.mempool = Mempool(limits: configuration.mempool)
