@@ -2,7 +2,8 @@ import Logging
 
 /// When each step of the height being decided happened at this validator, reported (at debug level)
 /// once the height is committed: where a height's time goes — waiting for the proposal, checking its
-/// block, waiting for the prevote and precommit quorums, writing the block, re-checking the mempool.
+/// block, waiting for the prevote and precommit quorums, writing the block, re-checking the mempool —
+/// and how much of it the WAL's syncs took (a slow disk shows there first).
 struct HeightTimings {
     /// The steps, in the order a height normally goes through them.
     enum Step: Int, CaseIterable, CustomStringConvertible {
@@ -38,12 +39,20 @@ struct HeightTimings {
     private var marks: [ContinuousClock.Instant?] = Array(repeating: nil, count: Step.allCases.count)
     /// How long the height waited to start after the previous one was re-checked.
     private var waited: Duration?
+    /// The time spent syncing the WAL during the height (the disk's share of the steps above).
+    private var walSync: Duration = .zero
 
     /// Starts timing a new height.
     mutating func start(at now: ContinuousClock.Instant = .now) {
         waited = marks[Step.rechecked.rawValue].map { now - $0 }
         started = now
         marks = Array(repeating: nil, count: Step.allCases.count)
+        walSync = .zero
+    }
+
+    /// Adds a WAL sync's duration to the height's.
+    mutating func addWALSync(_ duration: Duration) {
+        walSync += duration
     }
 
     /// Notes `step` (its first time only: re-sent messages do not move it).
@@ -57,6 +66,7 @@ struct HeightTimings {
         guard let started else { return [:] }
         var metadata: Logger.Metadata = [:]
         if let waited { metadata["waited-ms"] = Self.millis(waited) }
+        metadata["wal-sync-ms"] = Self.millis(walSync)
         for step in Step.allCases {
             guard let mark = marks[step.rawValue] else { continue }
             metadata["\(step)-ms"] = Self.millis(mark - started)

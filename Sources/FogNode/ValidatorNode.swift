@@ -277,7 +277,11 @@ public actor ValidatorNode: LedgerNode {
                     unsynced = true
                 }
             }
-            if unsynced { try wal.sync() }
+            if unsynced {
+                let started = ContinuousClock.now
+                try wal.sync()
+                timings.addWALSync(ContinuousClock.now - started)
+            }
         } catch {
             halt("cannot write the WAL: \(error)")
         }
