@@ -266,10 +266,10 @@ public actor ValidatorNode: LedgerNode {
     /// proposer's proposal and its prevote, which one event produces, so share one sync.
     /// `wal-height-started` is written without a sync of its own (``ConsensusWALFile/restart(with:)``).
     private func persistAll(_ actions: [ConsensusAction]) {
+        guard !halted else { return }
         var unsynced = false
         do {
             for case .persist(let record) in actions {
-                guard !halted else { return }
                 if case .heightStarted = record {
                     try wal.restart(with: record)
                 } else {
