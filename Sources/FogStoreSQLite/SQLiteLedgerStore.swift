@@ -62,6 +62,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         self.retainedVersions = max(retainedVersions, 1)
         self.nodeCache = SparseNodeCache(capacity: nodeCacheCapacity)
         try Self.checkFileHeader(path)
+        // Every connection of the store is opened on the default VFS, so it is installed first.
+        _ = WALGatheringVFS.isInstalled
         var configuration = Configuration()
         configuration.label = "FogStoreSQLite"
         configuration.busyMode = .timeout(10)
