@@ -36,7 +36,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// its transactions and devices (transaction ids; each device's readings and state versions), and
     /// SQLite writes every dirty page whole to the WAL: with 2 KiB pages instead of SQLite's 4 KiB,
     /// four validators at 2,500 envelopes/s wrote 34 KB per transaction instead of 48–50, for the
-    /// same CPU (docs/benchmarks.md, "Round 10"). Smaller pages were not measured.
+    /// same CPU (docs/benchmarks.md, "Round 10"). 1 KiB pages wrote about a third less again, but
+    /// heights slowed at 4,000–5,000/s, and 512-byte pages slowed them at 2,500/s ("Round 12").
     static let pageSize = 2_048
 
     /// The writer's page cache in KiB. A large block's dirty pages must fit, or SQLite spills them
