@@ -98,6 +98,7 @@ private enum WrappedFile {
                      outFlags: UnsafeMutablePointer<Int32>?, on installation: Installation) -> Int32 {
         setWAL(nil, file)
         let real = base(file)
+        real.pointee.pMethods = nil
         let code = installation.base.pointee.xOpen!(installation.base, name, real, flags, outFlags)
         // SQLite closes a file whose methods are set even when its open failed.
         guard real.pointee.pMethods != nil else {
@@ -194,7 +195,7 @@ private final class GatheringWAL: @unchecked Sendable {
     private let real: UnsafeMutablePointer<sqlite3_file>
     private let state = Mutex(State())
 
-    private static let open = Mutex<[ObjectIdentifier: GatheringWAL]>([:])
+    private static let openFiles = Mutex<[ObjectIdentifier: GatheringWAL]>([:])
     /// How many open WAL files hold writes: `xShmBarrier`, called at every read transaction's
     /// start, looks no further while it is 0.
     private static let holding = Atomic<Int>(0)
@@ -207,7 +208,7 @@ private final class GatheringWAL: @unchecked Sendable {
 
     static func opened(_ real: UnsafeMutablePointer<sqlite3_file>) -> GatheringWAL {
         let wal = GatheringWAL(real)
-        open.withLock { $0[ObjectIdentifier(wal)] = wal }
+        openFiles.withLock { $0[ObjectIdentifier(wal)] = wal }
         return wal
     }
 
@@ -215,7 +216,7 @@ private final class GatheringWAL: @unchecked Sendable {
     static func flushHeldOnThisThread() {
         guard holding.load(ordering: .acquiring) > 0 else { return }
         let thread = pthread_self()
-        for wal in open.withLock({ Array($0.values) }) { wal.flush(ifHeldBy: thread) }
+        for wal in openFiles.withLock({ Array($0.values) }) { wal.flush(ifHeldBy: thread) }
     }
 
     /// Holds `source` for `position`, writing out what was held first when it does not join it.
@@ -241,7 +242,7 @@ private final class GatheringWAL: @unchecked Sendable {
     /// Writes out what is held and leaves the set of open WAL files.
     func close() -> Int32 {
         let code = flush()
-        _ = Self.open.withLock { $0.removeValue(forKey: ObjectIdentifier(self)) }
+        _ = Self.openFiles.withLock { $0.removeValue(forKey: ObjectIdentifier(self)) }
         return code
     }
 
