@@ -64,7 +64,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         self.nodeCache = SparseNodeCache(capacity: nodeCacheCapacity)
         try Self.checkFileHeader(path)
         // Every connection of the store is opened on the default VFS, so it is installed first.
-        _ = WALGatheringVFS.isInstalled
+        WALGatheringVFS.install()
         var configuration = Configuration()
         configuration.label = "FogStoreSQLite"
         configuration.busyMode = .timeout(10)

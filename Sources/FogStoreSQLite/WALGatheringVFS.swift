@@ -34,8 +34,10 @@ enum WALGatheringVFS {
     /// 128 KiB − 1 bytes a call (it masks larger sizes, and its write then fails as `SQLITE_FULL`).
     static let largestWrite = 124 << 10
 
-    /// Whether the VFS is SQLite's default in this process (registered on first use).
-    static var isInstalled: Bool {
+    /// Registers the VFS as SQLite's default, once per process (later calls do nothing), and
+    /// says whether it is the default. A store without it writes its WAL through the platform's VFS.
+    @discardableResult
+    static func install() -> Bool {
         guard Installation.shared != nil, let vfs = sqlite3_vfs_find(nil) else { return false }
         return String(cString: vfs.pointee.zName) == name
     }
@@ -111,7 +113,8 @@ private enum WrappedFile {
     }
 
     /// `body`'s code, after the WAL's held writes are written out (their failure comes first).
-    static func flushing(_ file: UnsafeMutablePointer<sqlite3_file>?, _ body: (sqlite3_io_methods, UnsafeMutablePointer<sqlite3_file>) -> Int32) -> Int32 {
+    static func flushing(_ file: UnsafeMutablePointer<sqlite3_file>?,
+                         _ body: (sqlite3_io_methods, UnsafeMutablePointer<sqlite3_file>) -> Int32) -> Int32 {
         guard let file else { return SQLITE_MISUSE }
         if let wal = wal(file) {
             let code = wal.flush()

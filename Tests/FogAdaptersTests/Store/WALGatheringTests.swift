@@ -46,7 +46,7 @@ struct GatheredWritesTests {
 struct WALGatheringVFSTests {
     /// A pool on a new file in `directory`, with the VFS installed, and its writer's `synchronous`.
     private func pool(in directory: TemporaryDirectory, synchronous: String) throws -> DatabasePool {
-        #expect(WALGatheringVFS.isInstalled)
+        #expect(WALGatheringVFS.install())
         let pool = try DatabasePool(path: directory.path("gathered.sqlite"))
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
