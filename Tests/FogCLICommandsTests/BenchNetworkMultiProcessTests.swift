@@ -39,6 +39,11 @@ import Testing
         #expect((rss?["peak"] as? Int ?? 0) >= (rss?["current"] as? Int ?? 0) && (rss?["current"] as? Int ?? 0) > 1_000_000, "\(report)")
         let answer = steps.first?["answerMs"] as? [String: Any] ?? [:]
         #expect((answer["p50"] as? Double ?? 0) > 0, "\(steps)")
+        // The device holding the validators' files was watched during the half-load run (where the
+        // temporary folder is on a block device of its own, it wrote their blocks).
+        let device = half["device"] as? [String: Any] ?? [:]
+        #expect(device["stallsOver50Ms"] is Int && device["longestStallMs"] is Double, "\(half)")
+        if (device["seconds"] as? Double ?? 0) > 0 { #expect((device["bytesWritten"] as? Int ?? 0) > 0, "\(half)") }
         // Each validator logged its heights' step timings.
         for index in 0..<4 {
             let log = (try? String(contentsOfFile: "\(logs)/node\(index).log", encoding: .utf8)) ?? ""

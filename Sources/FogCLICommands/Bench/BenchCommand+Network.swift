@@ -24,6 +24,8 @@ struct BenchStep: Sendable {
     /// Send → answer of the step's requests, p50 and p99 in milliseconds (admission, not commit).
     var answerP50 = 0.0
     var answerP99 = 0.0
+    /// What the device holding the validators' files did while the load was offered.
+    var device = DeviceActivity()
 
     /// Whether the network kept up: it committed at least 90 % of the offered rate, and p99 stayed
     /// under `latencyLimit` milliseconds.
@@ -39,6 +41,7 @@ struct BenchStep: Sendable {
                                    "max": .double((max * 100).rounded() / 100), "envelopes": .int(Int64(timed))]),
             "refused": .int(Int64(refused)), "mempoolFullRetries": .int(Int64(retries)),
             "answerMs": .object(["p50": .double((answerP50 * 100).rounded() / 100), "p99": .double((answerP99 * 100).rounded() / 100)]),
+            "device": device.json,
         ])
     }
 }
@@ -106,7 +109,7 @@ struct BenchNetworkReport: Sendable {
     var markdown: String {
         func number(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
         let stepRows = steps.map {
-            "| \(number($0.offered)) | \(number($0.committed)) | \(number($0.p50, 1)) / \(number($0.p99, 1)) / \(number($0.max, 1)) | \(number($0.answerP50, 1)) / \(number($0.answerP99, 1)) | \($0.refused) / \($0.retries) |"
+            "| \(number($0.offered)) | \(number($0.committed)) | \(number($0.p50, 1)) / \(number($0.p99, 1)) / \(number($0.max, 1)) | \(number($0.answerP50, 1)) / \(number($0.answerP99, 1)) | \($0.refused) / \($0.retries) | \($0.device.stallCell) |"
         }.joined(separator: "\n")
         return """
             | metric | value |
@@ -118,6 +121,8 @@ struct BenchNetworkReport: Sendable {
             | maximum sustained envelopes/s (readings/s) | \(number(maxSustained)) (\(number(maxSustained * Double(batch)))) |
             | at half load (\(number(halfLoad.offered)) offered): committed/s | \(number(halfLoad.committed)) |
             | at half load: submit → commit p50 / p99 / max | \(number(halfLoad.p50, 1)) / \(number(halfLoad.p99, 1)) / \(number(halfLoad.max, 1)) ms (\(halfLoad.timed) envelopes) |
+            | at half load: device stalls of 50 ms or more (writes in flight, none completed) | \(halfLoad.device.stallCell) |
+            | at half load: device writes / flushes per second | \(halfLoad.device.rateCell) |
             | Ed25519 verifications/s (one core, this run; best 0.2 s of 2 s; mean of before / after the load) | \(reference.cell) |
             | … in batches of 32, as validators check gossip | \(number(batchedVerificationsPerSecond)) |
             | aggregate bound (× \(cores) cores ÷ \(validators) validators) | \(number(aggregateBound)) |
@@ -127,8 +132,8 @@ struct BenchNetworkReport: Sendable {
             | load average before | \(loadAverage) |
             | CPU | \(cpu) |
 
-            | offered/s | committed/s | submit → commit p50 / p99 / max ms | submit → answer p50 / p99 ms | refused / retries |
-            | ---: | ---: | ---: | ---: | ---: |
+            | offered/s | committed/s | submit → commit p50 / p99 / max ms | submit → answer p50 / p99 ms | refused / retries | device stalls ≥ 50 ms |
+            | ---: | ---: | ---: | ---: | ---: | ---: |
             \(stepRows)
             """
     }
@@ -185,14 +190,16 @@ extension BenchCommand {
         var search = BenchRateSearch(startRate: Double(startRate))
         while steps.count < maxSteps, let rate = search.nextRate {
             let (step, next) = try await runStep(rate: rate, seconds: stepSeconds, firstSequence: sequence, ports: ports,
-                                                 chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
+                                                 chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group,
+                                                 deviceFolder: network.home)
             sequence = next
             steps.append(step)
             search.record(step, keptUp: step.keptUp(latencyLimit: Self.stepLatencyLimit))
         }
         let best = search.maxSustained
         let (half, _) = try await runStep(rate: max(1, best / 2), seconds: duration, firstSequence: sequence, ports: ports,
-                                     chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group)
+                                     chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group,
+                                     deviceFolder: network.home)
         return BenchNetworkReport(validators: validators, batch: batch, connections: connections, devices: devices, steps: steps,
                                   maxSustained: best, halfLoad: half,
                                   cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: "", cpu: BenchMachine.cpu,
@@ -217,10 +224,11 @@ extension BenchCommand {
     /// Offers `rate` envelopes/s for `seconds`, spread over the connections and so over the nodes'
     /// APIs (each device always through one node), then waits until node0 holds nothing pending and
     /// times each envelope from its accepted submission to the first poll of node0 that saw its block.
+    /// The device holding `deviceFolder` is watched while the load is offered (``BenchDeviceMonitor``).
     /// Returns the step and the first sequence number the devices have not used.
     private func runStep(rate: Double, seconds: Double, firstSequence: UInt64, ports: [Int], chainID: ChainID,
                          devices deviceKeys: [PrivateKey], setup: BenchConnection,
-                         group: MultiThreadedEventLoopGroup) async throws -> (BenchStep, UInt64) {
+                         group: MultiThreadedEventLoopGroup, deviceFolder: String) async throws -> (BenchStep, UInt64) {
         let startHeight = try await status(on: setup).height
         let perConnection = max(1, Int((rate * seconds / Double(connections)).rounded(.up)))
         let workload = try await BenchWorkload.make(chainID: chainID, devices: deviceKeys, connections: connections,
@@ -235,6 +243,7 @@ extension BenchCommand {
         let poller = try await BenchConnection.open(group, host: "127.0.0.1", port: ports[0]) {
             BenchHeightPoller(host: "127.0.0.1:\(ports[0])", interval: .milliseconds(Int64(pollMs)), drain: drain, done: seen)
         }
+        let device = BenchDeviceMonitor(folder: deviceFolder)
         let start = benchNanos()
         // Connection k's schedule starts k/connections of a request's interval later, so that the
         // connections' requests alternate evenly rather than leave together.
@@ -250,7 +259,14 @@ extension BenchCommand {
             }
             drivers.append((connection, done.futureResult))
         }
-        let results = try await collect(drivers, stop: stop, seconds: seconds + 5, group: group)
+        let results: [BenchDriverResult]
+        do {
+            results = try await collect(drivers, stop: stop, seconds: seconds + 5, group: group)
+        } catch {
+            _ = device.stop()
+            throw error
+        }
+        let deviceActivity = device.stop()
         let end = results.flatMap(\.acceptedAt).max().map { max($0, start) } ?? benchNanos()
         drain.set()
         // Nothing pending on node0 ends the poll; a network that cannot drain fails the run.
@@ -301,7 +317,7 @@ extension BenchCommand {
                              timed: latencies.count, envelopesCommitted: envelopesCommitted,
                              refused: results.map(\.refused).reduce(0, +),
                              retries: results.map(\.retries).reduce(0, +),
-                             answerP50: percentile(answers, 50), answerP99: percentile(answers, 99))
+                             answerP50: percentile(answers, 50), answerP99: percentile(answers, 99), device: deviceActivity)
         return (step, nextSequence)
     }
 }
