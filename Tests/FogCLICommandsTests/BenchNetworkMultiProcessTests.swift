@@ -44,6 +44,9 @@ import Testing
         let device = half["device"] as? [String: Any] ?? [:]
         #expect(device["stallsOver50Ms"] is Int && device["longestStallMs"] is Double, "\(half)")
         if (device["seconds"] as? Double ?? 0) > 0 { #expect((device["bytesWritten"] as? Int ?? 0) > 0, "\(half)") }
+        // The validators' CPU while the load was offered: more than nothing, at most every core.
+        let cores = half["validatorCores"] as? Double ?? 0
+        #expect(cores > 0 && cores <= Double(ProcessInfo.processInfo.activeProcessorCount) + 0.5, "\(half)")
         // Each validator logged its heights' step timings.
         for index in 0..<4 {
             let log = (try? String(contentsOfFile: "\(logs)/node\(index).log", encoding: .utf8)) ?? ""

@@ -26,6 +26,8 @@ struct BenchStep: Sendable {
     var answerP99 = 0.0
     /// What the device holding the validators' files did while the load was offered.
     var device = DeviceActivity()
+    /// Cores the validators used together while the load was offered (CPU seconds per second).
+    var validatorCores = 0.0
 
     /// Whether the network kept up: it committed at least 90 % of the offered rate, and p99 stayed
     /// under `latencyLimit` milliseconds.
@@ -42,6 +44,7 @@ struct BenchStep: Sendable {
             "refused": .int(Int64(refused)), "mempoolFullRetries": .int(Int64(retries)),
             "answerMs": .object(["p50": .double((answerP50 * 100).rounded() / 100), "p99": .double((answerP99 * 100).rounded() / 100)]),
             "device": device.json,
+            "validatorCores": .double((validatorCores * 100).rounded() / 100),
         ])
     }
 }
@@ -109,7 +112,7 @@ struct BenchNetworkReport: Sendable {
     var markdown: String {
         func number(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
         let stepRows = steps.map {
-            "| \(number($0.offered)) | \(number($0.committed)) | \(number($0.p50, 1)) / \(number($0.p99, 1)) / \(number($0.max, 1)) | \(number($0.answerP50, 1)) / \(number($0.answerP99, 1)) | \($0.refused) / \($0.retries) | \($0.device.stallCell) |"
+            "| \(number($0.offered)) | \(number($0.committed)) | \(number($0.p50, 1)) / \(number($0.p99, 1)) / \(number($0.max, 1)) | \(number($0.answerP50, 1)) / \(number($0.answerP99, 1)) | \($0.refused) / \($0.retries) | \(number($0.validatorCores, 2)) | \($0.device.stallCell) |"
         }.joined(separator: "\n")
         return """
             | metric | value |
@@ -121,6 +124,7 @@ struct BenchNetworkReport: Sendable {
             | maximum sustained envelopes/s (readings/s) | \(number(maxSustained)) (\(number(maxSustained * Double(batch)))) |
             | at half load (\(number(halfLoad.offered)) offered): committed/s | \(number(halfLoad.committed)) |
             | at half load: submit → commit p50 / p99 / max | \(number(halfLoad.p50, 1)) / \(number(halfLoad.p99, 1)) / \(number(halfLoad.max, 1)) ms (\(halfLoad.timed) envelopes) |
+            | at half load: cores the validators used | \(number(halfLoad.validatorCores, 2)) of \(cores) |
             | at half load: device stalls of 50 ms or more (writes in flight, none completed) | \(halfLoad.device.stallCell) |
             | at half load: device writes / flushes per second | \(halfLoad.device.rateCell) |
             | Ed25519 verifications/s (one core, this run; best 0.2 s of 2 s; mean of before / after the load) | \(reference.cell) |
@@ -132,8 +136,8 @@ struct BenchNetworkReport: Sendable {
             | load average before | \(loadAverage) |
             | CPU | \(cpu) |
 
-            | offered/s | committed/s | submit → commit p50 / p99 / max ms | submit → answer p50 / p99 ms | refused / retries | device stalls ≥ 50 ms |
-            | ---: | ---: | ---: | ---: | ---: | ---: |
+            | offered/s | committed/s | submit → commit p50 / p99 / max ms | submit → answer p50 / p99 ms | refused / retries | validators' cores | device stalls ≥ 50 ms |
+            | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
             \(stepRows)
             """
     }
@@ -187,11 +191,12 @@ extension BenchCommand {
 
         var steps: [BenchStep] = []
         var sequence: UInt64 = 1
+        let cpu = { network.nodes.compactMap { $0.cpuSeconds() }.reduce(0, +) }
         var search = BenchRateSearch(startRate: Double(startRate))
         while steps.count < maxSteps, let rate = search.nextRate {
             let (step, next) = try await runStep(rate: rate, seconds: stepSeconds, firstSequence: sequence, ports: ports,
                                                  chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group,
-                                                 deviceFolder: network.home)
+                                                 deviceFolder: network.home, validatorCPU: cpu)
             sequence = next
             steps.append(step)
             search.record(step, keptUp: step.keptUp(latencyLimit: Self.stepLatencyLimit))
@@ -199,7 +204,7 @@ extension BenchCommand {
         let best = search.maxSustained
         let (half, _) = try await runStep(rate: max(1, best / 2), seconds: duration, firstSequence: sequence, ports: ports,
                                      chainID: genesis.chainID, devices: deviceKeys, setup: setup, group: group,
-                                     deviceFolder: network.home)
+                                     deviceFolder: network.home, validatorCPU: cpu)
         return BenchNetworkReport(validators: validators, batch: batch, connections: connections, devices: devices, steps: steps,
                                   maxSustained: best, halfLoad: half,
                                   cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: "", cpu: BenchMachine.cpu,
@@ -224,11 +229,13 @@ extension BenchCommand {
     /// Offers `rate` envelopes/s for `seconds`, spread over the connections and so over the nodes'
     /// APIs (each device always through one node), then waits until node0 holds nothing pending and
     /// times each envelope from its accepted submission to the first poll of node0 that saw its block.
-    /// The device holding `deviceFolder` is watched while the load is offered (``BenchDeviceMonitor``).
+    /// The device holding `deviceFolder` is watched while the load is offered (``BenchDeviceMonitor``),
+    /// and the validators' CPU seconds (`validatorCPU`) are read before and after it.
     /// Returns the step and the first sequence number the devices have not used.
     private func runStep(rate: Double, seconds: Double, firstSequence: UInt64, ports: [Int], chainID: ChainID,
                          devices deviceKeys: [PrivateKey], setup: BenchConnection,
-                         group: MultiThreadedEventLoopGroup, deviceFolder: String) async throws -> (BenchStep, UInt64) {
+                         group: MultiThreadedEventLoopGroup, deviceFolder: String,
+                         validatorCPU: () -> Double) async throws -> (BenchStep, UInt64) {
         let startHeight = try await status(on: setup).height
         let perConnection = max(1, Int((rate * seconds / Double(connections)).rounded(.up)))
         let workload = try await BenchWorkload.make(chainID: chainID, devices: deviceKeys, connections: connections,
@@ -244,6 +251,7 @@ extension BenchCommand {
             BenchHeightPoller(host: "127.0.0.1:\(ports[0])", interval: .milliseconds(Int64(pollMs)), drain: drain, done: seen)
         }
         let device = BenchDeviceMonitor(folder: deviceFolder)
+        let cpuBefore = validatorCPU()
         let start = benchNanos()
         // Connection k's schedule starts k/connections of a request's interval later, so that the
         // connections' requests alternate evenly rather than leave together.
@@ -267,6 +275,8 @@ extension BenchCommand {
             throw error
         }
         let deviceActivity = device.stop()
+        let loadSeconds = Double(benchNanos() - start) / 1e9
+        let cores = loadSeconds > 0 ? (validatorCPU() - cpuBefore) / loadSeconds : 0
         let end = results.flatMap(\.acceptedAt).max().map { max($0, start) } ?? benchNanos()
         drain.set()
         // Nothing pending on node0 ends the poll; a network that cannot drain fails the run.
@@ -317,7 +327,8 @@ extension BenchCommand {
                              timed: latencies.count, envelopesCommitted: envelopesCommitted,
                              refused: results.map(\.refused).reduce(0, +),
                              retries: results.map(\.retries).reduce(0, +),
-                             answerP50: percentile(answers, 50), answerP99: percentile(answers, 99), device: deviceActivity)
+                             answerP50: percentile(answers, 50), answerP99: percentile(answers, 99), device: deviceActivity,
+                             validatorCores: cores)
         return (step, nextSequence)
     }
 }

@@ -69,6 +69,25 @@ final class BenchNodeProcess {
     }
 
     /// The node's peak and current resident set size in bytes (`VmHWM`, `VmRSS` of /proc/PID/status).
+    /// CPU seconds the process has used so far (user and system), from `/proc/PID/stat`.
+    func cpuSeconds() -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8) else { return nil }
+        return Self.cpuSeconds(stat: stat, ticksPerSecond: Self.ticksPerSecond)
+    }
+
+    /// The kernel's clock ticks per second, in which `/proc/PID/stat` counts CPU time.
+    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    /// `utime + stime` of a `/proc/PID/stat` line, in seconds; `nil` when it is not one. The command
+    /// name (field 2) is in parentheses and may hold spaces, so fields are counted after its last `)`.
+    static func cpuSeconds(stat: String, ticksPerSecond: Double) -> Double? {
+        guard ticksPerSecond > 0, let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is the state (field 3); utime and stime are fields 14 and 15.
+        guard fields.count > 12, let user = UInt64(fields[11]), let system = UInt64(fields[12]) else { return nil }
+        return Double(user + system) / ticksPerSecond
+    }
+
     func residentSet() -> (peak: UInt64, current: UInt64)? {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
         else { return nil }
