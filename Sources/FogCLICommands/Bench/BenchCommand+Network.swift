@@ -256,19 +256,19 @@ extension BenchCommand {
         // Connection k's schedule starts k/connections of a request's interval later, so that the
         // connections' requests alternate evenly rather than leave together.
         let stagger = pace * UInt64(perRequest) / UInt64(connections)
-        var drivers: [(BenchConnection, EventLoopFuture<BenchDriverResult>)] = []
-        for (index, bodies) in workload.bodies.enumerated() {
-            let port = ports[index % ports.count]
-            let done = group.next().makePromise(of: BenchDriverResult.self)
-            let origin = start + UInt64(index) * stagger
-            let connection = try await BenchConnection.open(group, host: "127.0.0.1", port: port, rawBytes: true) {
-                BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, perRequest: perRequest, stop: stop, done: done,
-                                schedule: (start: origin, pace: pace))
-            }
-            drivers.append((connection, done.futureResult))
-        }
         let results: [BenchDriverResult]
         do {
+            var drivers: [(BenchConnection, EventLoopFuture<BenchDriverResult>)] = []
+            for (index, bodies) in workload.bodies.enumerated() {
+                let port = ports[index % ports.count]
+                let done = group.next().makePromise(of: BenchDriverResult.self)
+                let origin = start + UInt64(index) * stagger
+                let connection = try await BenchConnection.open(group, host: "127.0.0.1", port: port, rawBytes: true) {
+                    BenchLoadDriver(host: "127.0.0.1:\(port)", bodies: bodies, perRequest: perRequest, stop: stop, done: done,
+                                    schedule: (start: origin, pace: pace))
+                }
+                drivers.append((connection, done.futureResult))
+            }
             results = try await collect(drivers, stop: stop, seconds: seconds + 5, group: group)
         } catch {
             _ = device.stop()

@@ -68,7 +68,6 @@ final class BenchNodeProcess {
         throw CLIError("node-failed", "\(arguments.prefix(2).joined(separator: " ")) printed no API address: \(output.text)")
     }
 
-    /// The node's peak and current resident set size in bytes (`VmHWM`, `VmRSS` of /proc/PID/status).
     /// CPU seconds the process has used so far (user and system), from `/proc/PID/stat`.
     func cpuSeconds() -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8) else { return nil }
@@ -88,6 +87,7 @@ final class BenchNodeProcess {
         return Double(user + system) / ticksPerSecond
     }
 
+    /// The node's peak and current resident set size in bytes (`VmHWM`, `VmRSS` of /proc/PID/status).
     func residentSet() -> (peak: UInt64, current: UInt64)? {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
         else { return nil }
