@@ -28,7 +28,10 @@ final class BenchDeviceMonitor: Sendable {
             finished.signal()
             return
         }
-        let thread = Thread { [self] in watch(sysfsFolder) }
+        // The first reading is taken now, so that everything after the monitor's creation counts
+        // however late its thread starts.
+        let first = Self.sample(sysfsFolder)
+        let thread = Thread { [self] in watch(sysfsFolder, from: first) }
         thread.name = "bench-device-monitor"
         thread.start()
     }
@@ -40,13 +43,16 @@ final class BenchDeviceMonitor: Sendable {
         return result.withLock { $0 } ?? DeviceActivity()
     }
 
-    private func watch(_ folder: String) {
+    private func watch(_ folder: String, from first: DeviceSample?) {
         var tracker = DeviceStallTracker()
+        if let first { tracker.add(first) }
         let pause = UInt32(Self.interval.components.attoseconds / 1_000_000_000_000)
         while !stopped.load(ordering: .acquiring) {
             if let sample = Self.sample(folder) { tracker.add(sample) }
             usleep(pause)
         }
+        // A last reading after the stop was asked for, however rarely the thread ran before it.
+        if let last = Self.sample(folder) { tracker.add(last) }
         let activity = tracker.finish()
         result.withLock { $0 = activity }
         finished.signal()
