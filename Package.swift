@@ -66,10 +66,13 @@ let package = Package(
             name: "FogStore",
             dependencies: ["FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogExecution", "FogConsensus"],
             swiftSettings: strict),
+        // C, for `sqlite3_config` (variadic) and the page cache's methods, which SQLite calls
+        // for every page a statement touches.
+        .target(name: "FogSQLitePageCache", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "FogStoreSQLite",
             dependencies: [
-                "FogStore", "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogExecution",
+                "FogStore", "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogExecution", "FogSQLitePageCache",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -199,8 +202,9 @@ let package = Package(
             dependencies: [
                 "FogStore", "FogStoreSQLite", "FogExecution", "FogTypes", "FogMerkle", "FogCrypto", "FogCore",
                 "FogTestKit", "FogTestSupport", "fog-store-crash-helper", "FogMQTT", "FogDevice", "FogDeviceKit", "FogP2P",
-                "FogWire", "FogConsensus",
+                "FogWire", "FogConsensus", "FogSQLitePageCache",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -55,6 +55,8 @@ private final class Installation: @unchecked Sendable {
     let methods: UnsafeMutablePointer<sqlite3_io_methods>
 
     private init?() {
+        // Registering a VFS initializes SQLite, after which it takes no page cache.
+        SQLitePageCacheFilter.install()
         guard sqlite3_initialize() == SQLITE_OK, let base = sqlite3_vfs_find(nil) else { return nil }
         self.base = base
         methods = .allocate(capacity: 1)
