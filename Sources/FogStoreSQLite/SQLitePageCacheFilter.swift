@@ -5,9 +5,9 @@ import FogSQLitePageCache
 ///
 /// A B-tree balance parks a page for a moment at the number of SQLite's "pending byte" page, and
 /// SQLite's own cache then walked its whole hash table at the end of every write transaction,
-/// looking for pages beyond the database's end that were no longer there: about 3 % of four
-/// validators' CPU at 2,800 envelopes/s, inside each block's commit, and more as the writer's
-/// 64 MiB cache fills (docs/benchmarks.md, "Round 14").
+/// looking for pages beyond the database's end that were no longer there: 2.1 % of four
+/// validators' CPU at 2,800 envelopes/s in an 18 s step, inside each block's commit, and more as
+/// the writer's 64 MiB cache fills (docs/benchmarks.md, "Round 14").
 ///
 /// SQLite takes a page cache only before it is initialized, so ``install()`` runs before the first
 /// VFS registration of the process (``WALGatheringVFS/install()``).
