@@ -25,20 +25,17 @@ static sqlite3_pcache_methods2 inner;
 static sqlite3_pcache_methods2 filter;
 static atomic_int installed;
 
-static void forgetHigh(FilterCache *cache, unsigned key) {
+/// Where `key` is in `cache->high`, or -1.
+static int highIndex(const FilterCache *cache, unsigned key) {
     for (int i = 0; i < cache->highCount; i++) {
-        if (cache->high[i] == key) {
-            cache->high[i] = cache->high[--cache->highCount];
-            return;
-        }
+        if (cache->high[i] == key) return i;
     }
+    return -1;
 }
 
-static int isHigh(const FilterCache *cache, unsigned key) {
-    for (int i = 0; i < cache->highCount; i++) {
-        if (cache->high[i] == key) return 1;
-    }
-    return 0;
+/// Removes the entry at `index` of `cache->high` (its last entry takes its place).
+static void removeHigh(FilterCache *cache, int index) {
+    cache->high[index] = cache->high[--cache->highCount];
 }
 
 static sqlite3_pcache *filterCreate(int szPage, int szExtra, int bPurgeable) {
@@ -67,7 +64,7 @@ static int filterPagecount(sqlite3_pcache *p) {
 static sqlite3_pcache_page *filterFetch(sqlite3_pcache *p, unsigned key, int createFlag) {
     FilterCache *cache = (FilterCache *)p;
     sqlite3_pcache_page *page = inner.xFetch(cache->inner, key, createFlag);
-    if (page != NULL && key > cache->maxKey && !isHigh(cache, key)) cache->maxKey = key;
+    if (page != NULL && key > cache->maxKey && highIndex(cache, key) < 0) cache->maxKey = key;
     return page;
 }
 
@@ -78,7 +75,8 @@ static void filterUnpin(sqlite3_pcache *p, sqlite3_pcache_page *page, int discar
 static void filterRekey(sqlite3_pcache *p, sqlite3_pcache_page *page, unsigned oldKey, unsigned newKey) {
     FilterCache *cache = (FilterCache *)p;
     inner.xRekey(cache->inner, page, oldKey, newKey);
-    forgetHigh(cache, oldKey);
+    int moved = highIndex(cache, oldKey);
+    if (moved >= 0) removeHigh(cache, moved);
     if (newKey <= cache->maxKey) return;
     if (cache->highCount < TRACKED_HIGH_KEYS) {
         cache->high[cache->highCount++] = newKey;
@@ -100,7 +98,7 @@ static void filterTruncate(sqlite3_pcache *p, unsigned limit) {
     if (cache->maxKey >= limit) cache->maxKey = limit > 0 ? limit - 1 : 0;
     for (int i = 0; i < cache->highCount;) {
         if (cache->high[i] >= limit) {
-            cache->high[i] = cache->high[--cache->highCount];
+            removeHigh(cache, i);
         } else {
             i++;
         }
