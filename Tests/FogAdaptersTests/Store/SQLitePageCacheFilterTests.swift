@@ -110,11 +110,17 @@ struct SQLitePageCacheFilterTests {
     @Test func aDatabaseThatBalancesAndRollsBackReadsBackIntact() throws {
         #expect(WALGatheringVFS.install())
         let directory = try TemporaryDirectory()
-        let pool = try DatabasePool(path: directory.path("balanced.sqlite"))
+        // The store's page size, set before the pool switches the new file to WAL (after which
+        // SQLite ignores it).
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(SQLiteLedgerStore.pageSize)") }
+        }
+        let pool = try DatabasePool(path: directory.path("balanced.sqlite"), configuration: configuration)
         try pool.write { db in
-            try db.execute(sql: "PRAGMA page_size = 2048")
             try db.execute(sql: "CREATE TABLE rows (key BLOB PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID")
         }
+        #expect(try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == SQLiteLedgerStore.pageSize)
         var generator = SystemRandomNumberGenerator()
         func randomBytes(_ count: Int) -> Data { Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
         var kept: [Data] = []
