@@ -135,6 +135,8 @@ public actor ValidatorNode: LedgerNode {
     var gossipFlushScheduled = false
     /// When the steps of the height being decided happened here (logged at debug level).
     var timings = HeightTimings()
+    /// The round timeouts and the empty-block alarm, served by one sleeping task.
+    var alarms = ValidatorAlarms()
 
     /// A validator signing with `validatorKey`, committing to `store`, logging its signed messages
     /// to the WAL at `walPath`, and talking to peers as `p2p` describes.
@@ -193,6 +195,7 @@ public actor ValidatorNode: LedgerNode {
                 logger.info("resuming a height from the WAL", metadata: ["height": "\(height)", "messages": "\(signed.count)"])
             }
             timings.start()
+            alarms.dropMoot(starting: height)
             feed(.startHeight(HeightStart(height: height, rotation: rotation, signedBefore: signed)))
         } catch {
             halt("cannot read the store: \(error)")
@@ -231,10 +234,7 @@ public actor ValidatorNode: LedgerNode {
                 timings.mark(vote.object.step == .prevote ? .prevote : .precommit)
                 _ = try? network.broadcast(.vote(vote))
             case .scheduleTimeout(let timeout, let after):
-                Task { [weak self] in
-                    try? await Task.sleep(for: .milliseconds(after))
-                    await self?.timeoutFired(timeout)
-                }
+                schedule(.timeout(timeout), at: ContinuousClock.now + .milliseconds(after))
             case .requestBlock(let height, let round):
                 do {
                     answers.append(.proposeBlock(try proposalBlock()))
@@ -287,9 +287,30 @@ public actor ValidatorNode: LedgerNode {
         }
     }
 
-    func timeoutFired(_ timeout: ConsensusTimeout) {
+    /// Sets `alarm` for `deadline`, arming a sleeper when none wakes by then.
+    private func schedule(_ alarm: ValidatorAlarms.Alarm, at deadline: ContinuousClock.Instant) {
+        guard let wake = alarms.add(alarm, at: deadline) else { return }
+        arm(wake)
+    }
+
+    private func arm(_ deadline: ContinuousClock.Instant) {
+        Task { [weak self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            await self?.alarmsDue(armedFor: deadline)
+        }
+    }
+
+    /// A sleeper armed for `deadline` woke: carries out the alarms due and re-arms for the next.
+    private func alarmsDue(armedFor deadline: ContinuousClock.Instant) {
         guard !stopped else { return }
-        feed(.timeout(timeout))
+        let (due, rearm) = alarms.wake(armedFor: deadline, at: .now)
+        if let rearm { arm(rearm) }
+        for alarm in due {
+            switch alarm {
+            case .timeout(let timeout): feed(.timeout(timeout))
+            case .emptyHeight(let height): startEmptyHeight(after: height)
+            }
+        }
     }
 
     /// The block this validator proposes: the oldest pending envelopes within the block limits
@@ -348,11 +369,7 @@ public actor ValidatorNode: LedgerNode {
                 await self?.startHeightIfWaiting()
             }
         }
-        let interval = configuration.emptyBlockInterval
-        Task { [weak self] in
-            try? await Task.sleep(for: interval)
-            await self?.startEmptyHeight(after: height)
-        }
+        schedule(.emptyHeight(after: height), at: ContinuousClock.now + configuration.emptyBlockInterval)
     }
 
     /// Starts the next height when it waits, the commit delay has passed and envelopes are pending.
