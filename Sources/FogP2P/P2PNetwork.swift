@@ -24,14 +24,18 @@ public final class P2PNetwork: Sendable {
         var stopped = false
     }
 
-    /// Every peer up/down, message and refused connection, in order per peer. Finishes on shutdown.
+    /// Every peer up/down, message and refused connection, in order per peer, unless
+    /// ``handleEvents(with:)`` takes them instead. Finishes on shutdown.
     public let events: AsyncStream<P2PEvent>
     /// This node's id.
     public var nodeID: Address { configuration.identity.nodeID }
 
     private let configuration: P2PConfiguration
     private let latestHeight: @Sendable () -> UInt64
-    private let group: any EventLoopGroup
+    /// The event loop every connection runs on, and so the thread that reads and writes them all. An
+    /// actor that handles ``events`` can take it as its executor (`EventLoop.executor`): a message is
+    /// then handled, and the answers sent, on the thread that read it, without waking another thread.
+    public let eventLoop: any EventLoop
     private let table: PeerTable
     private let serverTLS: PeerTLS
     private let clientTLS: PeerTLS
@@ -41,13 +45,14 @@ public final class P2PNetwork: Sendable {
     ///
     /// - Parameters:
     ///   - latestHeight: this node's latest committed height, read for each handshake.
-    ///   - group: the event loops connections run on; NIO's shared singleton group when nil.
+    ///   - group: the group whose next event loop every connection runs on (``eventLoop``); NIO's
+    ///     shared singleton group when nil.
     public init(configuration: P2PConfiguration, latestHeight: @escaping @Sendable () -> UInt64 = { 0 },
                 group: (any EventLoopGroup)? = nil,
                 logger: Logger = Logger(label: "fogledger.p2p")) throws(P2PError) {
         self.configuration = configuration
         self.latestHeight = latestHeight
-        self.group = group ?? MultiThreadedEventLoopGroup.singleton
+        self.eventLoop = (group ?? MultiThreadedEventLoopGroup.singleton).next()
         let (events, continuation) = AsyncStream.makeStream(of: P2PEvent.self)
         self.events = events
         var logger = logger
@@ -61,12 +66,20 @@ public final class P2PNetwork: Sendable {
         }
     }
 
+    /// Hands every event from now on to `handler` instead of ``events``, on ``eventLoop`` as it
+    /// happens, in order. Set it before ``start()`` so that no event goes to the stream. A consumer
+    /// whose executor is ``eventLoop`` handles each event there without waking another thread (the
+    /// stream's iterator resumed on the cooperative pool, which then hopped back to the consumer).
+    public func handleEvents(with handler: @escaping @Sendable (P2PEvent) -> Void) {
+        table.handleEvents(with: handler)
+    }
+
     // MARK: Lifecycle
 
     /// Starts listening and dialling the persistent peers. Returns the port listened on.
     public func start() async throws -> Int {
         let allowed = configuration.inboundAllowed
-        let bootstrap = ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
@@ -82,7 +95,7 @@ public final class P2PNetwork: Sendable {
         let dialers = configuration.persistentPeers.map { peer in
             PeerDialer(peer: peer, backoff: configuration.backoff,
                        seed: configuration.backoffSeed ^ peer.nodeID.bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) },
-                       eventLoop: group.next(),
+                       eventLoop: eventLoop,
                        dial: { [self] peer, outcome in self.dial(peer, outcome: outcome) },
                        existing: { [table] in table.session(for: peer.nodeID)?.channel },
                        dialFailed: { [table] error in
@@ -165,7 +178,7 @@ public final class P2PNetwork: Sendable {
 
     /// Opens a connection to `peer`, checked against its expected node id.
     private func dial(_ peer: PersistentPeer, outcome: ConnectionOutcome) -> EventLoopFuture<any Channel> {
-        ClientBootstrap(group: group)
+        ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(configuration.connectTimeoutMilliseconds))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.writeBufferWaterMark, value: Self.waterMark)

@@ -5,8 +5,9 @@ import NIOCore
 import Synchronization
 
 /// The network's shared state: established sessions by node id, every open connection (for
-/// shutdown), the rare-event counts, and the event stream. Connection handlers report to it from
-/// their event loops; the network's API reads it from any thread.
+/// shutdown), the rare-event counts, and where events go (the event stream, or a handler that
+/// takes them instead). Connection handlers report to it from their event loop; the network's API
+/// reads it from any thread.
 final class PeerTable: Sendable {
     private struct State {
         var sessions: [Address: PeerSession] = [:]
@@ -17,6 +18,7 @@ final class PeerTable: Sendable {
 
     private let state = Mutex(State())
     private let continuation: AsyncStream<P2PEvent>.Continuation
+    private let handler = Mutex<EventHandler?>(nil)
     private let localID: Address
     let metrics = P2PMetrics()
     let logger: Logger
@@ -50,6 +52,19 @@ final class PeerTable: Sendable {
 
     func finishEvents() { continuation.finish() }
 
+    /// Sends every later event to `handler` instead of the stream.
+    func handleEvents(with handler: @escaping @Sendable (P2PEvent) -> Void) {
+        self.handler.withLock { $0 = EventHandler(handle: handler) }
+    }
+
+    private func emit(_ event: P2PEvent) {
+        if let handler = handler.withLock({ $0 }) {
+            handler.handle(event)
+        } else {
+            continuation.yield(event)
+        }
+    }
+
     // MARK: Sessions
 
     /// Records a peer that completed its handshake. When a session to that peer already exists (both
@@ -70,7 +85,7 @@ final class PeerTable: Sendable {
         if let replaced {
             replaced.close(reason: "duplicate-connection")
         } else if accepted {
-            continuation.yield(.peerUp(session.nodeID, handshake))
+            emit(.peerUp(session.nodeID, handshake))
         }
         return accepted
     }
@@ -93,12 +108,12 @@ final class PeerTable: Sendable {
             logger.log(level: reason == "closed" || reason == "shutdown" ? .info : .warning, "peer disconnected",
                        metadata: ["peer": "\(session.nodeID)", "remote": "\(remote)", "reason": "\(reason)",
                                   "detail": "\(detail)"])
-            if wasCurrent { continuation.yield(.peerDown(session.nodeID, reason: reason)) }
+            if wasCurrent { emit(.peerDown(session.nodeID, reason: reason)) }
         } else {
             metrics.refused(reason: reason)
             logger.warning("connection refused", metadata: ["remote": "\(remote)", "reason": "\(reason)",
                                                             "detail": "\(detail)"])
-            continuation.yield(.connectionFailed(remote: remote, reason: reason))
+            emit(.connectionFailed(remote: remote, reason: reason))
         }
     }
 
@@ -107,11 +122,11 @@ final class PeerTable: Sendable {
         state.withLock { $0.stats.refused[reason, default: 0] += 1 }
         metrics.refused(reason: reason)
         logger.debug("dial failed", metadata: ["remote": "\(remote)", "reason": "\(reason)", "detail": "\(detail)"])
-        continuation.yield(.connectionFailed(remote: remote, reason: reason))
+        emit(.connectionFailed(remote: remote, reason: reason))
     }
 
     func deliver(_ message: WireMessage, from peer: Address) {
-        continuation.yield(.message(peer, message))
+        emit(.message(peer, message))
     }
 
     func dropped(_ channel: WireChannel) {
@@ -126,4 +141,14 @@ final class PeerTable: Sendable {
     var sessions: [PeerSession] { state.withLock { Array($0.sessions.values) } }
 
     var stats: P2PStats { state.withLock { $0.stats } }
+}
+
+/// A handler that takes the network's events instead of the stream (held in a class, so that the
+/// closure is stored and called at its own type).
+private final class EventHandler: Sendable {
+    let handle: @Sendable (P2PEvent) -> Void
+
+    init(handle: @escaping @Sendable (P2PEvent) -> Void) {
+        self.handle = handle
+    }
 }

@@ -3,6 +3,7 @@ import FogCrypto
 import FogP2P
 import FogTypes
 import FogWire
+import Synchronization
 import Testing
 
 /// Real nodes on 127.0.0.1 with mutual TLS: connection, every channel, and refusals.
@@ -43,6 +44,44 @@ import Testing
             // the mesh above formed; any other disconnect is a failure.
             #expect(a.network.stats.disconnects.filter { $0.key != "handshake-timeout" }.isEmpty)
         }
+    }
+
+    @Test func aHandlerTakesEveryEventOnTheNetworksEventLoopInsteadOfTheStream() async throws {
+        let network = try P2PNetwork(configuration: P2PFixtures.configuration(5, allowed: [P2PFixtures.identity(6).nodeID]),
+                                     group: P2PFixtures.group)
+        let taken = EventLog()
+        let offLoop = Mutex(0)
+        network.handleEvents { event in
+            if !network.eventLoop.inEventLoop { offLoop.withLock { $0 += 1 } }
+            taken.events.withLock { $0.append(event) }
+        }
+        let streamed = Task { () -> Int in
+            var count = 0
+            for await _ in network.events { count += 1 }
+            return count
+        }
+        let port = try await network.start()
+        let peer = try await TestNode(P2PFixtures.configuration(
+            6, peers: [PersistentPeer(host: "127.0.0.1", port: port, nodeID: network.nodeID)]))
+        let vote = WireMessage.vote(P2PFixtures.vote(6))
+        do {
+            try await stopping([peer]) {
+                try await eventually(15, "connected") { peer.network.connectedPeers == [network.nodeID] }
+                #expect(try peer.network.broadcast(vote) == 1)
+                try await eventually(15, "the vote taken") {
+                    taken.events.withLock { events in
+                        events.contains { if case .message(peer.nodeID, vote) = $0 { true } else { false } }
+                    }
+                }
+            }
+        } catch {
+            await network.shutdown()
+            throw error
+        }
+        await network.shutdown()
+        #expect(await streamed.value == 0, "the stream only finishes")
+        #expect(offLoop.withLock { $0 } == 0)
+        #expect(taken.events.withLock { $0.first }.map { if case .peerUp = $0 { true } else { false } } == true)
     }
 
     @Test func aPeerWhoseKeyIsNotTheExpectedNodeIDIsRefused() async throws {
