@@ -115,6 +115,8 @@ let package = Package(
             dependencies: [
                 "FogCore", "FogCrypto", "FogMerkle", "FogTypes", "FogConsensus", "FogMempool", "FogExecution",
                 "FogStore", "FogStoreSQLite", "FogLight", "FogP2P",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -61,10 +61,7 @@ extension ValidatorNode {
         if let full = gossipOutbox.add(envelope) { broadcastGossip(full) }
         guard !gossipFlushScheduled else { return }
         gossipFlushScheduled = true
-        Task { [weak self] in
-            try? await Task.sleep(for: GossipOutbox.flushDelay)
-            await self?.flushGossip()
-        }
+        after(GossipOutbox.flushDelay) { $0.flushGossip() }
     }
 
     /// Sends every queued envelope to the peers.

@@ -6,6 +6,8 @@ public import FogStore
 public import FogTypes
 import FogWire
 public import Logging
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// How a validator node runs consensus.
@@ -62,7 +64,20 @@ public struct ValidatorNodeConfiguration: Sendable {
 /// blocks it proposes from its mempool; checks proposed blocks by executing them; commits decided
 /// blocks to its ledger store; gossips admitted envelopes; and catches up with peers that are ahead
 /// by fetching blocks with their commits (block sync). ``ValidatorNodeService`` runs it.
+///
+/// The actor runs on its network's event loop (``P2PNetwork/eventLoop``): a peer's vote is read,
+/// decoded, handled and answered on one thread, and sending to a peer writes to its connection
+/// directly. Handling events on the cooperative pool cost every message two thread wake-ups (loop
+/// to pool, pool back to loop) on the path from a peer's vote to this validator's.
 public actor ValidatorNode: LedgerNode {
+    /// The thread validators' networks and actors run on: one of their own, so that a block's
+    /// commit on the actor never holds up the API's connections (which run on NIO's shared loops).
+    static let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    /// The network's event loop (see the type's description).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        network.eventLoop.executor.asUnownedSerialExecutor()
+    }
     /// The chain's genesis.
     public nonisolated let genesis: Genesis
     /// The store every block is committed to.
@@ -172,7 +187,7 @@ public actor ValidatorNode: LedgerNode {
         self.mempool = Mempool(limits: configuration.mempool)
         self.pendingState = StateOverlay(base: LatestState(store: store))
         self.network = try P2PNetwork(configuration: p2p, latestHeight: { (try? store.latestHeight()) ?? 0 },
-                                      logger: logger)
+                                      group: Self.loopGroup, logger: logger)
     }
 
 
@@ -294,9 +309,15 @@ public actor ValidatorNode: LedgerNode {
     }
 
     private func arm(_ deadline: ContinuousClock.Instant) {
-        Task { [weak self] in
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            await self?.alarmsDue(armedFor: deadline)
+        after(deadline - .now) { $0.alarmsDue(armedFor: deadline) }
+    }
+
+    /// Runs `work` on this actor once `delay` has passed, timed by the event loop the actor runs on,
+    /// so that no other thread wakes to resume it (a sleeping task woke a pool thread, which then
+    /// woke the loop). Nothing runs when the node is gone by then.
+    func after(_ delay: Duration, _ work: @escaping @Sendable (isolated ValidatorNode) -> Void) {
+        network.eventLoop.scheduleTask(in: TimeAmount(max(delay, .zero))) { [weak self] in
+            self?.assumeIsolated { work($0) }
         }
     }
 
@@ -364,10 +385,7 @@ public actor ValidatorNode: LedgerNode {
         if remaining <= .zero {
             startHeightIfWaiting()
         } else {
-            Task { [weak self] in
-                try? await Task.sleep(for: remaining)
-                await self?.startHeightIfWaiting()
-            }
+            after(remaining) { $0.startHeightIfWaiting() }
         }
         schedule(.emptyHeight(after: height), at: ContinuousClock.now + configuration.emptyBlockInterval)
     }
@@ -414,6 +432,38 @@ public actor ValidatorNode: LedgerNode {
             await admitGossiped(prepared)
         } else {
             await receive(event)
+        }
+    }
+
+    /// Takes the network's events as they happen, on this actor's own thread (the network's event
+    /// loop), without a hop: those that go to `lane` (``followsGossip(_:laneIdle:)``), which verifies
+    /// gossiped envelopes off the actor, are queued there; the others are handled at once.
+    nonisolated func handleEvents(queueingGossipIn lane: AsyncStream<P2PEvent>.Continuation, backlog: GossipBacklog) {
+        network.handleEvents { [weak self] event in
+            guard let self else { return }
+            guard network.eventLoop.inEventLoop else {
+                Task { await self.route(event, lane: lane, backlog: backlog) }
+                return
+            }
+            assumeIsolated { $0.route(event, lane: lane, backlog: backlog) }
+        }
+    }
+
+    private func route(_ event: P2PEvent, lane: AsyncStream<P2PEvent>.Continuation, backlog: GossipBacklog) {
+        if Self.followsGossip(event, laneIdle: backlog.isIdle) {
+            if backlog.admits(event), case .dropped = lane.yield(event) { backlog.done(with: event) }
+        } else {
+            receive(event)
+        }
+    }
+
+    /// Whether `event` goes to the ordered lane: gossiped envelopes always, and a proposal while
+    /// the lane holds anything (so that it follows the envelopes gossiped before it).
+    nonisolated static func followsGossip(_ event: P2PEvent, laneIdle: Bool) -> Bool {
+        switch event {
+        case .message(_, .transactions): return true
+        case .message(_, .proposal): return !laneIdle
+        default: return false
         }
     }
 

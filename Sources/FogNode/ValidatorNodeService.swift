@@ -4,9 +4,9 @@ public import Logging
 public import ServiceLifecycle
 
 /// Runs a ``ValidatorNode``: opens its P2P network, starts consensus at the height after the
-/// store's latest, feeds it every network event (gossip and proposals in one ordered lane, the rest
-/// in another), and re-sends and announces on a timer. On graceful shutdown it closes the network
-/// and returns.
+/// store's latest, feeds it every network event (on the node's actor, except gossip and the
+/// proposals behind it, which take an ordered lane), and re-sends and announces on a timer. On
+/// graceful shutdown it closes the network and returns.
 public struct ValidatorNodeService: Service {
     /// The node.
     public let node: ValidatorNode
@@ -27,43 +27,26 @@ public struct ValidatorNodeService: Service {
     /// block carrying dropped envelopes verifies them as it is checked.
     static let maxQueuedGossipEnvelopes = 1_024
 
-    /// Whether `event` goes to the ordered lane: gossiped envelopes and proposals.
-    static func followsGossip(_ event: P2PEvent) -> Bool {
-        switch event {
-        case .message(_, .transactions), .message(_, .proposal): return true
-        default: return false
-        }
-    }
-
     public func run() async throws {
         let node = node
         let network = node.network
+        // Gossiped envelopes (and a proposal behind them) keep their order in a lane of their own,
+        // so that a proposal still follows the envelopes a peer gossiped before it while votes and
+        // the other events never wait for those envelopes' signatures to be verified.
+        let (ordered, orderedInput) = AsyncStream.makeStream(
+            of: P2PEvent.self, bufferingPolicy: .bufferingOldest(Self.maxQueuedGossipEvents))
+        let backlog = GossipBacklog(limit: Self.maxQueuedGossipEnvelopes)
+        node.handleEvents(queueingGossipIn: orderedInput, backlog: backlog)
         let port = try await network.start()
         logger.info("validator started", metadata: ["p2p-port": "\(port)", "address": "\(node.address)"])
         await node.startNextHeight()
         let interval = node.configuration.gossipInterval
         await withTaskGroup(of: Void.self) { group in
-            // Gossiped envelopes and proposals keep their order in a lane of their own, so that a
-            // proposal still follows the envelopes a peer gossiped before it while votes and the
-            // other events never wait for those envelopes' signatures to be verified.
-            let (ordered, orderedInput) = AsyncStream.makeStream(
-                of: P2PEvent.self, bufferingPolicy: .bufferingOldest(Self.maxQueuedGossipEvents))
-            let backlog = GossipBacklog(limit: Self.maxQueuedGossipEnvelopes)
             group.addTask {
                 for await event in ordered {
                     await node.receiveOffActor(event)
                     backlog.done(with: event)
                 }
-            }
-            group.addTask {
-                for await event in network.events {
-                    if Self.followsGossip(event) {
-                        if backlog.admits(event) { orderedInput.yield(event) }
-                    } else {
-                        await node.receiveOffActor(event)
-                    }
-                }
-                orderedInput.finish()
             }
             group.addTask {
                 while !Task.isCancelled {
@@ -74,6 +57,7 @@ public struct ValidatorNodeService: Service {
             try? await gracefulShutdown()
             await node.stop()
             await network.shutdown()
+            orderedInput.finish()
             group.cancelAll()
         }
         logger.info("validator stopped", metadata: ["height": "\((try? node.store.latestHeight()) ?? 0)"])

@@ -6,8 +6,9 @@ import FogTypes
 import FogWire
 import Testing
 
-/// Which network events a validator handles in its ordered gossip lane: gossiped envelopes (and
-/// proposals, which must follow them); votes and the rest never wait behind them.
+/// Which network events a validator handles in its ordered gossip lane: gossiped envelopes (and a
+/// proposal while the lane holds anything, which must follow them); votes and the rest never wait
+/// behind them.
 @Suite struct ValidatorEventLanesTests {
     static let peer = DevChain.key(40).publicKey.address
 
@@ -15,11 +16,38 @@ import Testing
         let key = DevChain.key(41)
         let vote = try Signed.sign(try Vote(chainID: try ChainID("fog-lanes"), step: .precommit, height: 3, round: 0,
                                             blockID: nil, validator: key.publicKey.address), with: key)
-        #expect(ValidatorNodeService.followsGossip(.message(Self.peer, .transactions([[1, 2, 3]]))))
-        for message in [WireMessage.vote(vote), .status(latestHeight: 3), .ping(nonce: 1), .noBlock(height: 4)] {
-            #expect(!ValidatorNodeService.followsGossip(.message(Self.peer, message)), "\(message.type)")
+        for idle in [true, false] {
+            #expect(ValidatorNode.followsGossip(.message(Self.peer, .transactions([[1, 2, 3]])), laneIdle: idle))
+            for message in [WireMessage.vote(vote), .status(latestHeight: 3), .ping(nonce: 1), .noBlock(height: 4)] {
+                #expect(!ValidatorNode.followsGossip(.message(Self.peer, message), laneIdle: idle), "\(message.type)")
+            }
+            #expect(!ValidatorNode.followsGossip(.peerDown(Self.peer, reason: "closed"), laneIdle: idle))
         }
-        #expect(!ValidatorNodeService.followsGossip(.peerDown(Self.peer, reason: "closed")))
+    }
+
+    @Test func aProposalFollowsGossipOnlyWhileTheLaneHoldsSome() throws {
+        let key = DevChain.key(41)
+        let chain = try ChainID("fog-lanes")
+        let hash = SHA256Hasher.hash([7])
+        let header = try BlockHeader(chainID: chain, height: 1, timeMillis: 1_700_000_000_000, previousBlockID: .zero,
+                                     lastCommitHash: .zero, transactionsRoot: hash, readingsRoot: hash, stateRoot: hash,
+                                     validatorsHash: hash, nextValidatorsHash: hash, proposer: key.publicKey.address)
+        let block = try Block(header: header, transactions: [], lastCommit: nil)
+        let proposal = try Signed.sign(try Proposal(chainID: chain, height: 1, round: 0, polRound: -1, blockID: header.hash,
+                                                    proposer: key.publicKey.address), with: key)
+        let event = P2PEvent.message(Self.peer, .proposal(try BlockProposal(proposal: proposal, block: block)))
+        #expect(!ValidatorNode.followsGossip(event, laneIdle: true))
+        #expect(ValidatorNode.followsGossip(event, laneIdle: false))
+
+        let backlog = GossipBacklog(limit: 10)
+        #expect(backlog.isIdle)
+        #expect(backlog.admits(Self.gossip(3)))
+        #expect(backlog.admits(event))
+        #expect(!backlog.isIdle)
+        backlog.done(with: Self.gossip(3))
+        #expect(!backlog.isIdle, "the proposal still waits in the lane")
+        backlog.done(with: event)
+        #expect(backlog.isIdle)
     }
 
     private static func gossip(_ count: Int) -> P2PEvent {
