@@ -78,6 +78,7 @@ public actor ValidatorNode: LedgerNode {
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         network.eventLoop.executor.asUnownedSerialExecutor()
     }
+
     /// The chain's genesis.
     public nonisolated let genesis: Genesis
     /// The store every block is committed to.
@@ -441,6 +442,7 @@ public actor ValidatorNode: LedgerNode {
     nonisolated func handleEvents(queueingGossipIn lane: AsyncStream<P2PEvent>.Continuation, backlog: GossipBacklog) {
         network.handleEvents { [weak self] event in
             guard let self else { return }
+            // Every connection runs on the loop, so this is a safety net, not a path events take.
             guard network.eventLoop.inEventLoop else {
                 Task { await self.route(event, lane: lane, backlog: backlog) }
                 return
