@@ -1,13 +1,13 @@
 import FogConsensus
 
 /// What a validator waits for — the machine's round timeouts and the empty-block interval — kept
-/// in deadline order so that one sleeping task serves them all.
+/// in deadline order so that one timer serves them all.
 ///
 /// A height schedules three round timeouts and an empty-block alarm, and at load a height lasts
-/// tens of milliseconds while those wait 100–1,000 ms: a sleeping task for each would wake four
+/// tens of milliseconds while those wait 100–1,000 ms: a timer for each would fire four
 /// times a height, almost always for a height already decided. Here an alarm of a decided height
-/// is dropped when the next height starts (``dropMoot(starting:)``), and a sleeper is armed only
-/// for a deadline earlier than the one already armed; a sleeper that wakes with nothing due re-arms
+/// is dropped when the next height starts (``dropMoot(starting:)``), and a timer is armed only
+/// for a deadline earlier than the one already armed; a timer that wakes with nothing due re-arms
 /// for the earliest alarm left.
 struct ValidatorAlarms {
     /// One thing to do at a deadline.
@@ -29,11 +29,11 @@ struct ValidatorAlarms {
 
     /// Pending alarms, earliest first (equal deadlines in the order they were added).
     private(set) var pending: [(deadline: ContinuousClock.Instant, alarm: Alarm)] = []
-    /// The deadline the live sleeper wakes at, if one is armed.
+    /// The deadline the live timer fires at, if one is armed.
     private(set) var armed: ContinuousClock.Instant?
 
-    /// Adds `alarm` for `deadline`. Returns the deadline a new sleeper must be armed for (now
-    /// ``armed``), or `nil` when the armed sleeper wakes no later than `deadline`.
+    /// Adds `alarm` for `deadline`. Returns the deadline a new timer must be armed for (now
+    /// ``armed``), or `nil` when the armed timer wakes no later than `deadline`.
     mutating func add(_ alarm: Alarm, at deadline: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         let index = pending.firstIndex { $0.deadline > deadline } ?? pending.endIndex
         pending.insert((deadline, alarm), at: index)
@@ -47,9 +47,9 @@ struct ValidatorAlarms {
         pending.removeAll { $0.alarm.isMoot(starting: height) }
     }
 
-    /// The sleeper armed for `deadline` woke at `now`. A superseded sleeper (one armed for another
+    /// The timer armed for `deadline` woke at `now`. A superseded timer (one armed for another
     /// deadline) gets nothing. Otherwise the alarms due are removed and returned, with the deadline
-    /// of the next sleeper to arm (now ``armed``), if any alarm is left.
+    /// of the next timer to arm (now ``armed``), if any alarm is left.
     mutating func wake(armedFor deadline: ContinuousClock.Instant,
                        at now: ContinuousClock.Instant) -> (due: [Alarm], rearm: ContinuousClock.Instant?) {
         guard armed == deadline else { return ([], nil) }

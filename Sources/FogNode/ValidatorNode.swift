@@ -151,7 +151,7 @@ public actor ValidatorNode: LedgerNode {
     var gossipFlushScheduled = false
     /// When the steps of the height being decided happened here (logged at debug level).
     var timings = HeightTimings()
-    /// The round timeouts and the empty-block alarm, served by one sleeping task.
+    /// The round timeouts and the empty-block alarm, served by one timer on the event loop.
     var alarms = ValidatorAlarms()
 
     /// A validator signing with `validatorKey`, committing to `store`, logging its signed messages
@@ -303,7 +303,7 @@ public actor ValidatorNode: LedgerNode {
         }
     }
 
-    /// Sets `alarm` for `deadline`, arming a sleeper when none wakes by then.
+    /// Sets `alarm` for `deadline`, arming a timer when none wakes by then.
     private func schedule(_ alarm: ValidatorAlarms.Alarm, at deadline: ContinuousClock.Instant) {
         guard let wake = alarms.add(alarm, at: deadline) else { return }
         arm(wake)
@@ -322,7 +322,7 @@ public actor ValidatorNode: LedgerNode {
         }
     }
 
-    /// A sleeper armed for `deadline` woke: carries out the alarms due and re-arms for the next.
+    /// A timer armed for `deadline` woke: carries out the alarms due and re-arms for the next.
     private func alarmsDue(armedFor deadline: ContinuousClock.Instant) {
         guard !stopped else { return }
         let (due, rearm) = alarms.wake(armedFor: deadline, at: .now)

@@ -2,7 +2,7 @@ import FogConsensus
 @testable import FogNode
 import Testing
 
-/// The validator's alarms: one sleeper serves every round timeout and empty-block alarm, a new one
+/// The validator's alarms: one timer serves every round timeout and empty-block alarm, a new one
 /// is armed only for an earlier deadline, and the start of a height drops what it makes moot.
 @Suite struct ValidatorAlarmsTests {
     static let origin = ContinuousClock.now
@@ -11,7 +11,7 @@ import Testing
         .timeout(ConsensusTimeout(height: height, round: round, step: step))
     }
 
-    @Test func aSleeperIsArmedOnlyForAnEarlierDeadline() {
+    @Test func aTimerIsArmedOnlyForAnEarlierDeadline() {
         var alarms = ValidatorAlarms()
         #expect(alarms.add(Self.timeout(5, .propose), at: Self.at(300)) == Self.at(300))
         #expect(alarms.add(Self.timeout(5, .prevote), at: Self.at(100)) == Self.at(100))
@@ -27,7 +27,7 @@ import Testing
         _ = alarms.add(Self.timeout(5, .propose), at: Self.at(300))
         _ = alarms.add(Self.timeout(5, .prevote), at: Self.at(100))
         _ = alarms.add(Self.timeout(5, .precommit), at: Self.at(110))
-        // The sleeper armed for 300 ms was superseded by the one for 100 ms: it gets nothing.
+        // The timer armed for 300 ms was superseded by the one for 100 ms: it gets nothing.
         #expect(alarms.wake(armedFor: Self.at(300), at: Self.at(300)).due.isEmpty)
         #expect(alarms.armed == Self.at(100))
         let first = alarms.wake(armedFor: Self.at(100), at: Self.at(112))
@@ -36,7 +36,7 @@ import Testing
         let last = alarms.wake(armedFor: Self.at(300), at: Self.at(300))
         #expect(last.due == [Self.timeout(5, .propose)] && last.rearm == nil && alarms.armed == nil)
         #expect(alarms.pending.isEmpty)
-        // With nothing armed, the next alarm arms a sleeper whatever its deadline.
+        // With nothing armed, the next alarm arms a timer whatever its deadline.
         #expect(alarms.add(Self.timeout(6, .propose), at: Self.at(900)) == Self.at(900))
     }
 
@@ -49,7 +49,7 @@ import Testing
         #expect(alarms.pending.isEmpty)
         _ = alarms.add(Self.timeout(6, .propose), at: Self.at(320))
         _ = alarms.add(Self.timeout(6, .prevote), at: Self.at(125))
-        // Height 7 starts before the sleeper armed for 100 ms wakes; its own timeouts stay.
+        // Height 7 starts before the timer armed for 100 ms wakes; its own timeouts stay.
         alarms.dropMoot(starting: 7)
         _ = alarms.add(Self.timeout(7, .propose), at: Self.at(340))
         let woke = alarms.wake(armedFor: Self.at(100), at: Self.at(100))
