@@ -67,13 +67,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         try Self.checkFileHeader(path)
         // Every connection of the store is opened on the default VFS, so it is installed first.
         WALGatheringVFS.install()
-        var configuration = Configuration()
-        configuration.label = "FogStoreSQLite"
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // Takes effect only when the file is created: an older store keeps its page size.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)") }
-        }
+        let configuration = Configuration.storeFile(label: "FogStoreSQLite", pageSize: Self.pageSize)
         do {
             try Self.checkOwnership(path)
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -37,13 +37,7 @@ final class TransactionIndex: Sendable {
     /// replaced: everything in it can be derived again).
     init(path: String, store: DatabasePool, latestHeight: UInt64) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.label = "FogStoreSQLite.transactions"
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // Takes effect only when the file is created.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)") }
-        }
+        let configuration = Configuration.storeFile(label: "FogStoreSQLite.transactions", pageSize: Self.pageSize)
         do {
             pool = try Self.open(path, configuration)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {

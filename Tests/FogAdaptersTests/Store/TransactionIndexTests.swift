@@ -43,6 +43,26 @@ struct TransactionIndexTests {
         return try queue.read { db in try Int64.fetchOne(db, sql: "SELECT height FROM indexed") }
     }
 
+    /// Makes a store at `path` with three blocks of transactions, all written to its index, and
+    /// closes it; returns each block's transaction ids.
+    static func closedStoreWithThreeBlocks(at path: String) throws -> [[Hash256]] {
+        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
+        var chain = StoreChain(store: store)
+        let blocks = try commitThreeBlocks(&chain)
+        store.waitForTransactionIndex()
+        return blocks
+    }
+
+    /// Opens the store at `path` and expects every transaction of `blocks` found, and the index
+    /// written through the last of them; returns the store.
+    @discardableResult
+    static func reopenExpectingIndexed(_ path: String, _ blocks: [[Hash256]]) throws -> SQLiteLedgerStore {
+        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
+        try expectIndexed(store, blocks)
+        #expect(try recordedHeight(ofIndexAt: path) == Int64(blocks.count))
+        return store
+    }
+
     @Test func aCommittedTransactionIsFoundAtOnceThenFromTheFileAndAfterReopening() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
@@ -57,21 +77,13 @@ struct TransactionIndexTests {
             try Self.expectIndexed(store, blocks)
             #expect(try store.receipts(transactionID: SHA256Hasher.hash([1, 2, 3])).isEmpty)
         }
-        #expect(try Self.recordedHeight(ofIndexAt: path) == 3)
-        let reopened = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
-        try Self.expectIndexed(reopened, blocks)
+        try Self.reopenExpectingIndexed(path, blocks)
     }
 
     @Test func anIndexThatLostItsLastWritesIsCaughtUpWhenTheStoreOpens() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
-        let blocks: [[Hash256]]
-        do {
-            let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
-            var chain = StoreChain(store: store)
-            blocks = try Self.commitThreeBlocks(&chain)
-            store.waitForTransactionIndex()
-        }
+        let blocks = try Self.closedStoreWithThreeBlocks(at: path)
         // What a crash before the index's last two writes reached the disk leaves.
         let queue = try DatabaseQueue(path: SQLiteLedgerStore.transactionIndexPath(of: path))
         let storeQueue = try DatabaseQueue(path: path)
@@ -82,20 +94,15 @@ struct TransactionIndexTests {
             try db.execute(sql: "UPDATE indexed SET height = 1, block_id = ?", arguments: [firstBlock])
         }
         try queue.close()
-
-        let reopened = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
-        try Self.expectIndexed(reopened, blocks)
-        #expect(try Self.recordedHeight(ofIndexAt: path) == 3)
+        try Self.reopenExpectingIndexed(path, blocks)
     }
 
     @Test func aMissingIndexIsRebuiltAndAnotherStoresIndexIsReplaced() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
         let other = directory.path("other.sqlite")
-        let blocks: [[Hash256]]
+        let blocks = try Self.closedStoreWithThreeBlocks(at: path)
         do {
-            var chain = StoreChain(store: try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis))
-            blocks = try Self.commitThreeBlocks(&chain)
             // Another store of the chain, one block ahead, its blocks empty.
             let otherStore = try SQLiteLedgerStore(path: other, genesis: StoreChain.genesis)
             var otherChain = StoreChain(store: otherStore)
@@ -105,7 +112,7 @@ struct TransactionIndexTests {
         for suffix in ["", "-wal", "-shm"] {
             try? FileManager.default.removeItem(atPath: SQLiteLedgerStore.transactionIndexPath(of: path) + suffix)
         }
-        try Self.expectIndexed(try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis), blocks)
+        try Self.reopenExpectingIndexed(path, blocks)
 
         // The other store's index records height 4 and another block: it is emptied and rebuilt.
         for suffix in ["", "-wal", "-shm"] {
@@ -113,19 +120,13 @@ struct TransactionIndexTests {
             try? FileManager.default.removeItem(atPath: target)
             try? FileManager.default.copyItem(atPath: SQLiteLedgerStore.transactionIndexPath(of: other) + suffix, toPath: target)
         }
-        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
-        try Self.expectIndexed(store, blocks)
-        #expect(try Self.recordedHeight(ofIndexAt: path) == 3)
+        try Self.reopenExpectingIndexed(path, blocks)
     }
 
     @Test func aStoreOfSchemaTwoDropsItsIdIndexAndFindsItsTransactions() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
-        let blocks: [[Hash256]]
-        do {
-            var chain = StoreChain(store: try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis))
-            blocks = try Self.commitThreeBlocks(&chain)
-        }
+        let blocks = try Self.closedStoreWithThreeBlocks(at: path)
         // Schema 2 kept transaction ids in an index of the store's own file, and no index file.
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
@@ -141,8 +142,7 @@ struct TransactionIndexTests {
             try? FileManager.default.removeItem(atPath: SQLiteLedgerStore.transactionIndexPath(of: path) + suffix)
         }
 
-        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
-        try Self.expectIndexed(store, blocks)
+        let store = try Self.reopenExpectingIndexed(path, blocks)
         let check = try DatabaseQueue(path: path)
         let indexes = try check.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'receipts'")
