@@ -102,9 +102,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// the store's receipts, and rebuilt from them when it is missing or behind.
     public static func transactionIndexPath(of path: String) -> String { path + "-transactions" }
 
-    /// Returns once the transaction index has written every committed block (lookups see a block's
-    /// transactions as soon as it is committed either way). Returns the heights still only in
-    /// memory, which are those of a failed write, and that failure.
+    /// Has the transaction index write every committed block it holds in memory now, instead of
+    /// after ``TransactionIndex/writeDelay`` (lookups see a block's transactions as soon as it is
+    /// committed either way). Returns the heights still only in memory, which are those of a failed
+    /// write, and that failure.
     @discardableResult
     public func waitForTransactionIndex() -> (heights: Int, failure: String?) {
         transactions.waitForWrites()
