@@ -31,8 +31,6 @@ public final class SQLiteLedgerStore: LedgerStore {
     private let latest: Mutex<LatestBlock>
     /// Copies the WAL into the database file beside the writer.
     private let checkpointer: WALCheckpointer
-    /// Where each committed transaction is: ``transactionIndexPath(of:)``, written after each block.
-    private let transactions: TransactionIndex
 
     /// The page size of a new store's file. A block dirties a page of each large index for each of
     /// its transactions and devices (transaction ids; each device's readings and state versions), and
@@ -67,7 +65,13 @@ public final class SQLiteLedgerStore: LedgerStore {
         try Self.checkFileHeader(path)
         // Every connection of the store is opened on the default VFS, so it is installed first.
         WALGatheringVFS.install()
-        let configuration = Configuration.storeFile(label: "FogStoreSQLite", pageSize: Self.pageSize)
+        var configuration = Configuration()
+        configuration.label = "FogStoreSQLite"
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // Takes effect only when the file is created: an older store keeps its page size.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)") }
+        }
         do {
             try Self.checkOwnership(path)
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -90,26 +94,10 @@ public final class SQLiteLedgerStore: LedgerStore {
                                    commit: try SQLiteSchema.commit(at: height, db))
             }
             latest = Mutex(latestBlock)
-            transactions = try TransactionIndex(path: Self.transactionIndexPath(of: path), store: pool,
-                                                latestHeight: latestBlock.height)
             recordCache = LatestRecordCache(capacity: recordCacheCapacity, height: latestBlock.height)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
         }
-    }
-
-    /// The file of the transaction index of the store at `path` (``TransactionIndex``): derived from
-    /// the store's receipts, and rebuilt from them when it is missing or behind.
-    public static func transactionIndexPath(of path: String) -> String { path + "-transactions" }
-
-    /// Has the transaction index write every committed block it holds in memory now, instead of
-    /// after ``TransactionIndex/writeDelay`` (lookups see a block's transactions as soon as it is
-    /// committed either way). Returns the heights still only in memory, which are those of a failed
-    /// write, and that failure.
-    @discardableResult
-    public func waitForTransactionIndex() -> (heights: Int, failure: String?) {
-        transactions.waitForWrites()
-        return transactions.backlog
     }
 
     /// The checkpoints completed so far: in the background, and by the writer in a commit (when
@@ -242,8 +230,6 @@ public final class SQLiteLedgerStore: LedgerStore {
         // Committed: the new records and nodes are in the database now.
         recordCache.apply(commitment.state.changes, height: commitment.block.header.height)
         nodeCache.insert(commitment.state.newNodes)
-        transactions.add(height: commitment.block.header.height, blockID: commitment.block.header.blockID,
-                         ids: commitment.receipts.map(\.transactionID))
     }
 
     public func attachCommit(_ commit: Commit) throws {
@@ -296,20 +282,15 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func receipts(transactionID: Hash256) throws -> [StoredReceipt] {
-        let locations = try transactions.locations(of: transactionID)
-        guard !locations.isEmpty else { return [] }
-        let id = Data(transactionID.bytes)
-        let stored = try pool.read { db in
-            try locations.compactMap { location -> (Data, TransactionLocation)? in
-                let statement = try db.cachedStatement(sql: """
-                    SELECT receipt FROM receipts WHERE height = ? AND position = ? AND tx_id = ?
-                    """)
-                return try Data.fetchOne(statement, arguments: [Int64(location.height), Int64(location.index), id])
-                    .map { ($0, location) }
-            }
+        let rows = try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT height, position, receipt FROM receipts WHERE tx_id = ? ORDER BY height, position
+                """, arguments: [Data(transactionID.bytes)])
         }
-        return try stored.map { receipt, location in
-            StoredReceipt(receipt: try SQLiteSchema.decode(Receipt.self, receipt), location: location)
+        return try rows.map { row in
+            StoredReceipt(receipt: try SQLiteSchema.decode(Receipt.self, row["receipt"]),
+                          location: TransactionLocation(height: UInt64(row["height"] as Int64),
+                                                        index: UInt32(row["position"] as Int64)))
         }
     }
 

@@ -15,7 +15,7 @@ enum SQLiteSchema {
     /// `PRAGMA application_id` of a FogLedger store: "FOGL".
     static let applicationID: Int32 = 0x464F_474C
     /// `PRAGMA user_version`: the schema version, the number of migrations.
-    static let schemaVersion = 3
+    static let schemaVersion = 2
     /// Where a store made before schema 2 keeps its tree nodes (by hash alone); dropped when empty.
     static let legacyNodesTable = "smt_nodes_v1"
 
@@ -89,15 +89,6 @@ enum SQLiteSchema {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(legacyNodesTable))") != true {
                 try db.execute(sql: "DROP TABLE \(legacyNodesTable)")
             }
-        }
-        // Transaction ids are indexed in a file of their own, after each block's write
-        // (``TransactionIndex``), which rebuilds from the receipts what this index held.
-        migrator.registerMigration("v3-transaction-index-file") { db in
-            try db.execute(sql: """
-                DROP INDEX receipts_by_tx;
-                UPDATE metadata SET value = CAST('3' AS BLOB) WHERE name = 'schema_version';
-                PRAGMA user_version = 3;
-                """)
         }
         return migrator
     }
