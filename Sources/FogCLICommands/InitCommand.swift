@@ -33,7 +33,7 @@ struct InitCommand: ParsableCommand {
     @Option(name: .long, help: "HTTP API port of node0; node K serves on this plus K.")
     var httpPort: Int = 8_600
 
-    @Option(name: .long, help: "Least milliseconds between committing a block and starting the next height.")
+    @Option(name: .long, help: "Least milliseconds between deciding a block and starting the next height.")
     var commitDelayMs: UInt64 = ValidatorNodeConfiguration.defaultCommitDelayMillis
 
     @Option(name: .long, help: "Milliseconds after a commit at which an empty block is proposed when nothing is pending.")
