@@ -31,9 +31,12 @@ public final class SQLiteLedgerStore: LedgerStore {
     private let latest: Mutex<LatestBlock>
     /// Copies the WAL into the database file beside the writer.
     private let checkpointer: WALCheckpointer
+    /// How the transaction-id runs are merged.
+    private let transactionRuns: TransactionRunLimits
 
     /// The page size of a new store's file. A block dirties a page of each large index for each of
-    /// its transactions and devices (transaction ids; each device's readings and state versions), and
+    /// its devices (each device's readings and state versions; transaction ids were a third such
+    /// index before ``TransactionRuns``), and
     /// SQLite writes every dirty page whole to the WAL: with 2 KiB pages instead of SQLite's 4 KiB,
     /// four validators at 2,500 envelopes/s wrote 34 KB per transaction instead of 48–50, for the
     /// same CPU (docs/benchmarks.md, "Round 10"). 1 KiB pages wrote about a third less again, but
@@ -54,12 +57,14 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// `nodeCacheCapacity` bounds the sparse-tree nodes kept in memory for the next blocks' tree
     /// updates, `recordCacheCapacity` the latest state's records kept for admission and execution
     /// (0: none). `checkpoints` says when the WAL is copied into the database file (by default
-    /// ``WALCheckpointLimits/standard(pageSize:)`` for the file's pages).
+    /// ``WALCheckpointLimits/standard(pageSize:)`` for the file's pages). `transactionRuns` says how
+    /// the transaction-id index merges its runs.
     public init(path: String, genesis: Genesis,
                 retainedVersions: UInt64 = StoreLimits.defaultRetainedVersions,
                 nodeCacheCapacity: Int = 100_000, recordCacheCapacity: Int = 100_000,
-                checkpoints: WALCheckpointLimits? = nil) throws {
+                checkpoints: WALCheckpointLimits? = nil, transactionRuns: TransactionRunLimits = .standard) throws {
         self.path = path
+        self.transactionRuns = transactionRuns
         self.retainedVersions = max(retainedVersions, 1)
         self.nodeCache = SparseNodeCache(capacity: nodeCacheCapacity)
         try Self.checkFileHeader(path)
@@ -187,7 +192,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     /// Checks the file (`PRAGMA integrity_check`) and that nothing lies beyond the latest block:
-    /// no receipt, reading, commit or state version above it, and one stored block per height.
+    /// no receipt, reading, commit or state version above it, one stored block per height, and as
+    /// many transaction ids in the live runs as receipts.
     /// Throws ``StoreError/Code/corrupt`` otherwise.
     public func verifyIntegrity() throws {
         try pool.read { db in
@@ -199,6 +205,11 @@ public final class SQLiteLedgerStore: LedgerStore {
             let blocks = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks") ?? 0
             guard blocks == Int64(latest) else {
                 throw StoreError(.corrupt, "\(blocks) blocks stored for heights 1...\(latest)")
+            }
+            let receipts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipts") ?? 0
+            let indexed = try TransactionRuns.liveEntryCount(db)
+            guard indexed == receipts else {
+                throw StoreError(.corrupt, "\(receipts) receipts, but \(indexed) transaction ids in the live runs")
             }
             for table in ["receipts", "readings", "commits", "state_versions"] {
                 let beyond = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE height > ?",
@@ -220,6 +231,8 @@ public final class SQLiteLedgerStore: LedgerStore {
             try commitment.check(metadata: metadata, latestHeight: latest, latestBlockID: latestBlockID,
                                  latestStateRoot: latestRoot ?? metadata.genesisStateRoot)
             try SQLiteSchema.insert(commitment, db)
+            try TransactionRuns.record(commitment.receipts.map(\.transactionID), height: commitment.block.header.height,
+                                       limits: transactionRuns, db)
             try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
         }
         latest.withLock { latest in
@@ -282,15 +295,14 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func receipts(transactionID: Hash256) throws -> [StoredReceipt] {
-        let rows = try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT height, position, receipt FROM receipts WHERE tx_id = ? ORDER BY height, position
-                """, arguments: [Data(transactionID.bytes)])
-        }
-        return try rows.map { row in
-            StoredReceipt(receipt: try SQLiteSchema.decode(Receipt.self, row["receipt"]),
-                          location: TransactionLocation(height: UInt64(row["height"] as Int64),
-                                                        index: UInt32(row["position"] as Int64)))
+        try pool.read { db in
+            try TransactionRuns.locations(of: transactionID, db).map { location in
+                guard let data = try Data.fetchOne(
+                    db.cachedStatement(sql: "SELECT receipt FROM receipts WHERE height = ? AND position = ? AND tx_id = ?"),
+                    arguments: [Int64(location.height), Int64(location.index), Data(transactionID.bytes)])
+                else { throw StoreError(.corrupt, "no receipt of \(transactionID) at \(location.height):\(location.index)") }
+                return StoredReceipt(receipt: try SQLiteSchema.decode(Receipt.self, data), location: location)
+            }
         }
     }
 

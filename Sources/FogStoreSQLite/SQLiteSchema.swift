@@ -15,7 +15,7 @@ enum SQLiteSchema {
     /// `PRAGMA application_id` of a FogLedger store: "FOGL".
     static let applicationID: Int32 = 0x464F_474C
     /// `PRAGMA user_version`: the schema version, the number of migrations.
-    static let schemaVersion = 2
+    static let schemaVersion = 3
     /// Where a store made before schema 2 keeps its tree nodes (by hash alone); dropped when empty.
     static let legacyNodesTable = "smt_nodes_v1"
 
@@ -89,6 +89,28 @@ enum SQLiteSchema {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(legacyNodesTable))") != true {
                 try db.execute(sql: "DROP TABLE \(legacyNodesTable)")
             }
+        }
+        // Transaction ids in sorted runs (``TransactionRuns``) instead of an index over receipts: a
+        // block's ids landed at random places of that index, a page each. A store's existing ids
+        // become one run, at the level its number of blocks would have reached by merging.
+        migrator.registerMigration("v3-transaction-runs") { db in
+            try db.execute(sql: TransactionRuns.schema)
+            let blocks = try latestHeight(db)
+            var level = 0
+            var covered = UInt64(TransactionRunLimits.standard.fanout)
+            while covered <= blocks { level += 1; covered *= UInt64(TransactionRunLimits.standard.fanout) }
+            try TransactionRuns.writeRun(level: level, db) { add in
+                let rows = try Row.fetchCursor(db, sql: "SELECT tx_id, height, position FROM receipts ORDER BY tx_id, height, position")
+                while let row = try rows.next() {
+                    try add(TransactionRunEntries.entry(try hash(row["tx_id"], "transaction id"), at: TransactionLocation(
+                        height: UInt64(row["height"] as Int64), index: UInt32(row["position"] as Int64))))
+                }
+            }
+            try db.execute(sql: """
+                DROP INDEX receipts_by_tx;
+                UPDATE metadata SET value = CAST('3' AS BLOB) WHERE name = 'schema_version';
+                PRAGMA user_version = 3;
+                """)
         }
         return migrator
     }

@@ -1,0 +1,231 @@
+import Foundation
+import FogCrypto
+import FogStore
+import GRDB
+
+/// How the transaction-id runs are merged (``TransactionRuns``).
+public struct TransactionRunLimits: Sendable, Equatable {
+    /// Runs of one level merged into one run of the next level.
+    public var fanout: Int
+    /// Chunks an ongoing merge writes at once. Each block gives every merge an allowance of twice its
+    /// transactions (at least one chunk's worth, so merges also end on empty blocks); a merge writes
+    /// when its allowance reaches this many chunks, so a step's reads and writes cover whole pages.
+    public var stepChunks: Int
+
+    /// Limits: `fanout` is at least 2, `stepChunks` at least 1.
+    public init(fanout: Int, stepChunks: Int) {
+        self.fanout = max(fanout, 2)
+        self.stepChunks = max(stepChunks, 1)
+    }
+
+    /// A lookup reads at most about `fanout` runs a level, and an entry is written once a level.
+    public static let standard = TransactionRunLimits(fanout: 8, stepChunks: 4)
+}
+
+/// The transaction-id index of the SQLite store, as sorted runs merged step by step: a small
+/// log-structured merge tree inside the store's file.
+///
+/// A B-tree keyed by transaction id takes each block's ids at random places, so a block dirtied a
+/// page of it per transaction, the largest share of a block's write (docs/benchmarks.md, rounds 13
+/// and 17). Here each block writes its ids as a new sorted run at level 0, appended in chunk rows
+/// (`tx_chunks`, found by run and first entry). When `fanout` runs of a level wait, a merge starts:
+/// its output run (state `building`) is written in order, a step whenever the blocks since the last
+/// one have given it enough allowance, and when it is complete it becomes live and its inputs dead
+/// in the same transaction; dead runs' chunks are deleted a few at each block. Every step runs in the block's own write transaction, so the runs are
+/// always consistent with the blocks. A lookup reads the live runs (inputs of an ongoing merge stay
+/// live until it completes), each from the chunk before the id's first entry.
+enum TransactionRuns {
+    /// `tx_runs.state`.
+    enum State: Int64 {
+        case live = 0, building = 1, dead = 2
+    }
+
+    static let schema = """
+        CREATE TABLE tx_runs (
+            run          INTEGER PRIMARY KEY NOT NULL,
+            level        INTEGER NOT NULL,
+            state        INTEGER NOT NULL,
+            merge_into   INTEGER,
+            resume_after BLOB,
+            allowance    INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE tx_chunks (
+            chunk     INTEGER PRIMARY KEY NOT NULL,
+            run       INTEGER NOT NULL,
+            first_key BLOB NOT NULL,
+            entries   BLOB NOT NULL
+        );
+        CREATE UNIQUE INDEX tx_chunks_by_key ON tx_chunks(run, first_key);
+        """
+
+    /// The chunks of `run` from the one holding the first entry after `after` (from its start when
+    /// nil) up to, not including, `before`, at most `limit` (-1: all).
+    private static let chunksSQL = """
+        SELECT entries FROM tx_chunks
+        WHERE run = :run AND first_key < :before AND first_key >= COALESCE(
+            (SELECT first_key FROM tx_chunks WHERE run = :run AND first_key <= :after ORDER BY first_key DESC LIMIT 1), X'')
+        ORDER BY first_key LIMIT :limit
+        """
+
+    // MARK: writes
+
+    /// Files block `height`'s transaction ids (`ids[i]` at position i) and moves every merge a step.
+    static func record(_ ids: [Hash256], height: UInt64, limits: TransactionRunLimits, _ db: Database) throws {
+        if !ids.isEmpty {
+            let run = try newRun(level: 0, state: .live, db)
+            try writeChunks(TransactionRunEntries.sortedRun(ids, height: height), run: run, db)
+        }
+        try startMerges(limits, db)
+        let allowance = max(TransactionRunEntries.perChunk, 2 * ids.count)
+        let step = limits.stepChunks * TransactionRunEntries.perChunk
+        let due = try Row.fetchAll(db.cachedStatement(sql: """
+            UPDATE tx_runs SET allowance = allowance + ? WHERE state = ? RETURNING run, allowance
+            """), arguments: [allowance, State.building.rawValue])
+        var written = 0
+        for row in due where row["allowance"] as Int >= step {
+            let chunks = (row["allowance"] as Int) / TransactionRunEntries.perChunk
+            written += try advanceMerge(into: row["run"], chunks: chunks, db)
+        }
+        // A merge's inputs hold as many chunks as its output, so deleting twice what was written
+        // keeps up with the merges; the allowance's share empties the last dead runs on later blocks.
+        try deleteDeadChunks(limit: 2 * (written + (allowance + TransactionRunEntries.perChunk - 1) / TransactionRunEntries.perChunk), db)
+    }
+
+    /// Writes a whole run at `level` from the entries `entries` hands over in order (for a store whose
+    /// ids were indexed otherwise), a chunk at a time.
+    static func writeRun(level: Int, _ db: Database, entries: (_ add: ([UInt8]) throws -> Void) throws -> Void) throws {
+        let run = try newRun(level: level, state: .live, db)
+        var chunk: [UInt8] = []
+        try entries { entry in
+            chunk += entry
+            if chunk.count == TransactionRunEntries.chunkBytes {
+                try writeChunks(chunk, run: run, db)
+                chunk = []
+            }
+        }
+        try writeChunks(chunk, run: run, db)
+        if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_chunks WHERE run = ?", arguments: [run]) == 0 {
+            try db.execute(sql: "DELETE FROM tx_runs WHERE run = ?", arguments: [run])
+        }
+    }
+
+    private static func newRun(level: Int, state: State, _ db: Database) throws -> Int64 {
+        let run = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(run) FROM tx_runs")) ?? 0) + 1
+        try db.cachedStatement(sql: "INSERT INTO tx_runs (run, level, state) VALUES (?, ?, ?)")
+            .execute(arguments: [run, level, state.rawValue])
+        return run
+    }
+
+    private static func writeChunks(_ flat: [UInt8], run: Int64, _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO tx_chunks (run, first_key, entries) VALUES (?, ?, ?)")
+        for chunk in TransactionRunEntries.chunks(flat) {
+            try insert.execute(arguments: [run, Data(chunk.prefix(TransactionRunEntries.size)), Data(chunk)])
+        }
+    }
+
+    /// Starts a merge of the `fanout` oldest live runs of each level that has that many not yet merging
+    /// and no merge of its own under way.
+    private static func startMerges(_ limits: TransactionRunLimits, _ db: Database) throws {
+        let ready = try Int.fetchAll(db.cachedStatement(sql: """
+            SELECT level FROM tx_runs WHERE state = :live AND merge_into IS NULL GROUP BY level
+            HAVING COUNT(*) >= :fanout
+               AND level + 1 NOT IN (SELECT level FROM tx_runs WHERE state = :building)
+            """), arguments: ["live": State.live.rawValue, "fanout": limits.fanout, "building": State.building.rawValue])
+        for level in ready {
+            let output = try newRun(level: level + 1, state: .building, db)
+            try db.cachedStatement(sql: """
+                UPDATE tx_runs SET merge_into = :output WHERE run IN (
+                    SELECT run FROM tx_runs WHERE level = :level AND state = :live AND merge_into IS NULL
+                    ORDER BY run LIMIT :fanout)
+                """).execute(arguments: ["output": output, "level": level, "live": State.live.rawValue,
+                                         "fanout": limits.fanout])
+        }
+    }
+
+    /// Chunks of a merge's input read at once.
+    private static let chunksRead = 2
+
+    /// The chunks of a run after an entry, at most a number.
+    private static let nextChunksSQL = "SELECT entries FROM tx_chunks WHERE run = ? AND first_key > ? ORDER BY first_key LIMIT ?"
+
+    /// Writes up to `chunks` full chunks of merge `output`'s run; when its inputs are exhausted,
+    /// makes it live and them dead. Returns the chunks written.
+    private static func advanceMerge(into output: Int64, chunks: Int, _ db: Database) throws -> Int {
+        let resumeAfter = try Data.fetchOne(db.cachedStatement(sql: "SELECT resume_after FROM tx_runs WHERE run = ?"),
+                                            arguments: [output]).map { [UInt8]($0) }
+        let inputRuns = try Int64.fetchAll(db.cachedStatement(sql: "SELECT run FROM tx_runs WHERE merge_into = ? ORDER BY run"),
+                                           arguments: [output])
+        // Each input is read a few chunks at a time, as the merge takes its entries: from the chunk
+        // that holds the resume point, then after the last entry read.
+        var inputs = try inputRuns.map { run in
+            let flat = try Data.fetchAll(db.cachedStatement(sql: chunksSQL), arguments: [
+                "run": run, "before": Data(TransactionRunEntries.afterAll), "after": Data(resumeAfter ?? []),
+                "limit": chunksRead,
+            ])
+            return TransactionRunEntries.MergeInput(flat: flat.flatMap { [UInt8]($0) }, after: resumeAfter,
+                                                    isComplete: flat.count < chunksRead)
+        }
+        var merged: [UInt8] = []
+        while let waiting = TransactionRunEntries.merge(&inputs, into: &merged, limit: chunks * TransactionRunEntries.perChunk) {
+            let more = try Data.fetchAll(db.cachedStatement(sql: nextChunksSQL), arguments: [
+                inputRuns[waiting], Data(inputs[waiting].lastRead ?? []), chunksRead,
+            ])
+            inputs[waiting].append(more.flatMap { [UInt8]($0) }, isComplete: more.count < chunksRead)
+        }
+        let finished = TransactionRunEntries.isFinished(inputs)
+        try writeChunks(merged, run: output, db)
+        if finished {
+            try db.cachedStatement(sql: "UPDATE tx_runs SET state = ?, resume_after = NULL, allowance = 0 WHERE run = ?")
+                .execute(arguments: [State.live.rawValue, output])
+            try db.cachedStatement(sql: "UPDATE tx_runs SET state = ?, merge_into = NULL WHERE merge_into = ?")
+                .execute(arguments: [State.dead.rawValue, output])
+        } else if !merged.isEmpty {
+            try db.cachedStatement(sql: """
+                UPDATE tx_runs SET resume_after = ?, allowance = allowance - ? WHERE run = ?
+                """).execute(arguments: [Data(merged.suffix(TransactionRunEntries.size)),
+                                         merged.count / TransactionRunEntries.size, output])
+        }
+        return (merged.count + TransactionRunEntries.chunkBytes - 1) / TransactionRunEntries.chunkBytes
+    }
+
+    /// Deletes up to `limit` chunks of dead runs, and each dead run left without chunks.
+    private static func deleteDeadChunks(limit: Int, _ db: Database) throws {
+        var left = limit
+        for run in try Int64.fetchAll(db.cachedStatement(sql: "SELECT run FROM tx_runs WHERE state = ? ORDER BY run"),
+                                      arguments: [State.dead.rawValue]) {
+            guard left > 0 else { return }
+            try db.cachedStatement(sql: """
+                DELETE FROM tx_chunks WHERE chunk IN (
+                    SELECT chunk FROM tx_chunks WHERE run = :run ORDER BY first_key LIMIT :limit)
+                """).execute(arguments: ["run": run, "limit": left])
+            left -= db.changesCount
+            if left > 0 {
+                try db.cachedStatement(sql: "DELETE FROM tx_runs WHERE run = ?").execute(arguments: [run])
+            }
+        }
+    }
+
+    // MARK: reads
+
+    /// Every location of transaction `id`, in chain order.
+    static func locations(of id: Hash256, _ db: Database) throws -> [TransactionLocation] {
+        let (lower, upper) = TransactionRunEntries.bounds(of: id)
+        var found: [TransactionLocation] = []
+        for run in try Int64.fetchAll(db.cachedStatement(sql: "SELECT run FROM tx_runs WHERE state = ?"),
+                                      arguments: [State.live.rawValue]) {
+            let chunks = try Data.fetchAll(db.cachedStatement(sql: chunksSQL), arguments: [
+                "run": run, "before": Data(upper), "after": Data(lower), "limit": -1,
+            ])
+            for chunk in chunks { found += TransactionRunEntries.locations(of: id, in: [UInt8](chunk)) }
+        }
+        return found.sorted { ($0.height, $0.index) < ($1.height, $1.index) }
+    }
+
+    /// The entries of the live runs (each transaction of the chain once).
+    static func liveEntryCount(_ db: Database) throws -> Int {
+        let bytes = try Int.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(length(entries)), 0) FROM tx_chunks WHERE run IN (SELECT run FROM tx_runs WHERE state = ?)
+            """, arguments: [State.live.rawValue]) ?? 0
+        return bytes / TransactionRunEntries.size
+    }
+}

@@ -1,0 +1,168 @@
+import FogCrypto
+import FogExecution
+import FogStore
+@testable import FogStoreSQLite
+import FogTypes
+import GRDB
+import Testing
+
+/// The SQLite store's transaction-id index as sorted runs merged a step per block: the merge itself,
+/// lookups while merges are under way, after a reopen, and for a store migrated from schema 2.
+@Suite("SQLite store: transaction ids in merged runs")
+struct TransactionRunsTests {
+    static func id(_ tag: Int) -> Hash256 { SHA256Hasher.hash(Array("tx \(tag)".utf8)) }
+
+    static func run(_ entries: [(Int, UInt64)]) -> [UInt8] {
+        entries.map { TransactionRunEntries.entry(id($0.0), at: TransactionLocation(height: $0.1, index: 0)) }
+            .sorted { $0.lexicographicallyPrecedes($1) }.flatMap { $0 }
+    }
+
+    @Test func aMergeTakesTheSmallestEntriesInStepsAndWaitsForAnInputItHasNotRead() {
+        let first = Self.run((0..<20).map { ($0, 1) })
+        let second = Self.run((20..<30).map { ($0, 2) })
+        let all = Self.run((0..<20).map { ($0, 1) } + (20..<30).map { ($0, 2) })
+        var merged: [UInt8] = []
+        var resume: [UInt8]?
+        var steps = 0
+        var finished = false
+        while !finished {
+            var inputs = [first, second].map { TransactionRunEntries.MergeInput(flat: $0, after: resume, isComplete: true) }
+            var step: [UInt8] = []
+            #expect(TransactionRunEntries.merge(&inputs, into: &step, limit: 7) == nil)
+            #expect(step.count <= 7 * TransactionRunEntries.size)
+            merged += step
+            resume = step.isEmpty ? resume : Array(step.suffix(TransactionRunEntries.size))
+            finished = TransactionRunEntries.isFinished(inputs)
+            steps += 1
+        }
+        #expect(merged == all)
+        #expect(steps == 5)
+
+        // An input read in part stops the merge once it has nothing left in hand, and goes on when
+        // its next entries are added.
+        let split = 2 * TransactionRunEntries.size
+        var inputs = [TransactionRunEntries.MergeInput(flat: Array(first.prefix(split)), after: nil, isComplete: false),
+                      TransactionRunEntries.MergeInput(flat: second, after: nil, isComplete: true)]
+        var step: [UInt8] = []
+        #expect(TransactionRunEntries.merge(&inputs, into: &step, limit: 100) == 0)
+        #expect(inputs[0].lastRead == Array(first[TransactionRunEntries.size..<split]))
+        #expect(step.count >= split && step.count < all.count)
+        inputs[0].append(Array(first.dropFirst(split)), isComplete: true)
+        #expect(TransactionRunEntries.merge(&inputs, into: &step, limit: 100) == nil)
+        #expect(step == all && TransactionRunEntries.isFinished(inputs))
+    }
+
+    @Test func anEntrySortsByIDThenHeightThenPosition() {
+        let id = Self.id(1)
+        let early = TransactionRunEntries.entry(id, at: TransactionLocation(height: 2, index: 300))
+        let late = TransactionRunEntries.entry(id, at: TransactionLocation(height: 256, index: 0))
+        #expect(early.lexicographicallyPrecedes(late))
+        #expect(TransactionRunEntries.location(late, at: 0) == TransactionLocation(height: 256, index: 0))
+        let (lower, upper) = TransactionRunEntries.bounds(of: id)
+        #expect(lower.lexicographicallyPrecedes(early) && late.lexicographicallyPrecedes(upper))
+        #expect(TransactionRunEntries.locations(of: id, in: early + late).map(\.height) == [2, 256])
+    }
+
+    /// Live runs by level, and runs in each state.
+    static func runs(_ path: String) throws -> (live: [Int: Int], building: Int, dead: Int) {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var live: [Int: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT level, COUNT(*) AS n FROM tx_runs WHERE state = 0 GROUP BY level") {
+                live[row["level"]] = row["n"]
+            }
+            let building = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_runs WHERE state = 1") ?? 0
+            let dead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_runs WHERE state = 2") ?? 0
+            return (live, building, dead)
+        }
+    }
+
+    /// Commits `blocks` blocks of 9–63 readings each on `chain` and returns their ids with their locations.
+    static func commitReadings(_ chain: inout StoreChain, blocks: Int, from start: Int) throws -> [(Hash256, TransactionLocation)] {
+        var committed: [(Hash256, TransactionLocation)] = []
+        for block in 0..<blocks {
+            let count = ((start + block) % 7 + 1) * 9
+            let envelopes = (0..<count).map { index in
+                chain.reading(StoreChain.sensors[index % StoreChain.sensors.count],
+                              timeMillis: 1_700_000_000_000 + UInt64((start + block) * 10 + index))
+            }
+            let commitment = try chain.commit(envelopes)
+            for (position, envelope) in envelopes.enumerated() {
+                committed.append((SignedEnvelope.transactionID(of: envelope),
+                                  TransactionLocation(height: commitment.block.header.height, index: UInt32(position))))
+            }
+        }
+        return committed
+    }
+
+    @Test func everyTransactionIsFoundWhileRunsMergeAndAfterAReopen() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        let limits = TransactionRunLimits(fanout: 2, stepChunks: 1)
+        var committed: [(Hash256, TransactionLocation)] = []
+        do {
+            let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, transactionRuns: limits)
+            var chain = StoreChain(store: store)
+            _ = try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+            committed = try Self.commitReadings(&chain, blocks: 45, from: 0)
+            for (id, location) in committed {
+                #expect(try store.receipts(transactionID: id).map(\.location) == [location])
+            }
+            try store.verifyIntegrity()
+        }
+        let (live, building, _) = try Self.runs(path)
+        #expect(live.keys.max() ?? 0 >= 3, "runs were merged up several levels: \(live)")
+        #expect(live.values.allSatisfy { $0 <= 4 }, "merges kept up with the blocks: \(live)")
+        #expect(building <= live.count + 1)
+
+        // Reopened in the middle of its merges, the store finishes them on later blocks.
+        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, transactionRuns: limits)
+        var chain = StoreChain(store: store)
+        committed += try Self.commitReadings(&chain, blocks: 30, from: 45)
+        for _ in 0..<120 { _ = try chain.commit([]) }
+        for (id, location) in committed {
+            #expect(try store.receipts(transactionID: id).map(\.location) == [location])
+        }
+        #expect(try store.receipts(transactionID: Self.id(7)).isEmpty)
+        try store.verifyIntegrity()
+        let after = try Self.runs(path)
+        #expect(after.building == 0 && after.dead == 0, "empty blocks finished every merge: \(after)")
+    }
+
+    @Test func aSchemaTwoStoreGetsItsIDsAsOneRun() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        var committed: [(Hash256, TransactionLocation)] = []
+        do {
+            var chain = StoreChain(store: try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis))
+            _ = try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+            committed = try Self.commitReadings(&chain, blocks: 12, from: 0)
+        }
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: """
+                DROP TABLE tx_runs;
+                DROP TABLE tx_chunks;
+                CREATE INDEX receipts_by_tx ON receipts(tx_id);
+                DELETE FROM grdb_migrations WHERE identifier = 'v3-transaction-runs';
+                UPDATE metadata SET value = CAST('2' AS BLOB) WHERE name = 'schema_version';
+                PRAGMA user_version = 2;
+                """)
+        }
+        try queue.close()
+
+        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
+        #expect(try Self.runs(path).live == [1: 1], "13 blocks: one run at level 1")
+        var chain = StoreChain(store: store)
+        committed += try Self.commitReadings(&chain, blocks: 3, from: 12)
+        for (id, location) in committed {
+            #expect(try store.receipts(transactionID: id).map(\.location) == [location])
+        }
+        try store.verifyIntegrity()
+        let indexes = try DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'receipts_by_tx'")
+        }
+        #expect(indexes.isEmpty)
+    }
+}
