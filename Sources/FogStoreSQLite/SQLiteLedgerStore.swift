@@ -33,6 +33,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     private let checkpointer: WALCheckpointer
     /// How the transaction-id runs are merged.
     private let transactionRuns: TransactionRunLimits
+    /// The transaction-id runs as last committed.
+    private let runCatalog: Mutex<TransactionRunCatalog>
 
     /// The page size of a new store's file. A block dirties a page of each large index for each of
     /// its devices (each device's readings and state versions; transaction ids were a third such
@@ -99,6 +101,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                                    commit: try SQLiteSchema.commit(at: height, db))
             }
             latest = Mutex(latestBlock)
+            runCatalog = Mutex(try pool.read(TransactionRunCatalog.load))
             recordCache = LatestRecordCache(capacity: recordCacheCapacity, height: latestBlock.height)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
@@ -224,17 +227,15 @@ public final class SQLiteLedgerStore: LedgerStore {
     // MARK: writes
 
     public func commitBlock(_ commitment: BlockCommitment) throws {
-        try pool.write { db in
-            let latest = try SQLiteSchema.latestHeight(db)
-            let latestBlockID = try SQLiteSchema.blockID(at: latest, db)
-            let latestRoot = try SQLiteSchema.stateRoot(at: latest, metadata: metadata, db)
-            try commitment.check(metadata: metadata, latestHeight: latest, latestBlockID: latestBlockID,
-                                 latestStateRoot: latestRoot ?? metadata.genesisStateRoot)
-            try SQLiteSchema.insert(commitment, db)
-            try TransactionRuns.record(commitment.receipts.map(\.transactionID), height: commitment.block.header.height,
-                                       limits: transactionRuns, db)
-            try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
+        var runs = runCatalog.withLock { $0 }
+        do {
+            try write(commitment, runs: &runs)
+        } catch {
+            // Rolled back: the runs are as last committed, and the catalog is read again.
+            if let stored = try? pool.read(TransactionRunCatalog.load) { runCatalog.withLock { $0 = stored } }
+            throw error
         }
+        runCatalog.withLock { $0 = runs }
         latest.withLock { latest in
             guard commitment.block.header.height > latest.height else { return }
             latest = LatestBlock(height: commitment.block.header.height, header: commitment.block.header,
@@ -243,6 +244,21 @@ public final class SQLiteLedgerStore: LedgerStore {
         // Committed: the new records and nodes are in the database now.
         recordCache.apply(commitment.state.changes, height: commitment.block.header.height)
         nodeCache.insert(commitment.state.newNodes)
+    }
+
+    /// Writes a checked block in one transaction, with its transaction ids (`runs`: the runs' catalog).
+    private func write(_ commitment: BlockCommitment, runs: inout TransactionRunCatalog) throws {
+        try pool.write { db in
+            let latest = try SQLiteSchema.latestHeight(db)
+            let latestBlockID = try SQLiteSchema.blockID(at: latest, db)
+            let latestRoot = try SQLiteSchema.stateRoot(at: latest, metadata: metadata, db)
+            try commitment.check(metadata: metadata, latestHeight: latest, latestBlockID: latestBlockID,
+                                 latestStateRoot: latestRoot ?? metadata.genesisStateRoot)
+            try SQLiteSchema.insert(commitment, db)
+            try TransactionRuns.record(commitment.receipts.map(\.transactionID), height: commitment.block.header.height,
+                                       limits: transactionRuns, &runs, db)
+            try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
+        }
     }
 
     public func attachCommit(_ commit: Commit) throws {

@@ -46,8 +46,7 @@ enum TransactionRuns {
             level        INTEGER NOT NULL,
             state        INTEGER NOT NULL,
             merge_into   INTEGER,
-            resume_after BLOB,
-            allowance    INTEGER NOT NULL DEFAULT 0
+            resume_after BLOB
         );
         CREATE TABLE tx_chunks (
             chunk     INTEGER PRIMARY KEY NOT NULL,
@@ -70,31 +69,34 @@ enum TransactionRuns {
     // MARK: writes
 
     /// Files block `height`'s transaction ids (`ids[i]` at position i) and moves every merge a step.
-    static func record(_ ids: [Hash256], height: UInt64, limits: TransactionRunLimits, _ db: Database) throws {
+    /// `catalog` is the runs as committed so far; the caller keeps the changed catalog only once the
+    /// block's transaction has committed.
+    static func record(_ ids: [Hash256], height: UInt64, limits: TransactionRunLimits,
+                       _ catalog: inout TransactionRunCatalog, _ db: Database) throws {
         if !ids.isEmpty {
-            let run = try newRun(level: 0, state: .live, db)
+            let run = try newRun(TransactionRunCatalog.Run(level: 0, state: .live), &catalog, db)
             try writeChunks(TransactionRunEntries.sortedRun(ids, height: height), run: run, db)
         }
-        try startMerges(limits, db)
+        try startMerges(limits, &catalog, db)
         let allowance = max(TransactionRunEntries.perChunk, 2 * ids.count)
         let step = limits.stepChunks * TransactionRunEntries.perChunk
-        let due = try Row.fetchAll(db.cachedStatement(sql: """
-            UPDATE tx_runs SET allowance = allowance + ? WHERE state = ? RETURNING run, allowance
-            """), arguments: [allowance, State.building.rawValue])
         var written = 0
-        for row in due where row["allowance"] as Int >= step {
-            let chunks = (row["allowance"] as Int) / TransactionRunEntries.perChunk
-            written += try advanceMerge(into: row["run"], chunks: chunks, db)
+        for output in catalog.ids(in: .building) {
+            catalog.update(output) { $0.allowance += allowance }
+            guard let due = catalog.runs[output]?.allowance, due >= step else { continue }
+            written += try advanceMerge(into: output, chunks: due / TransactionRunEntries.perChunk, &catalog, db)
         }
         // A merge's inputs hold as many chunks as its output, so deleting twice what was written
         // keeps up with the merges; the allowance's share empties the last dead runs on later blocks.
-        try deleteDeadChunks(limit: 2 * (written + (allowance + TransactionRunEntries.perChunk - 1) / TransactionRunEntries.perChunk), db)
+        let allowanceChunks = (allowance + TransactionRunEntries.perChunk - 1) / TransactionRunEntries.perChunk
+        try deleteDeadChunks(limit: 2 * (written + allowanceChunks), &catalog, db)
     }
 
     /// Writes a whole run at `level` from the entries `entries` hands over in order (for a store whose
     /// ids were indexed otherwise), a chunk at a time.
     static func writeRun(level: Int, _ db: Database, entries: (_ add: ([UInt8]) throws -> Void) throws -> Void) throws {
-        let run = try newRun(level: level, state: .live, db)
+        var catalog = try TransactionRunCatalog.load(db)
+        let run = try newRun(TransactionRunCatalog.Run(level: level, state: .live), &catalog, db)
         var chunk: [UInt8] = []
         try entries { entry in
             chunk += entry
@@ -109,11 +111,12 @@ enum TransactionRuns {
         }
     }
 
-    private static func newRun(level: Int, state: State, _ db: Database) throws -> Int64 {
-        let run = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(run) FROM tx_runs")) ?? 0) + 1
+    private static func newRun(_ run: TransactionRunCatalog.Run, _ catalog: inout TransactionRunCatalog,
+                               _ db: Database) throws -> Int64 {
+        let id = catalog.add(run)
         try db.cachedStatement(sql: "INSERT INTO tx_runs (run, level, state) VALUES (?, ?, ?)")
-            .execute(arguments: [run, level, state.rawValue])
-        return run
+            .execute(arguments: [id, run.level, run.state.rawValue])
+        return id
     }
 
     private static func writeChunks(_ flat: [UInt8], run: Int64, _ db: Database) throws {
@@ -125,20 +128,20 @@ enum TransactionRuns {
 
     /// Starts a merge of the `fanout` oldest live runs of each level that has that many not yet merging
     /// and no merge of its own under way.
-    private static func startMerges(_ limits: TransactionRunLimits, _ db: Database) throws {
-        let ready = try Int.fetchAll(db.cachedStatement(sql: """
-            SELECT level FROM tx_runs WHERE state = :live AND merge_into IS NULL GROUP BY level
-            HAVING COUNT(*) >= :fanout
-               AND level + 1 NOT IN (SELECT level FROM tx_runs WHERE state = :building)
-            """), arguments: ["live": State.live.rawValue, "fanout": limits.fanout, "building": State.building.rawValue])
-        for level in ready {
-            let output = try newRun(level: level + 1, state: .building, db)
-            try db.cachedStatement(sql: """
-                UPDATE tx_runs SET merge_into = :output WHERE run IN (
-                    SELECT run FROM tx_runs WHERE level = :level AND state = :live AND merge_into IS NULL
-                    ORDER BY run LIMIT :fanout)
-                """).execute(arguments: ["output": output, "level": level, "live": State.live.rawValue,
-                                         "fanout": limits.fanout])
+    private static func startMerges(_ limits: TransactionRunLimits, _ catalog: inout TransactionRunCatalog,
+                                    _ db: Database) throws {
+        var waiting: [Int: [Int64]] = [:]
+        var merging: Set<Int> = []
+        for (id, run) in catalog.runs {
+            if run.state == .live, run.mergeInto == nil { waiting[run.level, default: []].append(id) }
+            if run.state == .building { merging.insert(run.level - 1) }
+        }
+        for (level, ids) in waiting.sorted(by: { $0.key < $1.key }) where ids.count >= limits.fanout && !merging.contains(level) {
+            let output = try newRun(TransactionRunCatalog.Run(level: level + 1, state: .building), &catalog, db)
+            for input in ids.sorted().prefix(limits.fanout) {
+                try db.cachedStatement(sql: "UPDATE tx_runs SET merge_into = ? WHERE run = ?").execute(arguments: [output, input])
+                catalog.update(input) { $0.mergeInto = output }
+            }
         }
     }
 
@@ -150,11 +153,10 @@ enum TransactionRuns {
 
     /// Writes up to `chunks` full chunks of merge `output`'s run; when its inputs are exhausted,
     /// makes it live and them dead. Returns the chunks written.
-    private static func advanceMerge(into output: Int64, chunks: Int, _ db: Database) throws -> Int {
-        let resumeAfter = try Data.fetchOne(db.cachedStatement(sql: "SELECT resume_after FROM tx_runs WHERE run = ?"),
-                                            arguments: [output]).map { [UInt8]($0) }
-        let inputRuns = try Int64.fetchAll(db.cachedStatement(sql: "SELECT run FROM tx_runs WHERE merge_into = ? ORDER BY run"),
-                                           arguments: [output])
+    private static func advanceMerge(into output: Int64, chunks: Int, _ catalog: inout TransactionRunCatalog,
+                                     _ db: Database) throws -> Int {
+        let resumeAfter = catalog.runs[output]?.resumeAfter
+        let inputRuns = catalog.inputs(of: output)
         // Each input is read a few chunks at a time, as the merge takes its entries: from the chunk
         // that holds the resume point, then after the last entry read.
         var inputs = try inputRuns.map { run in
@@ -172,27 +174,32 @@ enum TransactionRuns {
             ])
             inputs[waiting].append(more.flatMap { [UInt8]($0) }, isComplete: more.count < chunksRead)
         }
-        let finished = TransactionRunEntries.isFinished(inputs)
         try writeChunks(merged, run: output, db)
-        if finished {
-            try db.cachedStatement(sql: "UPDATE tx_runs SET state = ?, resume_after = NULL, allowance = 0 WHERE run = ?")
+        if TransactionRunEntries.isFinished(inputs) {
+            try db.cachedStatement(sql: "UPDATE tx_runs SET state = ?, resume_after = NULL WHERE run = ?")
                 .execute(arguments: [State.live.rawValue, output])
+            catalog.update(output) { $0 = TransactionRunCatalog.Run(level: $0.level, state: .live) }
             try db.cachedStatement(sql: "UPDATE tx_runs SET state = ?, merge_into = NULL WHERE merge_into = ?")
                 .execute(arguments: [State.dead.rawValue, output])
+            for input in inputRuns {
+                catalog.update(input) { $0.state = .dead; $0.mergeInto = nil }
+            }
         } else if !merged.isEmpty {
-            try db.cachedStatement(sql: """
-                UPDATE tx_runs SET resume_after = ?, allowance = allowance - ? WHERE run = ?
-                """).execute(arguments: [Data(merged.suffix(TransactionRunEntries.size)),
-                                         merged.count / TransactionRunEntries.size, output])
+            let last = Array(merged.suffix(TransactionRunEntries.size))
+            try db.cachedStatement(sql: "UPDATE tx_runs SET resume_after = ? WHERE run = ?")
+                .execute(arguments: [Data(last), output])
+            catalog.update(output) {
+                $0.resumeAfter = last
+                $0.allowance -= merged.count / TransactionRunEntries.size
+            }
         }
         return (merged.count + TransactionRunEntries.chunkBytes - 1) / TransactionRunEntries.chunkBytes
     }
 
     /// Deletes up to `limit` chunks of dead runs, and each dead run left without chunks.
-    private static func deleteDeadChunks(limit: Int, _ db: Database) throws {
+    private static func deleteDeadChunks(limit: Int, _ catalog: inout TransactionRunCatalog, _ db: Database) throws {
         var left = limit
-        for run in try Int64.fetchAll(db.cachedStatement(sql: "SELECT run FROM tx_runs WHERE state = ? ORDER BY run"),
-                                      arguments: [State.dead.rawValue]) {
+        for run in catalog.ids(in: .dead) {
             guard left > 0 else { return }
             try db.cachedStatement(sql: """
                 DELETE FROM tx_chunks WHERE chunk IN (
@@ -201,6 +208,7 @@ enum TransactionRuns {
             left -= db.changesCount
             if left > 0 {
                 try db.cachedStatement(sql: "DELETE FROM tx_runs WHERE run = ?").execute(arguments: [run])
+                catalog.remove(run)
             }
         }
     }
