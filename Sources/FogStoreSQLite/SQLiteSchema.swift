@@ -95,10 +95,12 @@ enum SQLiteSchema {
         // become one run, at the level its number of blocks would have reached by merging.
         migrator.registerMigration("v3-transaction-runs") { db in
             try db.execute(sql: TransactionRuns.schema)
-            let blocks = try latestHeight(db)
             var level = 0
-            var covered = UInt64(TransactionRunLimits.standard.fanout)
-            while covered <= blocks { level += 1; covered *= UInt64(TransactionRunLimits.standard.fanout) }
+            var blocks = try latestHeight(db)
+            while blocks >= UInt64(TransactionRunLimits.standard.fanout) {
+                blocks /= UInt64(TransactionRunLimits.standard.fanout)
+                level += 1
+            }
             try TransactionRuns.writeRun(level: level, db) { add in
                 let rows = try Row.fetchCursor(db, sql: "SELECT tx_id, height, position FROM receipts ORDER BY tx_id, height, position")
                 while let row = try rows.next() {

@@ -31,9 +31,10 @@ public struct TransactionRunLimits: Sendable, Equatable {
 /// (`tx_chunks`, found by run and first entry). When `fanout` runs of a level wait, a merge starts:
 /// its output run (state `building`) is written in order, a step whenever the blocks since the last
 /// one have given it enough allowance, and when it is complete it becomes live and its inputs dead
-/// in the same transaction; dead runs' chunks are deleted a few at each block. Every step runs in the block's own write transaction, so the runs are
-/// always consistent with the blocks. A lookup reads the live runs (inputs of an ongoing merge stay
-/// live until it completes), each from the chunk before the id's first entry.
+/// in the same transaction; dead runs' chunks are deleted a few at each block. Every step runs in
+/// the block's own write transaction, so the runs are always consistent with the blocks; the writer
+/// keeps the runs' rows in memory (``TransactionRunCatalog``). A lookup reads the live runs (inputs
+/// of an ongoing merge stay live until it completes), each from the chunk before the id's first entry.
 enum TransactionRuns {
     /// `tx_runs.state`.
     enum State: Int64 {
@@ -57,8 +58,8 @@ enum TransactionRuns {
         CREATE UNIQUE INDEX tx_chunks_by_key ON tx_chunks(run, first_key);
         """
 
-    /// The chunks of `run` from the one holding the first entry after `after` (from its start when
-    /// nil) up to, not including, `before`, at most `limit` (-1: all).
+    /// The chunks of `run` from the one holding the first entry after `after` (from the run's start
+    /// when `after` is empty) up to, not including, `before`, at most `limit` (-1: all).
     private static let chunksSQL = """
         SELECT entries FROM tx_chunks
         WHERE run = :run AND first_key < :before AND first_key >= COALESCE(
