@@ -38,10 +38,9 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// The page size of a new store's file. A block dirties a page of each large index for each of
     /// its devices (each device's readings and state versions; transaction ids were a third such
-    /// index before ``TransactionRuns``), and
-    /// SQLite writes every dirty page whole to the WAL: with 2 KiB pages instead of SQLite's 4 KiB,
-    /// four validators at 2,500 envelopes/s wrote 34 KB per transaction instead of 48–50, for the
-    /// same CPU (docs/benchmarks.md, "Round 10"). 1 KiB pages wrote about a third less again, but
+    /// index before ``TransactionRuns``), and SQLite writes every dirty page whole to the WAL: with
+    /// 2 KiB pages instead of SQLite's 4 KiB, four validators at 2,500 envelopes/s wrote 34 KB per
+    /// transaction instead of 48–50, for the same CPU (docs/benchmarks.md, "Round 10"). 1 KiB pages wrote about a third less again, but
     /// heights slowed at 4,000–5,000/s, and 512-byte pages slowed them at 2,500/s ("Round 12").
     static let pageSize = 2_048
 

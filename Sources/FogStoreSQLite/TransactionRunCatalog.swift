@@ -19,7 +19,8 @@ struct TransactionRunCatalog: Sendable {
     }
 
     private(set) var runs: [Int64: Run] = [:]
-    /// The id of the next run (above every run ever made, so ids follow creation).
+    /// The id of the next run: above every stored run, so the live runs' ids follow their creation
+    /// (a deleted run's id may be given again after a restart; its chunks are gone by then).
     private(set) var nextRun: Int64 = 1
 
     /// The catalog of the runs stored in `db`.

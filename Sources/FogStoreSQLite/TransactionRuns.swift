@@ -99,17 +99,17 @@ enum TransactionRuns {
         var catalog = try TransactionRunCatalog.load(db)
         let run = try newRun(TransactionRunCatalog.Run(level: level, state: .live), &catalog, db)
         var chunk: [UInt8] = []
+        var isEmpty = true
         try entries { entry in
             chunk += entry
+            isEmpty = false
             if chunk.count == TransactionRunEntries.chunkBytes {
                 try writeChunks(chunk, run: run, db)
                 chunk = []
             }
         }
         try writeChunks(chunk, run: run, db)
-        if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_chunks WHERE run = ?", arguments: [run]) == 0 {
-            try db.execute(sql: "DELETE FROM tx_runs WHERE run = ?", arguments: [run])
-        }
+        if isEmpty { try db.execute(sql: "DELETE FROM tx_runs WHERE run = ?", arguments: [run]) }
     }
 
     private static func newRun(_ run: TransactionRunCatalog.Run, _ catalog: inout TransactionRunCatalog,
