@@ -33,8 +33,12 @@ public final class SQLiteLedgerStore: LedgerStore {
     private let checkpointer: WALCheckpointer
     /// How the transaction-id runs are merged.
     private let transactionRuns: TransactionRunLimits
-    /// The transaction-id runs as last committed.
-    private let runCatalog: Mutex<TransactionRunCatalog>
+    /// The transaction-id runs as last committed, `nil` after a failed write (read again at the
+    /// next). The writer changes it in place, so that the filter of an ongoing merge's output is not
+    /// copied at every block.
+    private let runCatalog: Mutex<TransactionRunCatalog?>
+    /// The complete runs' id filters as last committed, for lookups.
+    private let runFilters: Mutex<[Int64: TransactionRunFilter]>
 
     /// The page size of a new store's file. A block dirties a page of each large index for each of
     /// its devices (each device's readings and state versions; transaction ids were a third such
@@ -100,7 +104,9 @@ public final class SQLiteLedgerStore: LedgerStore {
                                    commit: try SQLiteSchema.commit(at: height, db))
             }
             latest = Mutex(latestBlock)
-            runCatalog = Mutex(try pool.read(TransactionRunCatalog.load))
+            let catalog = try pool.read(TransactionRunCatalog.load)
+            runCatalog = Mutex(catalog)
+            runFilters = Mutex(catalog.completeFilters)
             recordCache = LatestRecordCache(capacity: recordCacheCapacity, height: latestBlock.height)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
@@ -195,7 +201,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// Checks the file (`PRAGMA integrity_check`) and that nothing lies beyond the latest block:
     /// no receipt, reading, commit or state version above it, one stored block per height, and as
-    /// many transaction ids in the live runs as receipts.
+    /// many transaction ids in the live runs as receipts, each in its run's filter.
     /// Throws ``StoreError/Code/corrupt`` otherwise.
     public func verifyIntegrity() throws {
         try pool.read { db in
@@ -209,7 +215,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 throw StoreError(.corrupt, "\(blocks) blocks stored for heights 1...\(latest)")
             }
             let receipts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipts") ?? 0
-            let indexed = try TransactionRuns.liveEntryCount(db)
+            let indexed = try TransactionRuns.checkedLiveEntryCount(db)
             guard indexed == receipts else {
                 throw StoreError(.corrupt, "\(receipts) receipts, but \(indexed) transaction ids in the live runs")
             }
@@ -226,15 +232,16 @@ public final class SQLiteLedgerStore: LedgerStore {
     // MARK: writes
 
     public func commitBlock(_ commitment: BlockCommitment) throws {
-        var runs = runCatalog.withLock { $0 }
-        do {
+        let filters = try runCatalog.withLock { stored in
+            var runs = try stored ?? pool.read(TransactionRunCatalog.load)
+            // Taken out while the block is written, so a write that fails and rolls back leaves the
+            // catalog to be read again.
+            stored = nil
             try write(commitment, runs: &runs)
-        } catch {
-            // Rolled back: the runs are as last committed, and the catalog is read again.
-            if let stored = try? pool.read(TransactionRunCatalog.load) { runCatalog.withLock { $0 = stored } }
-            throw error
+            stored = runs
+            return runs.completeFilters
         }
-        runCatalog.withLock { $0 = runs }
+        runFilters.withLock { $0 = filters }
         latest.withLock { latest in
             guard commitment.block.header.height > latest.height else { return }
             latest = LatestBlock(height: commitment.block.header.height, header: commitment.block.header,
@@ -311,7 +318,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func receipts(transactionID: Hash256) throws -> [StoredReceipt] {
         try pool.read { db in
-            try TransactionRuns.locations(of: transactionID, db).map { location in
+            try TransactionRuns.locations(of: transactionID, filters: runFilters.withLock { $0 }, db).map { location in
                 guard let data = try Data.fetchOne(
                     db.cachedStatement(sql: "SELECT receipt FROM receipts WHERE height = ? AND position = ? AND tx_id = ?"),
                     arguments: [Int64(location.height), Int64(location.index), Data(transactionID.bytes)])

@@ -15,7 +15,7 @@ enum SQLiteSchema {
     /// `PRAGMA application_id` of a FogLedger store: "FOGL".
     static let applicationID: Int32 = 0x464F_474C
     /// `PRAGMA user_version`: the schema version, the number of migrations.
-    static let schemaVersion = 3
+    static let schemaVersion = 4
     /// Where a store made before schema 2 keeps its tree nodes (by hash alone); dropped when empty.
     static let legacyNodesTable = "smt_nodes_v1"
 
@@ -112,6 +112,16 @@ enum SQLiteSchema {
                 DROP INDEX receipts_by_tx;
                 UPDATE metadata SET value = CAST('3' AS BLOB) WHERE name = 'schema_version';
                 PRAGMA user_version = 3;
+                """)
+        }
+        // A filter of each run's ids (``TransactionRunFilter``), so that a lookup reads only the runs
+        // that may hold its id; an older store's live runs get theirs from their chunks.
+        migrator.registerMigration("v4-transaction-run-filters") { db in
+            try db.execute(sql: "ALTER TABLE tx_runs ADD COLUMN id_filter BLOB")
+            try TransactionRuns.fillFilters(db)
+            try db.execute(sql: """
+                UPDATE metadata SET value = CAST('4' AS BLOB) WHERE name = 'schema_version';
+                PRAGMA user_version = 4;
                 """)
         }
         return migrator

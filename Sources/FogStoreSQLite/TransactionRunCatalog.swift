@@ -4,7 +4,8 @@ import GRDB
 
 /// The rows of `tx_runs` as the store's writer last committed them, so that a block's write does
 /// not read them back (the store is the only writer of its file), and each ongoing merge's allowance,
-/// kept in memory only: lost on a restart, it is given again by the next blocks.
+/// kept in memory only: lost on a restart, it is given again by the next blocks. Each run's id
+/// filter is here too: a complete run's as stored, an ongoing merge's output's as far as written.
 struct TransactionRunCatalog: Sendable {
     /// One run.
     struct Run: Sendable {
@@ -16,6 +17,8 @@ struct TransactionRunCatalog: Sendable {
         var resumeAfter: [UInt8]?
         /// For a merge's output: the entries the blocks since its last step allow it to write.
         var allowance = 0
+        /// The filter of the run's ids (of those written so far while it is being built).
+        var filter: TransactionRunFilter?
     }
 
     private(set) var runs: [Int64: Run] = [:]
@@ -23,19 +26,42 @@ struct TransactionRunCatalog: Sendable {
     /// (a deleted run's id may be given again after a restart; its chunks are gone by then).
     private(set) var nextRun: Int64 = 1
 
-    /// The catalog of the runs stored in `db`.
+    /// The catalog of the runs stored in `db`. The filter of an ongoing merge's output is built
+    /// again from the chunks it has written.
     static func load(_ db: Database) throws -> TransactionRunCatalog {
         var catalog = TransactionRunCatalog()
-        for row in try Row.fetchAll(db, sql: "SELECT run, level, state, merge_into, resume_after FROM tx_runs") {
+        for row in try Row.fetchAll(db, sql: "SELECT run, level, state, merge_into, resume_after, id_filter FROM tx_runs") {
             guard let state = TransactionRuns.State(rawValue: row["state"]) else {
                 throw StoreError(.corrupt, "transaction run \(row["run"] as Int64) has state \(row["state"] as Int64)")
             }
             let resumeAfter = (row["resume_after"] as Data?).map { [UInt8]($0) }
+            let filter = try (row["id_filter"] as Data?).map { try TransactionRunFilter(encoded: [UInt8]($0)) }
             catalog.runs[row["run"]] = Run(level: row["level"], state: state, mergeInto: row["merge_into"],
-                                           resumeAfter: resumeAfter)
+                                           resumeAfter: resumeAfter, filter: filter)
         }
         catalog.nextRun = (catalog.runs.keys.max() ?? 0) + 1
+        for output in catalog.ids(in: .building) {
+            let capacity = catalog.mergedCount(into: output)
+            catalog.runs[output]?.filter = TransactionRunFilter(capacity: capacity)
+            let chunks = try Data.fetchCursor(db, sql: "SELECT entries FROM tx_chunks WHERE run = ?", arguments: [output])
+            while let chunk = try chunks.next() { catalog.addToFilter(of: output, entries: [UInt8](chunk)) }
+        }
         return catalog
+    }
+
+    /// The ids the merge into `output` takes from its inputs, as their filters count them.
+    func mergedCount(into output: Int64) -> Int {
+        inputs(of: output).reduce(0) { $0 + (runs[$1]?.filter?.count ?? 0) }
+    }
+
+    /// Adds the ids of the flat entries `flat` to the filter of `run`, in place.
+    mutating func addToFilter(of run: Int64, entries flat: [UInt8]) {
+        runs[run]?.filter?.insert(entries: flat)
+    }
+
+    /// The filters of the complete runs (live, or dead and not yet deleted): what lookups may trust.
+    var completeFilters: [Int64: TransactionRunFilter] {
+        runs.compactMapValues { $0.state == .building ? nil : $0.filter }
     }
 
     /// Adds run `id` (the next one).

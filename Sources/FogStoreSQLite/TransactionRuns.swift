@@ -75,7 +75,9 @@ enum TransactionRuns {
     static func record(_ ids: [Hash256], height: UInt64, limits: TransactionRunLimits,
                        _ catalog: inout TransactionRunCatalog, _ db: Database) throws {
         if !ids.isEmpty {
-            let run = try newRun(TransactionRunCatalog.Run(level: 0, state: .live), &catalog, db)
+            var filter = TransactionRunFilter(capacity: ids.count)
+            for id in ids { filter.insert(id) }
+            let run = try newRun(TransactionRunCatalog.Run(level: 0, state: .live, filter: filter), &catalog, db)
             try writeChunks(TransactionRunEntries.sortedRun(ids, height: height), run: run, db)
         }
         try startMerges(limits, &catalog, db)
@@ -96,8 +98,9 @@ enum TransactionRuns {
     /// Writes a whole run at `level` from the entries `entries` hands over in order (for a store whose
     /// ids were indexed otherwise), a chunk at a time.
     static func writeRun(level: Int, _ db: Database, entries: (_ add: ([UInt8]) throws -> Void) throws -> Void) throws {
-        var catalog = try TransactionRunCatalog.load(db)
-        let run = try newRun(TransactionRunCatalog.Run(level: level, state: .live), &catalog, db)
+        let run = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(run), 0) + 1 FROM tx_runs") ?? 1
+        try db.execute(sql: "INSERT INTO tx_runs (run, level, state) VALUES (?, ?, ?)",
+                       arguments: [run, level, State.live.rawValue])
         var chunk: [UInt8] = []
         var isEmpty = true
         try entries { entry in
@@ -115,8 +118,10 @@ enum TransactionRuns {
     private static func newRun(_ run: TransactionRunCatalog.Run, _ catalog: inout TransactionRunCatalog,
                                _ db: Database) throws -> Int64 {
         let id = catalog.add(run)
-        try db.cachedStatement(sql: "INSERT INTO tx_runs (run, level, state) VALUES (?, ?, ?)")
-            .execute(arguments: [id, run.level, run.state.rawValue])
+        // A live run is complete when it is made (a block's run), so its filter is stored with it.
+        let filter = run.state == .live ? run.filter.map { Data($0.encoded) } : nil
+        try db.cachedStatement(sql: "INSERT INTO tx_runs (run, level, state, id_filter) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [id, run.level, run.state.rawValue, filter])
         return id
     }
 
@@ -143,6 +148,8 @@ enum TransactionRuns {
                 try db.cachedStatement(sql: "UPDATE tx_runs SET merge_into = ? WHERE run = ?").execute(arguments: [output, input])
                 catalog.update(input) { $0.mergeInto = output }
             }
+            let capacity = catalog.mergedCount(into: output)
+            catalog.update(output) { $0.filter = TransactionRunFilter(capacity: capacity) }
         }
     }
 
@@ -176,10 +183,15 @@ enum TransactionRuns {
             inputs[waiting].append(more.flatMap { [UInt8]($0) }, isComplete: more.count < chunksRead)
         }
         try writeChunks(merged, run: output, db)
+        catalog.addToFilter(of: output, entries: merged)
         if TransactionRunEntries.isFinished(inputs) {
-            try db.cachedStatement(sql: "UPDATE tx_runs SET state = ?, resume_after = NULL WHERE run = ?")
-                .execute(arguments: [State.live.rawValue, output])
-            catalog.update(output) { $0 = TransactionRunCatalog.Run(level: $0.level, state: .live) }
+            try db.cachedStatement(sql: "UPDATE tx_runs SET state = ?, resume_after = NULL, id_filter = ? WHERE run = ?")
+                .execute(arguments: [State.live.rawValue, catalog.runs[output]?.filter.map { Data($0.encoded) }, output])
+            catalog.update(output) {
+                $0.state = .live
+                $0.resumeAfter = nil
+                $0.allowance = 0
+            }
             try db.cachedStatement(sql: "UPDATE tx_runs SET state = ?, merge_into = NULL WHERE merge_into = ?")
                 .execute(arguments: [State.dead.rawValue, output])
             for input in inputRuns {
@@ -214,14 +226,30 @@ enum TransactionRuns {
         }
     }
 
+    /// Stores a filter for every live run that has none (for a store whose runs predate filters),
+    /// each built from the run's chunks.
+    static func fillFilters(_ db: Database) throws {
+        let runs = try Int64.fetchAll(db, sql: "SELECT run FROM tx_runs WHERE state = ? AND id_filter IS NULL",
+                                      arguments: [State.live.rawValue])
+        for run in runs {
+            // Sized by its chunks (an upper bound of its ids), and read a chunk at a time.
+            let chunkCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_chunks WHERE run = ?", arguments: [run]) ?? 0
+            var filter = TransactionRunFilter(capacity: chunkCount * TransactionRunEntries.perChunk)
+            let chunks = try Data.fetchCursor(db, sql: "SELECT entries FROM tx_chunks WHERE run = ?", arguments: [run])
+            while let chunk = try chunks.next() { filter.insert(entries: [UInt8](chunk)) }
+            try db.execute(sql: "UPDATE tx_runs SET id_filter = ? WHERE run = ?", arguments: [Data(filter.encoded), run])
+        }
+    }
+
     // MARK: reads
 
-    /// Every location of transaction `id`, in chain order.
-    static func locations(of id: Hash256, _ db: Database) throws -> [TransactionLocation] {
+    /// Every location of transaction `id`, in chain order. `filters` are complete runs' filters
+    /// (``TransactionRunCatalog/completeFilters``); a live run without one is read.
+    static func locations(of id: Hash256, filters: [Int64: TransactionRunFilter], _ db: Database) throws -> [TransactionLocation] {
         let (lower, upper) = TransactionRunEntries.bounds(of: id)
         var found: [TransactionLocation] = []
         for run in try Int64.fetchAll(db.cachedStatement(sql: "SELECT run FROM tx_runs WHERE state = ?"),
-                                      arguments: [State.live.rawValue]) {
+                                      arguments: [State.live.rawValue]) where filters[run]?.mayContain(id) ?? true {
             let chunks = try Data.fetchAll(db.cachedStatement(sql: chunksSQL), arguments: [
                 "run": run, "before": Data(upper), "after": Data(lower), "limit": -1,
             ])
@@ -230,11 +258,26 @@ enum TransactionRuns {
         return found.sorted { ($0.height, $0.index) < ($1.height, $1.index) }
     }
 
-    /// The entries of the live runs (each transaction of the chain once).
-    static func liveEntryCount(_ db: Database) throws -> Int {
-        let bytes = try Int.fetchOne(db, sql: """
-            SELECT COALESCE(SUM(length(entries)), 0) FROM tx_chunks WHERE run IN (SELECT run FROM tx_runs WHERE state = ?)
-            """, arguments: [State.live.rawValue]) ?? 0
-        return bytes / TransactionRunEntries.size
+    /// The entries of the live runs (each transaction of the chain once), after checking that every
+    /// live run has a filter holding each of its ids. Throws ``StoreError/Code/corrupt`` otherwise.
+    static func checkedLiveEntryCount(_ db: Database) throws -> Int {
+        var count = 0
+        let runs = try Row.fetchAll(db, sql: "SELECT run, id_filter FROM tx_runs WHERE state = ?", arguments: [State.live.rawValue])
+        for row in runs {
+            let run: Int64 = row["run"]
+            guard let stored = row["id_filter"] as Data? else { throw StoreError(.corrupt, "transaction run \(run) has no filter") }
+            let filter = try TransactionRunFilter(encoded: [UInt8](stored))
+            let chunks = try Data.fetchCursor(db, sql: "SELECT entries FROM tx_chunks WHERE run = ?", arguments: [run])
+            while let chunk = try chunks.next() {
+                let flat = [UInt8](chunk)
+                for offset in stride(from: 0, to: flat.count - TransactionRunEntries.size + 1, by: TransactionRunEntries.size) {
+                    guard let id = Hash256(bytes: flat[offset..<(offset + Hash256.byteCount)]), filter.mayContain(id) else {
+                        throw StoreError(.corrupt, "the filter of transaction run \(run) lacks one of its ids")
+                    }
+                    count += 1
+                }
+            }
+        }
+        return count
     }
 }

@@ -7,7 +7,8 @@ import GRDB
 import Testing
 
 /// The SQLite store's transaction-id index as sorted runs merged a step per block: the merge itself,
-/// lookups while merges are under way, after a reopen, and for a store migrated from schema 2.
+/// the runs' id filters, lookups while merges are under way, after a reopen, and for a store migrated
+/// from schema 2.
 @Suite("SQLite store: transaction ids in merged runs")
 struct TransactionRunsTests {
     static func id(_ tag: Int) -> Hash256 { SHA256Hasher.hash(Array("tx \(tag)".utf8)) }
@@ -63,8 +64,30 @@ struct TransactionRunsTests {
         #expect(TransactionRunEntries.locations(of: id, in: early + late).map(\.height) == [2, 256])
     }
 
-    /// Live runs by level, and runs in each state.
-    static func runs(_ path: String) throws -> (live: [Int: Int], building: Int, dead: Int) {
+    @Test func aRunsFilterHoldsEveryIDAndRejectsAlmostEveryOther() throws {
+        let held = (0..<5_000).map(Self.id)
+        var filter = TransactionRunFilter(capacity: held.count)
+        for id in held.prefix(2_500) { filter.insert(id) }
+        // From entries, as merges add them: the same bits as from the ids.
+        filter.insert(entries: Self.run((2_500..<5_000).map { ($0, 9) }))
+        #expect(filter.count == held.count)
+        #expect(held.allSatisfy(filter.mayContain))
+        let wrongly = (5_000..<25_000).filter { filter.mayContain(Self.id($0)) }.count
+        #expect(wrongly < 400, "\(wrongly) of 20,000 absent ids answered maybe (about 1 % expected)")
+
+        let decoded = try TransactionRunFilter(encoded: filter.encoded)
+        #expect(decoded == filter)
+        for bad in [[], [UInt8](repeating: 0, count: 8), [UInt8](filter.encoded.dropLast())] {
+            #expect(throws: StoreError.self) { try TransactionRunFilter(encoded: bad) }
+        }
+        // Fuller than sized for: more false answers of maybe, never a false no.
+        var small = TransactionRunFilter(capacity: 1)
+        for id in held { small.insert(id) }
+        #expect(held.allSatisfy(small.mayContain))
+    }
+
+    /// Live runs by level, runs in each state, and the chunks ongoing merges have written.
+    static func runs(_ path: String) throws -> (live: [Int: Int], building: Int, dead: Int, written: Int) {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         return try queue.read { db in
@@ -74,7 +97,10 @@ struct TransactionRunsTests {
             }
             let building = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_runs WHERE state = 1") ?? 0
             let dead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_runs WHERE state = 2") ?? 0
-            return (live, building, dead)
+            let written = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM tx_chunks WHERE run IN (SELECT run FROM tx_runs WHERE state = 1)
+                """) ?? 0
+            return (live, building, dead, written)
         }
     }
 
@@ -111,15 +137,20 @@ struct TransactionRunsTests {
             }
             try store.verifyIntegrity()
         }
-        let (live, building, _) = try Self.runs(path)
+        let (live, building, _, written) = try Self.runs(path)
         #expect(live.keys.max() ?? 0 >= 3, "runs were merged up several levels: \(live)")
         #expect(live.values.allSatisfy { $0 <= 4 }, "merges kept up with the blocks: \(live)")
         #expect(building <= live.count + 1)
+        #expect(written > 0, "a merge is under way with part of its output written")
 
-        // Reopened in the middle of its merges, the store finishes them on later blocks.
+        // Reopened in the middle of its merges, the store finishes them on later blocks; the run a
+        // merge was writing gets a filter of all its ids, those written before the reopen included.
         let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, transactionRuns: limits)
         var chain = StoreChain(store: store)
-        committed += try Self.commitReadings(&chain, blocks: 30, from: 45)
+        for block in 45..<75 {
+            committed += try Self.commitReadings(&chain, blocks: 1, from: block)
+            try store.verifyIntegrity()
+        }
         for _ in 0..<120 { _ = try chain.commit([]) }
         for (id, location) in committed {
             #expect(try store.receipts(transactionID: id).map(\.location) == [location])
@@ -130,7 +161,7 @@ struct TransactionRunsTests {
         #expect(after.building == 0 && after.dead == 0, "empty blocks finished every merge: \(after)")
     }
 
-    @Test func aSchemaTwoStoreGetsItsIDsAsOneRun() throws {
+    @Test func aSchemaTwoStoreGetsItsIDsAsOneFilteredRun() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
         var committed: [(Hash256, TransactionLocation)] = []
@@ -145,7 +176,7 @@ struct TransactionRunsTests {
                 DROP TABLE tx_runs;
                 DROP TABLE tx_chunks;
                 CREATE INDEX receipts_by_tx ON receipts(tx_id);
-                DELETE FROM grdb_migrations WHERE identifier = 'v3-transaction-runs';
+                DELETE FROM grdb_migrations WHERE identifier IN ('v3-transaction-runs', 'v4-transaction-run-filters');
                 UPDATE metadata SET value = CAST('2' AS BLOB) WHERE name = 'schema_version';
                 PRAGMA user_version = 2;
                 """)
@@ -154,6 +185,10 @@ struct TransactionRunsTests {
 
         let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
         #expect(try Self.runs(path).live == [1: 1], "13 blocks: one run at level 1")
+        let unfiltered = try DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_runs WHERE id_filter IS NULL") ?? -1
+        }
+        #expect(unfiltered == 0, "the migrated run has its filter")
         var chain = StoreChain(store: store)
         committed += try Self.commitReadings(&chain, blocks: 3, from: 12)
         for (id, location) in committed {
