@@ -160,7 +160,17 @@ final class LocalNetwork: @unchecked Sendable {
             if heights.values.allSatisfy({ $0 >= height }) { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw NetworkTimeout(description: "heights \(heights.sorted { $0.key < $1.key }) did not reach \(height)")
+        let nodeStates = nodes.map { "node\($0): \(state($0))" }.joined(separator: "\n")
+        throw NetworkTimeout(description: "heights \(heights.sorted { $0.key < $1.key }) did not reach \(height)\n\(nodeStates)")
+    }
+
+    /// Whether node `index` runs (or how it exited), and the last lines of its log: what a timeout
+    /// reports, since the network's folder is removed when the test ends.
+    func state(_ index: Int) -> String {
+        let process = processes[index]
+        let running = process.map { $0.isRunning ? "running" : "exited with \($0.terminationStatus)" } ?? "not started"
+        let log = (try? String(contentsOfFile: "\(home)/node\(index)/node.log", encoding: .utf8)) ?? ""
+        return "\(running); log ends: \(log.split(separator: "\n").suffix(4).joined(separator: " | ").suffix(800))"
     }
 
     /// Every node has the same block id and state root at every height they all have.
