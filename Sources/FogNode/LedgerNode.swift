@@ -64,17 +64,19 @@ extension LedgerNode {
     }
 
     /// The validator-set history a proof at `height` carries (spec/light-client.md §4): every header
-    /// below `height` whose next set differs from its own, with that next set. The headers are read
-    /// one by one (a cost linear in the height; a store index of change heights would remove it); each
-    /// next set is the state's record of the set from that height on, which execution never deletes.
+    /// below `height` whose next set differs from its own, with that next set. The store names those
+    /// heights; each next set is the state's record of the set from that height on, which execution
+    /// never deletes.
     public func validatorHistory(below height: UInt64) throws -> [ValidatorSetChange] {
         let state = LatestState(store: store)
         var history: [ValidatorSetChange] = []
-        for changeHeight in Swift.stride(from: UInt64(1), to: height, by: 1) {
+        for changeHeight in try store.validatorSetChangeHeights(below: height) {
             guard let header = try store.header(at: changeHeight) else {
                 throw StoreError(.unknownHeight, "no committed block at height \(changeHeight)")
             }
-            guard header.nextValidatorsHash != header.validatorsHash else { continue }
+            guard header.nextValidatorsHash != header.validatorsHash else {
+                throw StoreError(.corrupt, "height \(changeHeight) is listed as a validator-set change, but its header names no new set")
+            }
             guard let next = try state.validatorSet(from: changeHeight + 1), next.hash == header.nextValidatorsHash else {
                 throw StoreError(.corrupt, "the state lacks the validator set named by header \(changeHeight)")
             }
@@ -97,13 +99,12 @@ extension LedgerNode {
         guard let block = try store.block(at: height) else {
             throw StoreError(.unknownHeight, "no block at height \(height)")
         }
+        let receipts = try store.receipts(height: height)
+        guard receipts.count == block.transactions.count else {
+            throw StoreError(.corrupt, "block \(height) has \(block.transactions.count) transactions and \(receipts.count) receipts")
+        }
         var readings: [Reading] = []
-        for (index, bytes) in block.transactions.enumerated() {
-            let id = SignedEnvelope.transactionID(of: bytes)
-            let applied = try store.receipts(transactionID: id).contains {
-                $0.location == TransactionLocation(height: height, index: UInt32(index)) && $0.receipt.isOK
-            }
-            guard applied else { continue }
+        for (bytes, receipt) in zip(block.transactions, receipts) where receipt.isOK {
             switch try SignedEnvelope(decoding: bytes, chain: genesis.chainID) {
             case .reading(let signed): readings.append(signed.object)
             case .readingBatch(let signed): readings.append(contentsOf: signed.object.readings)

@@ -13,6 +13,8 @@ public final class InMemoryLedgerStore: LedgerStore {
 
     private struct Contents {
         var blocks: [Block] = []                       // index height - 1
+        var blockReceipts: [[Receipt]] = []            // index height - 1
+        var validatorSetChanges: [UInt64] = []         // ascending
         var commits: [UInt64: Commit] = [:]
         var blockHeights: [Hash256: UInt64] = [:]
         var roots: [Hash256] = []                      // index height
@@ -51,6 +53,8 @@ public final class InMemoryLedgerStore: LedgerStore {
             let height = commitment.height
             let header = commitment.block.header
             contents.blocks.append(commitment.block)
+            contents.blockReceipts.append(commitment.receipts)
+            if header.nextValidatorsHash != header.validatorsHash { contents.validatorSetChanges.append(height) }
             contents.blockHeights[header.blockID] = height
             contents.roots.append(header.stateRoot)
             if let commit = commitment.commit { contents.commits[height] = commit }
@@ -123,6 +127,17 @@ public final class InMemoryLedgerStore: LedgerStore {
 
     public func receipts(transactionID: Hash256) -> [StoredReceipt] {
         contents.withLock { $0.receipts[transactionID] ?? [] }
+    }
+
+    public func validatorSetChangeHeights(below height: UInt64) -> [UInt64] {
+        contents.withLock { contents in contents.validatorSetChanges.prefix { $0 < height } }.map { $0 }
+    }
+
+    public func receipts(height: UInt64) -> [Receipt] {
+        contents.withLock { contents in
+            guard height >= 1, height <= UInt64(contents.blockReceipts.count) else { return [] }
+            return contents.blockReceipts[Int(height - 1)]
+        }
     }
 
     public func readings(device: Address, timeMillis range: Range<UInt64>, after cursor: ReadingCursor?,

@@ -40,6 +40,12 @@ public protocol LedgerStore: StateReader, Sendable {
     /// Every occurrence of a transaction id in the chain (a replayed envelope has its original's id
     /// and a failure receipt), ordered by height and position.
     func receipts(transactionID: Hash256) throws -> [StoredReceipt]
+    /// The receipts of the block at `height`, in the order of its transactions (none for a height
+    /// without a block).
+    func receipts(height: UInt64) throws -> [Receipt]
+    /// The heights below `height` whose header names a next validator set other than its own (the
+    /// validator-set change points of spec/light-client.md §4), in ascending order.
+    func validatorSetChangeHeights(below height: UInt64) throws -> [UInt64]
     /// A page of `device`'s committed readings with `timeMillis` in `range`, ordered by (time,
     /// sequence), starting after `cursor`. `limit` is 1...``StoreLimits/maxReadingsPage``.
     func readings(device: Address, timeMillis range: Range<UInt64>, after cursor: ReadingCursor?,

@@ -219,7 +219,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             guard indexed == receipts else {
                 throw StoreError(.corrupt, "\(receipts) receipts, but \(indexed) transaction ids in the live runs")
             }
-            for table in ["receipts", "readings", "commits", "state_versions"] {
+            for table in ["receipts", "readings", "commits", "state_versions", "validator_set_changes"] {
                 let beyond = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE height > ?",
                                                 arguments: [Int64(latest)]) ?? 0
                 guard beyond == 0 else {
@@ -326,6 +326,21 @@ public final class SQLiteLedgerStore: LedgerStore {
                 return StoredReceipt(receipt: try SQLiteSchema.decode(Receipt.self, data), location: location)
             }
         }
+    }
+
+    public func receipts(height: UInt64) throws -> [Receipt] {
+        guard let height = SQLiteSchema.sqlHeight(height) else { return [] }
+        return try pool.read { db in
+            try Data.fetchAll(db.cachedStatement(sql: "SELECT receipt FROM receipts WHERE height = ? ORDER BY position"),
+                              arguments: [height])
+        }.map { try SQLiteSchema.decode(Receipt.self, $0) }
+    }
+
+    public func validatorSetChangeHeights(below height: UInt64) throws -> [UInt64] {
+        try pool.read { db in
+            try Int64.fetchAll(db.cachedStatement(sql: "SELECT height FROM validator_set_changes WHERE height < ? ORDER BY height"),
+                               arguments: [Int64(clamping: height)])
+        }.map { UInt64($0) }
     }
 
     public func readings(device: Address, timeMillis range: Range<UInt64>, after cursor: ReadingCursor?,

@@ -15,7 +15,7 @@ enum SQLiteSchema {
     /// `PRAGMA application_id` of a FogLedger store: "FOGL".
     static let applicationID: Int32 = 0x464F_474C
     /// `PRAGMA user_version`: the schema version, the number of migrations.
-    static let schemaVersion = 4
+    static let schemaVersion = 5
     /// Where a store made before schema 2 keeps its tree nodes (by hash alone); dropped when empty.
     static let legacyNodesTable = "smt_nodes_v1"
 
@@ -122,6 +122,20 @@ enum SQLiteSchema {
             try db.execute(sql: """
                 UPDATE metadata SET value = CAST('4' AS BLOB) WHERE name = 'schema_version';
                 PRAGMA user_version = 4;
+                """)
+        }
+        // The heights where the validator set changes, so that a proof's history (spec/light-client.md
+        // §4) is found without reading every header below the proven height; an older store's come
+        // from its headers.
+        migrator.registerMigration("v5-validator-set-changes") { db in
+            try db.execute(sql: "CREATE TABLE validator_set_changes (height INTEGER PRIMARY KEY NOT NULL)")
+            let headers = try Data.fetchCursor(db, sql: "SELECT header FROM blocks ORDER BY height")
+            while let bytes = try headers.next() {
+                try noteValidatorSetChange(try decode(BlockHeader.self, bytes), db)
+            }
+            try db.execute(sql: """
+                UPDATE metadata SET value = CAST('5' AS BLOB) WHERE name = 'schema_version';
+                PRAGMA user_version = 5;
                 """)
         }
         return migrator
@@ -275,6 +289,7 @@ enum SQLiteSchema {
                                      Data(header.encoded), Data(commitment.block.encoded)])
         if let lastCommit = commitment.block.lastCommit { try putCommit(lastCommit, db) }
         if let commit = commitment.commit { try putCommit(commit, db) }
+        try noteValidatorSetChange(header, db)
 
         let receipt = try db.cachedStatement(sql: """
             INSERT INTO receipts (height, position, tx_id, receipt) VALUES (?, ?, ?, ?)
@@ -290,6 +305,12 @@ enum SQLiteSchema {
                                             height, position, Data(commitment.readingEncodings[position])])
         }
         try apply(commitment.state, db)
+    }
+
+    /// Records `header`'s height when it names a next validator set other than its own.
+    static func noteValidatorSetChange(_ header: BlockHeader, _ db: Database) throws {
+        guard header.nextValidatorsHash != header.validatorsHash else { return }
+        try db.cachedStatement(sql: "INSERT INTO validator_set_changes (height) VALUES (?)").execute(arguments: [Int64(header.height)])
     }
 
     /// Writes a state diff's record versions and its new tree nodes at its height (``StateDiff/version``).

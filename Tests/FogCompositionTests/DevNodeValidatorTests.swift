@@ -38,6 +38,7 @@ import Testing
         let headers = try (1...6).map { try #require(chain.store.header(at: $0)) }
         let changes = headers.filter { $0.nextValidatorsHash != $0.validatorsHash }.map(\.height)
         #expect(changes == [3, 4])
+        #expect(try chain.store.validatorSetChangeHeights(below: 7) == changes)
         #expect(headers[0].validatorsHash == chain.genesis.validators.hash)
         #expect(headers[5].validatorsHash != chain.genesis.validators.hash)
 

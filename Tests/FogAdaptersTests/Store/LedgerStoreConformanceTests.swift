@@ -157,6 +157,24 @@ struct LedgerStoreConformanceTests {
         #expect(all.map(\.location) == [TransactionLocation(height: 1, index: 0), TransactionLocation(height: 2, index: 0)])
         #expect(all.map(\.receipt.isOK) == [true, false])
         #expect(try test.store.receipt(transactionID: id)?.location.height == 1)
+        // By block, in the order of its transactions.
+        #expect(try test.store.receipts(height: 1).map(\.transactionID) == [id])
+        #expect(try test.store.receipts(height: 2).map(\.isOK) == [false])
+        #expect(try test.store.receipts(height: 0).isEmpty && test.store.receipts(height: 3).isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func validatorSetChangesAreListedByHeight(kind: StoreKind) throws {
+        let test = try kind.make()
+        var chain = test.chain
+        let another = SHA256Hasher.hash(Array("another validator set".utf8))
+        for height in 1...5 {
+            try chain.commit([], nextValidatorsHash: height % 2 == 0 ? another : StoreChain.genesis.validators.hash)
+        }
+        #expect(try test.store.validatorSetChangeHeights(below: 6) == [2, 4])
+        #expect(try test.store.validatorSetChangeHeights(below: 4) == [2])
+        #expect(try test.store.validatorSetChangeHeights(below: 2).isEmpty)
+        #expect(try test.store.validatorSetChangeHeights(below: .max) == [2, 4])
     }
 
     @Test(arguments: StoreKind.allCases)

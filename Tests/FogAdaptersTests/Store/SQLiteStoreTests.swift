@@ -4,6 +4,7 @@ import FogStore
 import FogStoreSQLite
 import FogTypes
 import Foundation
+import GRDB
 import Testing
 
 @Suite("SQLite store")
@@ -61,6 +62,31 @@ struct SQLiteStoreTests {
         let third = try chain.commit([chain.reading(sensor, timeMillis: 1_700_000_400_010)])
         #expect(third.receipts.map(\.code) == ["ok"])
         #expect(try store.latestHeight() == 3)
+        try store.verifyIntegrity()
+    }
+
+    @Test func aSchemaFourStoreFindsItsValidatorSetChangesInItsHeaders() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        let another = SHA256Hasher.hash(Array("another validator set".utf8))
+        do {
+            var chain = StoreChain(store: try Self.open(path))
+            for height in 1...4 {
+                try chain.commit([], nextValidatorsHash: height == 3 ? another : StoreChain.genesis.validators.hash)
+            }
+        }
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: """
+                DROP TABLE validator_set_changes;
+                DELETE FROM grdb_migrations WHERE identifier = 'v5-validator-set-changes';
+                UPDATE metadata SET value = CAST('4' AS BLOB) WHERE name = 'schema_version';
+                PRAGMA user_version = 4;
+                """)
+        }
+        try queue.close()
+        let store = try Self.open(path)
+        #expect(try store.validatorSetChangeHeights(below: 5) == [3])
         try store.verifyIntegrity()
     }
 

@@ -65,16 +65,19 @@ struct StoreChain {
     // MARK: blocks
 
     /// Executes `envelopes` as the next block on the store and commits it; returns what was committed.
+    /// `nextValidatorsHash` is what the header names as the next set (the genesis set by default).
     @discardableResult
-    mutating func commit(_ envelopes: [[UInt8]], timeMillis: UInt64? = nil) throws -> BlockCommitment {
-        let commitment = try next(envelopes, timeMillis: timeMillis)
+    mutating func commit(_ envelopes: [[UInt8]], timeMillis: UInt64? = nil,
+                         nextValidatorsHash: Hash256 = genesis.validators.hash) throws -> BlockCommitment {
+        let commitment = try next(envelopes, timeMillis: timeMillis, nextValidatorsHash: nextValidatorsHash)
         try store.commitBlock(commitment)
         nonces = [:]
         return commitment
     }
 
     /// The next block's commitment, executed on the store but not committed.
-    func next(_ envelopes: [[UInt8]], timeMillis: UInt64? = nil) throws -> BlockCommitment {
+    func next(_ envelopes: [[UInt8]], timeMillis: UInt64? = nil,
+              nextValidatorsHash: Hash256 = genesis.validators.hash) throws -> BlockCommitment {
         let latest = try store.latestHeight()
         let height = latest + 1
         let time = timeMillis ?? Self.genesis.timeMillis + height * 1_000
@@ -88,7 +91,7 @@ struct StoreChain {
             previousBlockID: previous?.blockID ?? Hash256.zero, lastCommitHash: lastCommit?.hash ?? Hash256.zero,
             transactionsRoot: execution.transactionsRoot, readingsRoot: execution.readingsRoot,
             stateRoot: execution.stateRoot, validatorsHash: Self.genesis.validators.hash,
-            nextValidatorsHash: Self.genesis.validators.hash, proposer: Self.validator.publicKey.address)
+            nextValidatorsHash: nextValidatorsHash, proposer: Self.validator.publicKey.address)
         let block = try Block(header: header, transactions: envelopes, lastCommit: lastCommit)
         return BlockCommitment(block: block, commit: commitAtOnce ? Self.commit(for: header) : nil, execution: execution)
     }

@@ -175,8 +175,10 @@ struct TransactionRunsTests {
             try db.execute(sql: """
                 DROP TABLE tx_runs;
                 DROP TABLE tx_chunks;
+                DROP TABLE validator_set_changes;
                 CREATE INDEX receipts_by_tx ON receipts(tx_id);
-                DELETE FROM grdb_migrations WHERE identifier IN ('v3-transaction-runs', 'v4-transaction-run-filters');
+                DELETE FROM grdb_migrations WHERE identifier IN
+                    ('v3-transaction-runs', 'v4-transaction-run-filters', 'v5-validator-set-changes');
                 UPDATE metadata SET value = CAST('2' AS BLOB) WHERE name = 'schema_version';
                 PRAGMA user_version = 2;
                 """)
