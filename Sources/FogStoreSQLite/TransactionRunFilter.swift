@@ -42,33 +42,30 @@ struct TransactionRunFilter: Sendable, Equatable {
 
     /// Whether the run may hold transaction `id`: false only when it certainly does not.
     func mayContain(_ id: Hash256) -> Bool {
-        var maybe = true
-        forEachProbe((id.words.0, id.words.1)) { word, mask in
-            maybe = words[word] & mask != 0
-            return maybe
+        let bitCount = UInt64(words.count * 64)
+        for probe in 0..<UInt64(Self.probes) {
+            let (word, mask) = Self.bit(probe, of: (id.words.0, id.words.1), bitCount: bitCount)
+            guard words[word] & mask != 0 else { return false }
         }
-        return maybe
+        return true
     }
 
+    // A loop, not a closure over `self`: a closure that changes the words while a method of the
+    // filter runs made Swift copy them for every id added.
     private mutating func insert(hashes: (UInt64, UInt64)) {
-        forEachProbe(hashes) { word, mask in
+        let bitCount = UInt64(words.count * 64)
+        for probe in 0..<UInt64(Self.probes) {
+            let (word, mask) = Self.bit(probe, of: hashes, bitCount: bitCount)
             words[word] |= mask
-            return true
         }
         count += 1
     }
 
-    /// Calls `visit` with the word and bit mask of each probe of an id whose hashes are `hashes`,
-    /// until it returns false.
-    private func forEachProbe(_ hashes: (UInt64, UInt64), _ visit: (_ word: Int, _ mask: UInt64) -> Bool) {
-        let bitCount = UInt64(words.count * 64)
-        var hash = hashes.0
-        let step = hashes.1 | 1
-        for _ in 0..<Self.probes {
-            let bit = hash.multipliedFullWidth(by: bitCount).high
-            guard visit(Int(bit / 64), 1 << (bit % 64)) else { return }
-            hash &+= step
-        }
+    /// The word and mask of the bit that probe `probe` of an id with hashes `hashes` selects among
+    /// `bitCount` bits (double hashing, mapped onto the bits by a multiply and shift).
+    private static func bit(_ probe: UInt64, of hashes: (UInt64, UInt64), bitCount: UInt64) -> (word: Int, mask: UInt64) {
+        let bit = (hashes.0 &+ probe &* (hashes.1 | 1)).multipliedFullWidth(by: bitCount).high
+        return (Int(bit / 64), 1 << (bit % 64))
     }
 
     // MARK: stored form
