@@ -35,6 +35,25 @@ let benchmarks: @Sendable () -> Void = {
         try committing.store.commitBlock(commitment)
         benchmark.stopMeasurement()
     }
+
+    // Lookups by transaction id on a store of 1,000 blocks of 32 readings, whose ids sit in merged
+    // runs of levels 0–3 (docs/architecture.md, "Storage"): a committed id, and an absent one (what
+    // a status request for a pending or unknown transaction asks). One sample is 1,000 lookups.
+    let perLookups = Benchmark.Configuration(metrics: FogBenchmark.metrics, warmupIterations: 2, scalingFactor: .kilo,
+                                             maxDuration: .seconds(3), thresholds: FogBenchmark.thresholds(timePercent: 100))
+    let looking = try! LedgerChain()
+    let committedIDs = try! looking.commitBlocks(1_000, readingsPerBlock: 32)
+    let absentIDs = (0..<1_000).map { SHA256Hasher.hash(Array("absent \($0)".utf8)) }
+    Benchmark("SQLiteLedgerStore-receipts-by-transaction-id-committed", configuration: perLookups) { benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(try looking.store.receipts(transactionID: committedIDs[index * 31 % committedIDs.count]))
+        }
+    }
+    Benchmark("SQLiteLedgerStore-receipts-by-transaction-id-absent", configuration: perLookups) { benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(try looking.store.receipts(transactionID: absentIDs[index % absentIDs.count]))
+        }
+    }
 }
 
 /// A one-validator chain on a SQLite store in a temporary folder, with its devices registered.
@@ -94,6 +113,17 @@ final class LedgerChain {
         }
         let keys = Dictionary(uniqueKeysWithValues: devices.map { ($0.publicKey.address, $0.publicKey) })
         return executor.prepareAll(envelopes, signerKey: { keys[$0] })
+    }
+
+    /// Commits `count` blocks of `readingsPerBlock` readings each; returns their transaction ids.
+    func commitBlocks(_ count: Int, readingsPerBlock: Int) throws -> [Hash256] {
+        var ids: [Hash256] = []
+        for _ in 0..<count {
+            let prepared = try preparedReadings(readingsPerBlock)
+            try store.commitBlock(try commitment(for: try execute(prepared)))
+            ids += prepared.map { SignedEnvelope.transactionID(of: $0.bytes) }
+        }
+        return ids
     }
 
     /// Executes `envelopes` as the next block on the store's latest state.
