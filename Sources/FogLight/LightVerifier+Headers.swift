@@ -24,7 +24,7 @@ extension LightVerifier {
             let step = "history[\(index)] (height \(header.height))"
             try checkSignedHeader(change.signedHeader, trusted: trusted, trustedHash: trustedHash,
                                   firstHeight: firstHeight, name: step)
-            guard header.nextValidatorsHash != header.validatorsHash else {
+            guard header.changesValidatorSet else {
                 throw LightError(.malformed, "\(step): the validator set does not change there")
             }
             let nextHash = change.nextValidators.hash

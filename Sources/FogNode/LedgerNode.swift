@@ -74,7 +74,7 @@ extension LedgerNode {
             guard let header = try store.header(at: changeHeight) else {
                 throw StoreError(.unknownHeight, "no committed block at height \(changeHeight)")
             }
-            guard header.nextValidatorsHash != header.validatorsHash else {
+            guard header.changesValidatorSet else {
                 throw StoreError(.corrupt, "height \(changeHeight) is listed as a validator-set change, but its header names no new set")
             }
             guard let next = try state.validatorSet(from: changeHeight + 1), next.hash == header.nextValidatorsHash else {

@@ -54,7 +54,7 @@ public final class InMemoryLedgerStore: LedgerStore {
             let header = commitment.block.header
             contents.blocks.append(commitment.block)
             contents.blockReceipts.append(commitment.receipts)
-            if header.nextValidatorsHash != header.validatorsHash { contents.validatorSetChanges.append(height) }
+            if header.changesValidatorSet { contents.validatorSetChanges.append(height) }
             contents.blockHeights[header.blockID] = height
             contents.roots.append(header.stateRoot)
             if let commit = commitment.commit { contents.commits[height] = commit }

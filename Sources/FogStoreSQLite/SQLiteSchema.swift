@@ -309,7 +309,7 @@ enum SQLiteSchema {
 
     /// Records `header`'s height when it names a next validator set other than its own.
     static func noteValidatorSetChange(_ header: BlockHeader, _ db: Database) throws {
-        guard header.nextValidatorsHash != header.validatorsHash else { return }
+        guard header.changesValidatorSet else { return }
         try db.cachedStatement(sql: "INSERT INTO validator_set_changes (height) VALUES (?)").execute(arguments: [Int64(header.height)])
     }
 

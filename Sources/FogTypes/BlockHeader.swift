@@ -54,6 +54,10 @@ public struct BlockHeader: CanonicalObject {
     /// The block id: SHA-256 of the header's encoding.
     public var blockID: Hash256 { hash }
 
+    /// Whether the next block is signed by another validator set than this one: a change point of
+    /// the validator-set history (spec/light-client.md §4).
+    public var changesValidatorSet: Bool { nextValidatorsHash != validatorsHash }
+
     public func fields() -> [CBORMapEntry] {
         var entries: [CBORMapEntry] = []
         entries.put(1, .text(chainID.value))
