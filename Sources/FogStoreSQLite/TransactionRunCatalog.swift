@@ -41,10 +41,9 @@ struct TransactionRunCatalog: Sendable {
         }
         catalog.nextRun = (catalog.runs.keys.max() ?? 0) + 1
         for output in catalog.ids(in: .building) {
-            let capacity = catalog.mergedCount(into: output)
-            catalog.runs[output]?.filter = TransactionRunFilter(capacity: capacity)
-            let chunks = try Data.fetchCursor(db, sql: "SELECT entries FROM tx_chunks WHERE run = ?", arguments: [output])
-            while let chunk = try chunks.next() { catalog.addToFilter(of: output, entries: [UInt8](chunk)) }
+            var filter = TransactionRunFilter(capacity: catalog.mergedCount(into: output))
+            try TransactionRuns.forEachChunk(of: output, db) { filter.insert(entries: $0) }
+            catalog.update(output) { $0.filter = filter }
         }
         return catalog
     }
@@ -52,11 +51,6 @@ struct TransactionRunCatalog: Sendable {
     /// The ids the merge into `output` takes from its inputs, as their filters count them.
     func mergedCount(into output: Int64) -> Int {
         inputs(of: output).reduce(0) { $0 + (runs[$1]?.filter?.count ?? 0) }
-    }
-
-    /// Adds the ids of the flat entries `flat` to the filter of `run`, in place.
-    mutating func addToFilter(of run: Int64, entries flat: [UInt8]) {
-        runs[run]?.filter?.insert(entries: flat)
     }
 
     /// The filters of the complete runs (live, or dead and not yet deleted): what lookups may trust.
@@ -72,10 +66,10 @@ struct TransactionRunCatalog: Sendable {
         return id
     }
 
+    /// Changes run `id` in place (its filter is not copied), when there is such a run.
     mutating func update(_ id: Int64, _ change: (inout Run) -> Void) {
-        guard var run = runs[id] else { return }
-        change(&run)
-        runs[id] = run
+        guard runs[id] != nil else { return }
+        change(&runs[id]!)
     }
 
     mutating func remove(_ id: Int64) { runs[id] = nil }

@@ -51,6 +51,11 @@ enum TransactionRunEntries {
         return found
     }
 
+    /// The transaction id of each of the flat entries `flat`, in their order.
+    static func ids(in flat: [UInt8]) -> [Hash256] {
+        stride(from: 0, to: flat.count - size + 1, by: size).compactMap { Hash256(bytes: flat[$0..<($0 + Hash256.byteCount)]) }
+    }
+
     /// The location of the entry at byte `offset` of `flat`.
     static func location(_ flat: [UInt8], at offset: Int) -> TransactionLocation {
         let heightStart = offset + Hash256.byteCount

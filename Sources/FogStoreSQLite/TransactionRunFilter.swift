@@ -27,44 +27,35 @@ struct TransactionRunFilter: Sendable, Equatable {
 
     /// Adds transaction `id`.
     mutating func insert(_ id: Hash256) {
-        insert(hashes: (id.words.0, id.words.1))
+        // A loop, not a closure over `self`: a closure that changed the words while a method of the
+        // filter ran made Swift copy them for every id added.
+        let bitCount = UInt64(words.count * 64)
+        for probe in 0..<UInt64(Self.probes) {
+            let (word, mask) = Self.bit(probe, of: id, bitCount: bitCount)
+            words[word] |= mask
+        }
+        count += 1
     }
 
     /// Adds the ids of the flat entries `flat` (``TransactionRunEntries``).
     mutating func insert(entries flat: [UInt8]) {
-        var offset = 0
-        while offset + TransactionRunEntries.size <= flat.count {
-            insert(hashes: (SQLiteSchema.bigEndian(flat[offset..<(offset + 8)]),
-                            SQLiteSchema.bigEndian(flat[(offset + 8)..<(offset + 16)])))
-            offset += TransactionRunEntries.size
-        }
+        for id in TransactionRunEntries.ids(in: flat) { insert(id) }
     }
 
     /// Whether the run may hold transaction `id`: false only when it certainly does not.
     func mayContain(_ id: Hash256) -> Bool {
         let bitCount = UInt64(words.count * 64)
         for probe in 0..<UInt64(Self.probes) {
-            let (word, mask) = Self.bit(probe, of: (id.words.0, id.words.1), bitCount: bitCount)
+            let (word, mask) = Self.bit(probe, of: id, bitCount: bitCount)
             guard words[word] & mask != 0 else { return false }
         }
         return true
     }
 
-    // A loop, not a closure over `self`: a closure that changes the words while a method of the
-    // filter runs made Swift copy them for every id added.
-    private mutating func insert(hashes: (UInt64, UInt64)) {
-        let bitCount = UInt64(words.count * 64)
-        for probe in 0..<UInt64(Self.probes) {
-            let (word, mask) = Self.bit(probe, of: hashes, bitCount: bitCount)
-            words[word] |= mask
-        }
-        count += 1
-    }
-
-    /// The word and mask of the bit that probe `probe` of an id with hashes `hashes` selects among
-    /// `bitCount` bits (double hashing, mapped onto the bits by a multiply and shift).
-    private static func bit(_ probe: UInt64, of hashes: (UInt64, UInt64), bitCount: UInt64) -> (word: Int, mask: UInt64) {
-        let bit = (hashes.0 &+ probe &* (hashes.1 | 1)).multipliedFullWidth(by: bitCount).high
+    /// The word and mask of the bit that probe `probe` of `id` selects among `bitCount` bits (double
+    /// hashing on the id's first two words, mapped onto the bits by a multiply and shift).
+    private static func bit(_ probe: UInt64, of id: Hash256, bitCount: UInt64) -> (word: Int, mask: UInt64) {
+        let bit = (id.words.0 &+ probe &* (id.words.1 | 1)).multipliedFullWidth(by: bitCount).high
         return (Int(bit / 64), 1 << (bit % 64))
     }
 

@@ -183,7 +183,7 @@ enum TransactionRuns {
             inputs[waiting].append(more.flatMap { [UInt8]($0) }, isComplete: more.count < chunksRead)
         }
         try writeChunks(merged, run: output, db)
-        catalog.addToFilter(of: output, entries: merged)
+        catalog.update(output) { $0.filter?.insert(entries: merged) }
         if TransactionRunEntries.isFinished(inputs) {
             try db.cachedStatement(sql: "UPDATE tx_runs SET state = ?, resume_after = NULL, id_filter = ? WHERE run = ?")
                 .execute(arguments: [State.live.rawValue, catalog.runs[output]?.filter.map { Data($0.encoded) }, output])
@@ -235,10 +235,15 @@ enum TransactionRuns {
             // Sized by its chunks (an upper bound of its ids), and read a chunk at a time.
             let chunkCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_chunks WHERE run = ?", arguments: [run]) ?? 0
             var filter = TransactionRunFilter(capacity: chunkCount * TransactionRunEntries.perChunk)
-            let chunks = try Data.fetchCursor(db, sql: "SELECT entries FROM tx_chunks WHERE run = ?", arguments: [run])
-            while let chunk = try chunks.next() { filter.insert(entries: [UInt8](chunk)) }
+            try forEachChunk(of: run, db) { filter.insert(entries: $0) }
             try db.execute(sql: "UPDATE tx_runs SET id_filter = ? WHERE run = ?", arguments: [Data(filter.encoded), run])
         }
+    }
+
+    /// Calls `body` with the entries of each chunk of `run`, read one chunk at a time.
+    static func forEachChunk(of run: Int64, _ db: Database, _ body: ([UInt8]) throws -> Void) throws {
+        let chunks = try Data.fetchCursor(db, sql: "SELECT entries FROM tx_chunks WHERE run = ?", arguments: [run])
+        while let chunk = try chunks.next() { try body([UInt8](chunk)) }
     }
 
     // MARK: reads
@@ -267,11 +272,9 @@ enum TransactionRuns {
             let run: Int64 = row["run"]
             guard let stored = row["id_filter"] as Data? else { throw StoreError(.corrupt, "transaction run \(run) has no filter") }
             let filter = try TransactionRunFilter(encoded: [UInt8](stored))
-            let chunks = try Data.fetchCursor(db, sql: "SELECT entries FROM tx_chunks WHERE run = ?", arguments: [run])
-            while let chunk = try chunks.next() {
-                let flat = [UInt8](chunk)
-                for offset in stride(from: 0, to: flat.count - TransactionRunEntries.size + 1, by: TransactionRunEntries.size) {
-                    guard let id = Hash256(bytes: flat[offset..<(offset + Hash256.byteCount)]), filter.mayContain(id) else {
+            try forEachChunk(of: run, db) { flat in
+                for id in TransactionRunEntries.ids(in: flat) {
+                    guard filter.mayContain(id) else {
                         throw StoreError(.corrupt, "the filter of transaction run \(run) lacks one of its ids")
                     }
                     count += 1
