@@ -13,8 +13,9 @@ public struct LightError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let wrongChain = Code("wrong-chain")
         /// The bundle claims another genesis than the one the verifier trusts.
         public static let genesisMismatch = Code("genesis-mismatch")
-        /// A header names a validator set the verifier cannot trace from genesis, a history step's next
-        /// set does not match its header, or the history is out of height order.
+        /// A header names another validator set than the trusted one and the trusted set's members among
+        /// its signers hold 2/3 or less of its power, a history step's next set does not match its
+        /// header, or the history is out of height order.
         public static let untrustedValidatorSet = Code("untrusted-validator-set")
         /// A commit is not for its header, has a signature that does not verify or a signer outside the
         /// trusted set, or lacks more than 2/3 of the power.

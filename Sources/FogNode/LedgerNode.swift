@@ -42,10 +42,10 @@ extension LedgerNode {
         }
         let inclusion = try MerkleTree.inclusionProof(
             index: Int(stored.index), leafHashes: leaves.map { MerkleTree.leafHash($0.encoded) })
+        let signed = try signedHeader(at: stored.height)
         return try ReadingProof(chainID: genesis.chainID, genesisHash: genesis.hash,
-                                history: try validatorHistory(below: stored.height),
-                                signedHeader: try signedHeader(at: stored.height), reading: stored.reading,
-                                inclusion: inclusion)
+                                history: try validatorHistory(reaching: signed), signedHeader: signed,
+                                reading: stored.reading, inclusion: inclusion)
     }
 
     /// The proof of `key` (inclusion or absence) in the state after block `height` (default: the
@@ -59,29 +59,39 @@ extension LedgerNode {
         }
         let record = try store.record(key, at: at)
         let proof = try SparseMerkleTree.proof(for: key, root: root, version: at, in: LatestState(store: store))
-        return try StateProof(chainID: genesis.chainID, genesisHash: genesis.hash, history: try validatorHistory(below: at),
-                              signedHeader: try signedHeader(at: at), key: key, record: record, proof: proof)
+        let signed = try signedHeader(at: at)
+        return try StateProof(chainID: genesis.chainID, genesisHash: genesis.hash, history: try validatorHistory(reaching: signed),
+                              signedHeader: signed, key: key, record: record, proof: proof)
     }
 
-    /// The validator-set history a proof at `height` carries (spec/light-client.md §4): every header
-    /// below `height` whose next set differs from its own, with that next set. The store names those
-    /// heights; each next set is the state's record of the set from that height on, which execution
-    /// never deletes.
-    public func validatorHistory(below height: UInt64) throws -> [ValidatorSetChange] {
+    /// The validator-set history a proof of `signedHeader` carries (spec/light-client.md §4): the
+    /// change points below its height that ``ValidatorHistoryRoute`` steps through from the genesis
+    /// set, each with its next set. The store names the change points; each next set is the state's
+    /// record of the set from that height on, which execution never deletes.
+    public func validatorHistory(reaching signedHeader: SignedHeader) throws -> [ValidatorSetChange] {
         let state = LatestState(store: store)
+        let changeHeights = try store.validatorSetChangeHeights(below: signedHeader.header.height)
         var history: [ValidatorSetChange] = []
-        for changeHeight in try store.validatorSetChangeHeights(below: height) {
-            guard let header = try store.header(at: changeHeight) else {
-                throw StoreError(.unknownHeight, "no committed block at height \(changeHeight)")
-            }
-            guard header.changesValidatorSet else {
-                throw StoreError(.corrupt, "height \(changeHeight) is listed as a validator-set change, but its header names no new set")
-            }
-            guard let next = try state.validatorSet(from: changeHeight + 1), next.hash == header.nextValidatorsHash else {
-                throw StoreError(.corrupt, "the state lacks the validator set named by header \(changeHeight)")
-            }
-            history.append(ValidatorSetChange(signedHeader: try signedHeader(at: changeHeight), nextValidators: next))
-        }
+        _ = try ValidatorHistoryRoute.steps(
+            genesis: genesis.validators, changeCount: changeHeights.count, target: signedHeader.commit,
+            commit: { index in
+                guard let commit = try store.commit(at: changeHeights[index]) else {
+                    throw StoreError(.unknownHeight, "no committed block at height \(changeHeights[index])")
+                }
+                return commit
+            },
+            nextSet: { index in
+                let changeHeight = changeHeights[index]
+                let signed = try self.signedHeader(at: changeHeight)
+                guard signed.header.changesValidatorSet else {
+                    throw StoreError(.corrupt, "height \(changeHeight) is listed as a validator-set change, but its header names no new set")
+                }
+                guard let next = try state.validatorSet(from: changeHeight + 1), next.hash == signed.header.nextValidatorsHash else {
+                    throw StoreError(.corrupt, "the state lacks the validator set named by header \(changeHeight)")
+                }
+                history.append(ValidatorSetChange(signedHeader: signed, nextValidators: next))
+                return next
+            })
         return history
     }
 

@@ -118,12 +118,21 @@ public struct LightChainFixture: Sendable {
         changes.filter { $0.signedHeader.header.height < height }
     }
 
-    /// The proof of reading `index` of block `height`.
-    public func readingProof(height: UInt64, index: Int) -> ReadingProof {
+    /// The changes ``ValidatorHistoryRoute`` steps through for a proof of block `height`.
+    public func routedHistory(to height: UInt64) -> [ValidatorSetChange] {
+        let below = history(below: height)
+        let steps = ValidatorHistoryRoute.steps(
+            genesis: genesis.validators, changeCount: below.count, target: blocks[Int(height) - 1].signedHeader.commit,
+            commit: { below[$0].signedHeader.commit }, nextSet: { below[$0].nextValidators })
+        return steps.map { below[$0] }
+    }
+
+    /// The proof of reading `index` of block `height`, with `history` (every change below it by default).
+    public func readingProof(height: UInt64, index: Int, history: [ValidatorSetChange]? = nil) -> ReadingProof {
         let block = blocks[Int(height) - 1]
         let inclusion = try! MerkleTree.inclusionProof(
             index: index, leafHashes: block.readings.map { MerkleTree.leafHash($0.encoded) })
-        return try! ReadingProof(chainID: chainID, genesisHash: genesis.hash, history: history(below: height),
+        return try! ReadingProof(chainID: chainID, genesisHash: genesis.hash, history: history ?? self.history(below: height),
                                  signedHeader: block.signedHeader, reading: block.readings[index], inclusion: inclusion)
     }
 

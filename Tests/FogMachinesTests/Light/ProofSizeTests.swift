@@ -51,6 +51,12 @@ import Testing
               + "non-inclusion \(absent.count) bytes; decode + verify reading \(Int(readingMicros)) µs, "
               + "state \(Int(stateMicros)) µs")
         #expect(reading.count > change.count)
+        // The history a node serves: none, since genesis validators 1–3 (7 of 8 power) sign block 5.
+        let routed = chain.readingProof(height: 5, index: 3, history: chain.routedHistory(to: 5)).encoded
+        let routedMicros = try meanMicroseconds(runs: 20) { _ = try verifier.verifyReadingProof(routed) }
+        print("light-client size: the same reading proof with the history a node serves (none): \(routed.count) bytes; "
+              + "decode + verify \(Int(routedMicros)) µs")
+        #expect(routed.count == reading.count - change.count)
     }
 
     @Test func perValidatorCost() throws {

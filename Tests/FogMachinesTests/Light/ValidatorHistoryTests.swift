@@ -6,20 +6,75 @@ import FogTestKit
 import FogTypes
 import Testing
 
-/// The validator-set history: sequential from genesis, each step signed by the set trusted so far.
+/// The validator-set history: from genesis, each step signed by more than 2/3 of the set trusted so far.
 @Suite struct ValidatorHistoryTests {
     let chain = LightChainFixture.mixed
+    static func key(_ algorithm: SignatureAlgorithm, _ tag: UInt8) -> PrivateKey { LightChainFixture.key(algorithm, tag) }
 
     func withHistory(_ proof: ReadingProof, _ history: [ValidatorSetChange]) -> ReadingProof {
         try! ReadingProof(chainID: proof.chainID, genesisHash: proof.genesisHash, history: history,
                           signedHeader: proof.signedHeader, reading: proof.reading, inclusion: proof.inclusion)
     }
 
-    @Test func headerAfterAChangeNeedsTheHistory() {
+    @Test func headerStillSignedByTheTrustedSetNeedsNoHistory() {
+        // After height 3 the genesis validators 1–3 (7 of its 8 power) still sign: no step is needed.
         let proof = chain.readingProof(height: 4, index: 1)
         #expect(proof.history.count == 1)
         #expect((try? LightVerifier.verify(proof, genesis: chain.genesis)) != nil)
+        #expect(chain.routedHistory(to: 4).isEmpty)
+        #expect((try? LightVerifier.verify(withHistory(proof, []), genesis: chain.genesis)) != nil)
+    }
+
+    /// Genesis {1: 3, 2: 2, 3: 2, 4: 1}; from height 2 {1, 2, 3, 5} with powers 1, 1, 1, 2. Block 2 is
+    /// signed by 1, 2 and 5: 4 of the new set's 5, but 5 of the genesis set's 8.
+    static func droppedQuorum() -> LightChainFixture {
+        let genesisKeys = [Self.key(.ed25519, 1), Self.key(.p256, 2), Self.key(.ed25519, 3), Self.key(.ed25519, 4)]
+        var chain = LightChainFixture(keys: genesisKeys, powers: [3, 2, 2, 1])
+        chain.commit(readings: chain.readings(count: 2), next: ([genesisKeys[0], genesisKeys[1], genesisKeys[2], Self.key(.p256, 5)], [1, 1, 1, 2]))
+        chain.commit(readings: chain.readings(count: 2, firstSequence: 10), signers: [0, 1, 3])
+        return chain
+    }
+
+    @Test func headerTheTrustedSetNoLongerSignsNeedsTheHistory() {
+        let chain = Self.droppedQuorum()
+        let proof = chain.readingProof(height: 2, index: 1)
+        #expect(chain.routedHistory(to: 2).map(\.signedHeader.header.height) == [1])
+        #expect((try? LightVerifier.verify(proof, genesis: chain.genesis)) != nil)
         expectLightError(.untrustedValidatorSet) { try LightVerifier.verify(withHistory(proof, []), genesis: chain.genesis) }
+    }
+
+    @Test func exactlyTwoThirdsOfTheTrustedSetIsNotEnough() {
+        // Genesis {a, b, c}; from height 2 {a, b, d}, which signs block 2: 2 of the genesis set's 3.
+        let a = Self.key(.ed25519, 1), b = Self.key(.ed25519, 2), c = Self.key(.ed25519, 3), d = Self.key(.ed25519, 4)
+        var chain = LightChainFixture(keys: [a, b, c])
+        chain.commit(next: ([a, b, d], [1]))
+        chain.commit(readings: chain.readings(count: 1))
+        let proof = chain.readingProof(height: 2, index: 0)
+        expectLightError(.untrustedValidatorSet) { try LightVerifier.verify(withHistory(proof, []), genesis: chain.genesis) }
+        #expect(chain.routedHistory(to: 2).count == 1)
+        #expect((try? LightVerifier.verify(proof, genesis: chain.genesis)) != nil)
+    }
+
+    @Test func aSkipChecksTheTrustedSignersAndIgnoresTheOthers() throws {
+        // Block 4 of the mixed chain, proved without history: validators 1–3 are trusted, 5 is not.
+        let proof = withHistory(chain.readingProof(height: 4, index: 1), [])
+        let commit = proof.signedHeader.commit
+        func flipping(_ address: Address) throws -> ReadingProof {
+            let signatures = commit.signatures.map { entry in
+                guard entry.validator == address else { return entry }
+                var bytes = entry.signature
+                bytes[5] ^= 0x01
+                return CommitSignature(validator: entry.validator, signature: bytes)
+            }
+            let flipped = try Commit(chainID: commit.chainID, height: commit.height, round: commit.round,
+                                     blockID: commit.blockID, signatures: signatures)
+            return try ReadingProof(chainID: proof.chainID, genesisHash: proof.genesisHash, history: [],
+                                    signedHeader: SignedHeader(header: proof.signedHeader.header, commit: flipped),
+                                    reading: proof.reading, inclusion: proof.inclusion)
+        }
+        expectLightError(.commitInvalid) { try LightVerifier.verify(try flipping(Self.key(.ed25519, 1).publicKey.address), genesis: chain.genesis) }
+        // Validator 5's signature counts for nothing against the genesis set, so it is not checked.
+        #expect((try? LightVerifier.verify(try flipping(Self.key(.p256, 5).publicKey.address), genesis: chain.genesis)) != nil)
     }
 
     @Test func historyBeyondTheProvenHeightIsRejected() {
