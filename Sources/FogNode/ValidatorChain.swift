@@ -104,9 +104,10 @@ struct ValidatorChain {
 
     /// Commits a decided block with its commit. A block not built or checked here (one fetched by
     /// block sync) is checked first like a proposal, so a block that does not extend the chain or
-    /// does not execute to its header is refused even with a valid commit.
+    /// does not execute to its header is refused even with a valid commit. Returns the ids of the
+    /// block's transactions, in block order, from its receipts.
     mutating func commit(_ block: Block, _ commit: Commit, nowMillis: UInt64,
-                         prepared: ([[UInt8]]) -> [PreparedEnvelope]) throws {
+                         prepared: ([[UInt8]]) -> [PreparedEnvelope]) throws -> [Hash256] {
         let id = block.header.blockID
         if executions[id] == nil, let reason = rejection(of: block, nowMillis: nowMillis, prepared: prepared) {
             throw StoreError(.corrupt, "decided block \(block.header.height) is invalid: \(reason)")
@@ -116,6 +117,7 @@ struct ValidatorChain {
         }
         try store.commitBlock(BlockCommitment(block: block, commit: commit, execution: execution))
         executions = [:]
+        return execution.receipts.map(\.transactionID)
     }
 
     private static func mismatch(_ header: BlockHeader, _ execution: BlockExecution) -> String? {

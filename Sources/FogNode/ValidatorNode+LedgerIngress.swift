@@ -1,4 +1,4 @@
-import FogExecution
+import FogCrypto
 import FogTypes
 import Foundation
 
@@ -18,9 +18,9 @@ extension ValidatorNode: LedgerIngress {
         commitObservers.remove(id)
     }
 
-    /// Tells every observer of commits which transactions the block committed at `block.header.height` carried.
-    func publishCommitted(_ block: Block) {
-        commitObservers.publish(CommittedTransactions(
-            height: block.header.height, ids: block.transactions.map { SignedEnvelope.transactionID(of: $0) }))
+    /// Tells every observer of commits which transactions (`ids`, in block order) the block committed
+    /// at `height` carried.
+    func publishCommitted(height: UInt64, ids: [Hash256]) {
+        commitObservers.publish(CommittedTransactions(height: height, ids: ids))
     }
 }

@@ -362,16 +362,17 @@ public actor ValidatorNode: LedgerNode {
         let height = decision.block.header.height
         decidedAt = ContinuousClock.now
         timings.mark(.decided, at: decidedAt)
+        let committed: [Hash256]
         do {
-            try chain.commit(decision.block, decision.commit, nowMillis: now(), prepared: preparedForExecution)
+            committed = try chain.commit(decision.block, decision.commit, nowMillis: now(), prepared: preparedForExecution)
             timings.mark(.stored)
-            publishCommitted(decision.block)
+            publishCommitted(height: height, ids: committed)
             rotation = decision.nextRotation.carried(to: try chain.validators(at: height + 1))
         } catch {
             halt("cannot commit height \(height): \(error)")
             return
         }
-        recheckMempool(committed: Set(decision.block.transactions.map(SignedEnvelope.transactionID(of:))))
+        recheckMempool(committed: Set(committed))
         timings.mark(.rechecked)
         logger.debug("committed block", metadata: timings.metadata.merging([
             "height": "\(height)", "round": "\(decision.commit.round)", "transactions": "\(decision.block.transactions.count)",

@@ -51,7 +51,7 @@ import Testing
             // of the genesis set's power: the history is empty exactly when it does.
             let genesisSet = cluster.genesis.validators
             for height in (signedByNewSet - 1)...cluster.height(2) {
-                let proof = try await node.stateProof(key: key, height: height)
+                let proof = try node.stateProof(key: key, height: height)
                 let genesisPower = proof.signedHeader.commit.power(signedIn: genesisSet)
                 #expect(proof.history.isEmpty == genesisSet.isQuorum(genesisPower), "height \(height)")
                 #expect((try? verifier.verify(proof)) != nil, "height \(height)")
@@ -63,9 +63,9 @@ import Testing
             let stopped = cluster.height(2)
             try await cluster.waitHeights(atLeast: stopped + 2, nodes: [2, 3], within: .seconds(30))
             let proven = stopped + 2
-            let signed = try await node.signedHeader(at: proven)
+            let signed = try node.signedHeader(at: proven)
             #expect(signed.commit.power(signedIn: cluster.genesis.validators) == 2)
-            let proof = try await node.stateProof(key: key, height: proven)
+            let proof = try node.stateProof(key: key, height: proven)
             let changeHeights = try cluster.stores[2].validatorSetChangeHeights(below: proven)
             #expect(proof.history.map(\.signedHeader.header.height) == [try #require(changeHeights.last)])
             let verified = try verifier.verify(proof)
