@@ -30,12 +30,13 @@ public struct ValidatorNodeConfiguration: Sendable {
     /// How often the node re-sends its signed messages of the current height and announces its height.
     public var gossipInterval: Duration
 
-    /// The default least pause between a decision and the next height, in milliseconds: none. Under
-    /// load the block's write already outlasts a few milliseconds, and where it did not, a pause of
-    /// 5 ms made the next height wait: against 5 ms, no pause gave a lower p99 finality in three of
-    /// four steps at 2,800 envelopes/s and in two of three full benchmarks at half load, and no more
-    /// CPU at 1,000/s (docs/benchmarks.md, "Round 17").
-    public static let defaultCommitDelayMillis: UInt64 = 0
+    /// The default least pause between a decision and the next height, in milliseconds. Under load
+    /// it makes fewer, fuller heights, and each height's fixed cost (votes, syncs, the block's write)
+    /// competes with the envelopes' checks for the same cores: against none, at 2,800 and 3,500
+    /// envelopes/s it saved the four validators 0.2 cores and lowered p99 finality in five of six
+    /// steps, for a few milliseconds more at 1,000/s, where a height starts when a request arrives
+    /// (docs/benchmarks.md, "Round 20"). No pause was better in round 17, when heights took twice as long.
+    public static let defaultCommitDelayMillis: UInt64 = 10
     /// The default milliseconds after a commit at which an empty block is proposed when nothing is pending.
     public static let defaultEmptyBlockIntervalMillis: UInt64 = 1_000
     /// The default most envelopes a proposed block carries: many heights' worth at the rates a
