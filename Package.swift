@@ -26,6 +26,9 @@ let package = Package(
         .library(name: "FogExecution", targets: ["FogExecution"]),
         .library(name: "FogStore", targets: ["FogStore"]),
         .library(name: "FogStoreSQLite", targets: ["FogStoreSQLite"]),
+        .library(name: "FogLight", targets: ["FogLight"]),
+        // Fixtures for the benchmarks package's light-client suite; never linked into the node.
+        .library(name: "FogTestKit", targets: ["FogTestKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),

@@ -40,6 +40,7 @@ let suites: [(name: String, products: [String])] = [
     ("Merkle", ["FogCrypto", "FogMerkle"]),
     ("Readings", ["FogCore", "FogCrypto", "FogTypes"]),
     ("Ledger", ["FogCore", "FogCrypto", "FogTypes", "FogExecution", "FogStore", "FogStoreSQLite"]),
+    ("Light", ["FogCrypto", "FogTypes", "FogLight", "FogTestKit"]),
 ]
 
 package.targets += suites.map { suite in
