@@ -67,17 +67,12 @@ extension LightVerifier {
         guard commit.blockID == blockID else {
             throw LightError(.commitInvalid, "\(name): the commit is for block \(commit.blockID), the header is \(blockID)")
         }
-        if header.validatorsHash == trustedHash {
-            do {
-                try commit.verify(validators: trusted)
-            } catch {
-                throw LightError(.commitInvalid, "\(name): \(error.detail)")
-            }
-            return
-        }
+        let namesTrusted = header.validatorsHash == trustedHash
         let trustedPower: UInt64
         do {
-            trustedPower = try commit.verifySignatures(ofMembersOf: trusted)
+            // A commit of the trusted set's own header needs every signer in it and a quorum.
+            trustedPower = namesTrusted ? try commit.verify(validators: trusted)
+                                        : try commit.verifySignatures(ofMembersOf: trusted)
         } catch {
             throw LightError(.commitInvalid, "\(name): \(error.detail)")
         }
