@@ -39,15 +39,14 @@ public struct WALCheckpointLimits: Sendable, Equatable {
 
 /// Copies the WAL into the database file off the commit path: a hook on the writer connection
 /// (`sqlite3_wal_hook`, which replaces SQLite's own automatic checkpoint) learns the WAL's size
-/// after each commit and, past ``WALCheckpointLimits/background`` pages, has a connection of its
-/// own run a passive checkpoint (one at a time). Writers go on committing meanwhile; once the
-/// checkpoint has copied every frame, the next commit starts the WAL again from its beginning.
-/// Past ``WALCheckpointLimits/inline`` pages the writer checkpoints in its commit, as SQLite would.
+/// after each commit and, past ``WALCheckpointLimits/background`` pages, wakes a thread of its own
+/// (``BackgroundCheckpoints``) to run a passive checkpoint on its own connection (one at a time).
+/// Writers go on committing meanwhile; once the checkpoint has copied every frame, the next commit
+/// starts the WAL again from its beginning. Past ``WALCheckpointLimits/inline`` pages the writer
+/// checkpoints in its commit, as SQLite would.
 final class WALCheckpointer: Sendable {
     let limits: WALCheckpointLimits
-    private let connection: DatabaseQueue
-    private let running = Atomic<Bool>(false)
-    private let backgroundRuns = Atomic<Int>(0)
+    private let background: BackgroundCheckpoints
     private let inlineRuns = Atomic<Int>(0)
 
     /// A checkpointer of the database at `path`, which must already be in WAL mode.
@@ -55,17 +54,21 @@ final class WALCheckpointer: Sendable {
         self.limits = limits
         var configuration = Configuration()
         configuration.label = "FogStoreSQLite.checkpoint"
-        connection = try DatabaseQueue(path: path, configuration: configuration)
+        background = BackgroundCheckpoints(connection: try DatabaseQueue(path: path, configuration: configuration))
+    }
+
+    deinit {
+        background.stop()
     }
 
     /// Checkpoints completed in the background, and by the writer itself.
     var runs: (background: Int, inline: Int) {
-        (backgroundRuns.load(ordering: .acquiring), inlineRuns.load(ordering: .acquiring))
+        (background.completed, inlineRuns.load(ordering: .acquiring))
     }
 
-    /// Returns once no background checkpoint is running or queued.
+    /// Returns once no background checkpoint is running or requested.
     func waitForBackground() {
-        connection.writeWithoutTransaction { _ in }
+        background.waitUntilIdle()
     }
 
     /// Hooks this checkpointer to the writer connection `db`. The hook holds it unretained: the
@@ -88,12 +91,6 @@ final class WALCheckpointer: Sendable {
             }
             return
         }
-        guard walPages >= limits.background,
-              !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        connection.asyncWriteWithoutTransaction { [self] db in
-            // Busy (another checkpoint in progress) or an I/O error: the next commit tries again.
-            if (try? db.checkpoint(.passive)) != nil { backgroundRuns.add(1, ordering: .releasing) }
-            running.store(false, ordering: .releasing)
-        }
+        if walPages >= limits.background { background.request() }
     }
 }

@@ -1,5 +1,5 @@
 import FogStore
-import FogStoreSQLite
+@testable import FogStoreSQLite
 import Foundation
 import Testing
 
@@ -42,6 +42,50 @@ struct WALCheckpointTests {
         let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, checkpoints: limits)
         #expect(try store.latestHeight() == UInt64(blocks))
         try store.verifyIntegrity()
+    }
+
+    /// The store's file descriptors open on `path` or its WAL and shared-memory files.
+    private static func descriptors(on path: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { fd in
+            let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")
+            return target.map { $0.hasPrefix(path) ? $0 : nil } ?? nil
+        }
+    }
+
+    /// The nice values of this process's background checkpoint threads (named once their priority
+    /// is set).
+    private static func checkpointThreadNiceValues() throws -> [Int] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap { task in
+            guard let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
+                  name.hasPrefix(BackgroundCheckpoints.threadName),
+                  let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // Fields after the name: state is field 3, nice field 19.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 16 ? Int(fields[16]) : nil
+        }
+    }
+
+    @Test func backgroundCheckpointsRunAtALowerPriorityAndEndWithTheStore() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        do {
+            let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis,
+                                              checkpoints: WALCheckpointLimits(background: 64, inline: 1_000_000))
+            let deadline = ContinuousClock.now + .seconds(30)
+            _ = try Self.commitUntil(store) { store.walCheckpoints.background >= 1 || ContinuousClock.now > deadline }
+            #expect(store.walCheckpoints.background >= 1)
+            let niceValues = try Self.checkpointThreadNiceValues()
+            #expect(!niceValues.isEmpty)
+            #expect(niceValues.allSatisfy { $0 == Int(BackgroundCheckpoints.niceIncrement) }, "\(niceValues)")
+            #expect(try !Self.descriptors(on: path).isEmpty)
+        }
+        // The checkpoint thread ends once the store is gone, closing its connection.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try !Self.descriptors(on: path).isEmpty, ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        #expect(try Self.descriptors(on: path).isEmpty)
     }
 
     @Test func theWriterCheckpointsItselfAtTheInlineLimit() throws {
