@@ -20,11 +20,12 @@ final class BackgroundCheckpoints: @unchecked Sendable {
     static let threadName = "fog.checkpoint"
 
     private let connection: DatabaseQueue
-    /// Guards `requested`, `running` and `stopping`; signalled when any of them changes.
+    /// Guards `requested`, `running`, `stopping` and `ended`; signalled when any of them changes.
     private let condition = NSCondition()
     private var requested = false
     private var running = false
     private var stopping = false
+    private var ended = false
     private var runs = 0
 
     /// Starts the thread; it runs until ``stop()``.
@@ -57,12 +58,14 @@ final class BackgroundCheckpoints: @unchecked Sendable {
         while requested || running { condition.wait() }
     }
 
-    /// Ends the thread after the checkpoint it is running, if any; the connection closes with it.
+    /// Ends the thread after the checkpoint it is running, if any, and returns once it has closed
+    /// its connection (so that the file can be opened again at once, as by a store just released).
     func stop() {
         condition.lock()
         defer { condition.unlock() }
         stopping = true
         condition.broadcast()
+        while !ended { condition.wait() }
     }
 
     private func run() {
@@ -75,7 +78,11 @@ final class BackgroundCheckpoints: @unchecked Sendable {
             condition.lock()
             while !requested, !stopping { condition.wait() }
             if stopping {
+                condition.unlock()
+                try? connection.close()
+                condition.lock()
                 requested = false
+                ended = true
                 condition.broadcast()
                 condition.unlock()
                 return
