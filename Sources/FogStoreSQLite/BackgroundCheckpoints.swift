@@ -8,11 +8,12 @@ import Glibc
 /// priority than the node's other threads.
 ///
 /// Nothing waits for a background checkpoint: the writer goes on committing, and the WAL is bounded
-/// by the inline limit (``WALCheckpointLimits/inline``) whatever this thread's pace. At the default
-/// priority, the checkpoints of validators sharing a machine, which write the same pages and so
-/// reach the limit at the same height, took cores from the votes and blocks of every validator at
-/// once (docs/benchmarks.md, "Round 21"). The priority is a thread attribute on Linux, so it is set
-/// once, on a thread that runs nothing else.
+/// by the inline limit (``WALCheckpointLimits/inline``) whatever this thread's pace. Validators
+/// sharing a machine write the same pages and so checkpoint at the same height; at a lower priority
+/// their checkpoints take the cores that votes and blocks leave idle rather than theirs (the
+/// half-load p99 was lower with it while the machine was contended, and not separably different in a
+/// fast phase: docs/benchmarks.md, "Round 21"). The priority is a thread attribute on Linux, so it
+/// is set once, on a thread that runs nothing else.
 final class BackgroundCheckpoints: @unchecked Sendable {
     /// The `nice` increment of the checkpoint thread (0 is the default priority, 19 the lowest).
     static let niceIncrement: Int32 = 10
@@ -72,8 +73,8 @@ final class BackgroundCheckpoints: @unchecked Sendable {
         #if canImport(Glibc)
         // On Linux `PRIO_PROCESS` with 0 names the calling thread. Failure leaves the default.
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceIncrement)
-        Thread.current.name = Self.threadName
         #endif
+        Thread.current.name = Self.threadName
         while true {
             condition.lock()
             while !requested, !stopping { condition.wait() }
