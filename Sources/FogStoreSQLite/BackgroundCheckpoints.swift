@@ -21,7 +21,7 @@ final class BackgroundCheckpoints: @unchecked Sendable {
     static let threadName = "fog.checkpoint"
 
     private let connection: DatabaseQueue
-    /// Guards `requested`, `running`, `stopping` and `ended`; signalled when any of them changes.
+    /// Guards `requested`, `running`, `stopping`, `ended` and `runs`; signalled when any of them changes.
     private let condition = NSCondition()
     private var requested = false
     private var running = false
@@ -79,10 +79,7 @@ final class BackgroundCheckpoints: @unchecked Sendable {
             condition.lock()
             while !requested, !stopping { condition.wait() }
             if stopping {
-                condition.unlock()
                 try? connection.close()
-                condition.lock()
-                requested = false
                 ended = true
                 condition.broadcast()
                 condition.unlock()

@@ -47,8 +47,9 @@ struct WALCheckpointTests {
     /// The store's file descriptors open on `path` or its WAL and shared-memory files.
     private static func descriptors(on path: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { fd in
-            let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")
-            return target.map { $0.hasPrefix(path) ? $0 : nil } ?? nil
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
+                  target.hasPrefix(path) else { return nil }
+            return target
         }
     }
 
