@@ -31,18 +31,18 @@ public final class SQLiteLedgerStore: LedgerStore {
     private let latest: Mutex<LatestBlock>
     /// Copies the WAL into the database file beside the writer.
     private let checkpointer: WALCheckpointer
-    /// How the transaction-id runs are merged.
-    private let transactionRuns: TransactionRunLimits
-    /// The transaction-id runs as last committed, `nil` after a failed write (read again at the
-    /// next). The writer changes it in place, so that the filter of an ongoing merge's output is not
-    /// copied at every block.
-    private let runCatalog: Mutex<TransactionRunCatalog?>
-    /// The complete runs' id filters as last committed, for lookups.
-    private let runFilters: Mutex<[Int64: TransactionRunFilter]>
+    /// How the runs of the transaction-id and readings indexes are merged.
+    private let runLimits: SortedRunLimits
+    /// The runs of both indexes as last committed, `nil` after a failed write (read again at the
+    /// next). The writer changes them in place, so that the filter of an ongoing merge's output is
+    /// not copied at every block.
+    private let runCatalogs: Mutex<RunCatalogs?>
+    /// The complete runs' filters as last committed, for lookups.
+    private let runFilters: Mutex<RunCatalogs.Filters>
 
-    /// The page size of a new store's file. A block dirties a page of each large index for each of
+    /// The page size of a new store's file. A block dirtied a page of each large index for each of
     /// its devices (each device's readings and state versions; transaction ids were a third such
-    /// index before ``TransactionRuns``), and SQLite writes every dirty page whole to the WAL: with
+    /// index before ``SortedRuns``, readings a second before schema 6), and SQLite writes every dirty page whole to the WAL: with
     /// 2 KiB pages instead of SQLite's 4 KiB, four validators at 2,500 envelopes/s wrote 34 KB per
     /// transaction instead of 48–50, for the same CPU (docs/benchmarks.md, "Round 10"). 1 KiB pages wrote about a third less again, but
     /// heights slowed at 4,000–5,000/s, and 512-byte pages slowed them at 2,500/s ("Round 12").
@@ -62,14 +62,14 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// `nodeCacheCapacity` bounds the sparse-tree nodes kept in memory for the next blocks' tree
     /// updates, `recordCacheCapacity` the latest state's records kept for admission and execution
     /// (0: none). `checkpoints` says when the WAL is copied into the database file (by default
-    /// ``WALCheckpointLimits/standard(pageSize:)`` for the file's pages). `transactionRuns` says how
-    /// the transaction-id index merges its runs.
+    /// ``WALCheckpointLimits/standard(pageSize:)`` for the file's pages). `indexRuns` says how the
+    /// transaction-id and readings indexes merge their runs.
     public init(path: String, genesis: Genesis,
                 retainedVersions: UInt64 = StoreLimits.defaultRetainedVersions,
                 nodeCacheCapacity: Int = 100_000, recordCacheCapacity: Int = 100_000,
-                checkpoints: WALCheckpointLimits? = nil, transactionRuns: TransactionRunLimits = .standard) throws {
+                checkpoints: WALCheckpointLimits? = nil, indexRuns: SortedRunLimits = .standard) throws {
         self.path = path
-        self.transactionRuns = transactionRuns
+        self.runLimits = indexRuns
         self.retainedVersions = max(retainedVersions, 1)
         self.nodeCache = SparseNodeCache(capacity: nodeCacheCapacity)
         try Self.checkFileHeader(path)
@@ -104,9 +104,9 @@ public final class SQLiteLedgerStore: LedgerStore {
                                    commit: try SQLiteSchema.commit(at: height, db))
             }
             latest = Mutex(latestBlock)
-            let catalog = try pool.read(TransactionRunCatalog.load)
-            runCatalog = Mutex(catalog)
-            runFilters = Mutex(catalog.completeFilters)
+            let catalogs = try pool.read(RunCatalogs.load)
+            runCatalogs = Mutex(catalogs)
+            runFilters = Mutex(catalogs.completeFilters)
             recordCache = LatestRecordCache(capacity: recordCacheCapacity, height: latestBlock.height)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError(.notALedgerStore, "\(path) is not a FogLedger store: \(error.message ?? "\(error)")")
@@ -200,8 +200,9 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     /// Checks the file (`PRAGMA integrity_check`) and that nothing lies beyond the latest block:
-    /// no receipt, reading, commit or state version above it, one stored block per height, and as
-    /// many transaction ids in the live runs as receipts, each in its run's filter.
+    /// no receipt, reading, commit or state version above it, one stored block per height, as many
+    /// transaction ids in the live runs as receipts and two entries per reading in the readings'
+    /// live runs, each entry's key in its run's filter.
     /// Throws ``StoreError/Code/corrupt`` otherwise.
     public func verifyIntegrity() throws {
         try pool.read { db in
@@ -215,9 +216,14 @@ public final class SQLiteLedgerStore: LedgerStore {
                 throw StoreError(.corrupt, "\(blocks) blocks stored for heights 1...\(latest)")
             }
             let receipts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipts") ?? 0
-            let indexed = try TransactionRuns.checkedLiveEntryCount(db)
+            let indexed = try SortedRuns.checkedLiveEntryCount(.transactions, db)
             guard indexed == receipts else {
                 throw StoreError(.corrupt, "\(receipts) receipts, but \(indexed) transaction ids in the live runs")
+            }
+            let readings = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM readings") ?? 0
+            let readingEntries = try SortedRuns.checkedLiveEntryCount(.readings, db)
+            guard readingEntries == 2 * readings else {
+                throw StoreError(.corrupt, "\(readings) readings, but \(readingEntries) entries in the readings' live runs")
             }
             for table in ["receipts", "readings", "commits", "state_versions", "validator_set_changes"] {
                 let beyond = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE height > ?",
@@ -232,8 +238,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     // MARK: writes
 
     public func commitBlock(_ commitment: BlockCommitment) throws {
-        let filters = try runCatalog.withLock { stored in
-            var runs = try stored ?? pool.read(TransactionRunCatalog.load)
+        let filters = try runCatalogs.withLock { stored in
+            var runs = try stored ?? pool.read(RunCatalogs.load)
             // Taken out while the block is written, so a write that fails and rolls back leaves the
             // catalog to be read again.
             stored = nil
@@ -252,8 +258,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         nodeCache.insert(commitment.state.newNodes)
     }
 
-    /// Writes a checked block in one transaction, with its transaction ids (`runs`: the runs' catalog).
-    private func write(_ commitment: BlockCommitment, runs: inout TransactionRunCatalog) throws {
+    /// Writes a checked block in one transaction, with its entries in both indexes (`runs`: their
+    /// catalogs).
+    private func write(_ commitment: BlockCommitment, runs: inout RunCatalogs) throws {
         try pool.write { db in
             let latest = try SQLiteSchema.latestHeight(db)
             let latestBlockID = try SQLiteSchema.blockID(at: latest, db)
@@ -261,8 +268,11 @@ public final class SQLiteLedgerStore: LedgerStore {
             try commitment.check(metadata: metadata, latestHeight: latest, latestBlockID: latestBlockID,
                                  latestStateRoot: latestRoot ?? metadata.genesisStateRoot)
             try SQLiteSchema.insert(commitment, db)
-            try TransactionRuns.record(commitment.receipts.map(\.transactionID), height: commitment.block.header.height,
-                                       limits: transactionRuns, &runs, db)
+            let height = commitment.block.header.height
+            try SortedRuns.record(TransactionRunEntries.sortedRun(commitment.receipts.map(\.transactionID), height: height),
+                                  .transactions, limits: runLimits, &runs.transactions, db)
+            try SortedRuns.record(ReadingRunEntries.sortedRun(commitment.readings, height: height),
+                                  .readings, limits: runLimits, &runs.readings, db)
             try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
         }
     }
@@ -318,7 +328,11 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func receipts(transactionID: Hash256) throws -> [StoredReceipt] {
         try pool.read { db in
-            try TransactionRuns.locations(of: transactionID, filters: runFilters.withLock { $0 }, db).map { location in
+            let (lower, upper) = TransactionRunEntries.bounds(of: transactionID)
+            let entries = try SortedRuns.entries(from: lower, before: upper, limit: .max,
+                                                 key: TransactionRunEntries.filterKey(transactionID),
+                                                 filters: runFilters.withLock { $0.transactions }, .transactions, db)
+            return try entries.map(TransactionRunEntries.location).map { location in
                 guard let data = try Data.fetchOne(
                     db.cachedStatement(sql: "SELECT receipt FROM receipts WHERE height = ? AND position = ? AND tx_id = ?"),
                     arguments: [Int64(location.height), Int64(location.index), Data(transactionID.bytes)])
@@ -346,39 +360,36 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func readings(device: Address, timeMillis range: Range<UInt64>, after cursor: ReadingCursor?,
                          limit: Int) throws -> ReadingPage {
         try StoreLimits.checkPageSize(limit)
-        // After the cursor (when given): a later time, or the cursor's time and a later sequence.
-        let after = cursor ?? ReadingCursor(timeMillis: 0, sequence: 0)
-        let cursorClause = cursor == nil ? "" : "AND (time_ms > ? OR (time_ms = ? AND seq > ?))"
-        var arguments: StatementArguments = [Data(device.bytes), SQLiteSchema.ordered(range.lowerBound),
-                                             SQLiteSchema.ordered(range.upperBound)]
-        if cursor != nil {
-            arguments += [SQLiteSchema.ordered(after.timeMillis), SQLiteSchema.ordered(after.timeMillis),
-                          SQLiteSchema.ordered(after.sequence)]
-        }
-        arguments += [limit + 1]
-        let rows = try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT height, position, reading FROM readings
-                WHERE device = ? AND time_ms >= ? AND time_ms < ? \(cursorClause)
-                ORDER BY time_ms, seq LIMIT ?
-                """, arguments: arguments)
-        }
-        let matching = try rows.map { row in
-            StoredReading(reading: try SQLiteSchema.decode(Reading.self, row["reading"]),
-                          height: UInt64(row["height"] as Int64), index: UInt32(row["position"] as Int64))
-        }
+        let (lower, upper) = ReadingRunEntries.timeBounds(device, range, after: cursor)
+        let matching = try storedReadings(from: lower, before: upper, limit: limit + 1, device: device)
         return ReadingPage(limited: matching, limit: limit)
     }
 
     public func reading(device: Address, sequence: UInt64) throws -> StoredReading? {
-        let row = try pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT height, position, reading FROM readings WHERE device = ? AND seq = ?
-                """, arguments: [Data(device.bytes), SQLiteSchema.ordered(sequence)])
-        }
-        return try row.map { row in
-            StoredReading(reading: try SQLiteSchema.decode(Reading.self, row["reading"]),
-                          height: UInt64(row["height"] as Int64), index: UInt32(row["position"] as Int64))
+        let (lower, upper) = ReadingRunEntries.sequenceBounds(device, sequence)
+        return try storedReadings(from: lower, before: upper, limit: 1, device: device).first
+    }
+
+    /// The readings the first `limit` entries of `device` at least `lower` and below `upper` name,
+    /// in the entries' order, each checked against its entry.
+    private func storedReadings(from lower: [UInt8], before upper: [UInt8], limit: Int,
+                                device: Address) throws -> [StoredReading] {
+        try pool.read { db in
+            let entries = try SortedRuns.entries(from: lower, before: upper, limit: limit,
+                                                 key: ReadingRunEntries.filterKey(device),
+                                                 filters: runFilters.withLock { $0.readings }, .readings, db)
+            let row = try db.cachedStatement(sql: "SELECT reading FROM readings WHERE height = ? AND position = ?")
+            return try entries.map { entry in
+                let (height, position) = ReadingRunEntries.location(entry)
+                guard let data = try Data.fetchOne(row, arguments: [Int64(height), Int64(position)]) else {
+                    throw StoreError(.corrupt, "no reading at \(height):\(position), which the readings index names")
+                }
+                let reading = try SQLiteSchema.decode(Reading.self, data)
+                guard ReadingRunEntries.names(entry, reading) else {
+                    throw StoreError(.corrupt, "the reading at \(height):\(position) is not the one the readings index names")
+                }
+                return StoredReading(reading: reading, height: height, index: position)
+            }
         }
     }
 

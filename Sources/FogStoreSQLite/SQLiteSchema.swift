@@ -8,14 +8,13 @@ import GRDB
 
 /// The schema of the SQLite store and the SQL of its reads and writes.
 ///
-/// Integers: heights and positions are stored as they are (below 2^63); reading times and sequence
-/// numbers, full `UInt64`s that must sort, as ``ordered(_:)`` (the top bit flipped, so SQLite's signed
-/// order is the unsigned order).
+/// Integers: heights and positions are stored as they are (below 2^63). Readings are found through
+/// the entries of their index (``ReadingRunEntries``), whose numbers are big-endian bytes.
 enum SQLiteSchema {
     /// `PRAGMA application_id` of a FogLedger store: "FOGL".
     static let applicationID: Int32 = 0x464F_474C
     /// `PRAGMA user_version`: the schema version, the number of migrations.
-    static let schemaVersion = 5
+    static let schemaVersion = 6
     /// Where a store made before schema 2 keeps its tree nodes (by hash alone); dropped when empty.
     static let legacyNodesTable = "smt_nodes_v1"
 
@@ -90,18 +89,28 @@ enum SQLiteSchema {
                 try db.execute(sql: "DROP TABLE \(legacyNodesTable)")
             }
         }
-        // Transaction ids in sorted runs (``TransactionRuns``) instead of an index over receipts: a
+        // Transaction ids in sorted runs (``SortedRuns``) instead of an index over receipts: a
         // block's ids landed at random places of that index, a page each. A store's existing ids
         // become one run, at the level its number of blocks would have reached by merging.
         migrator.registerMigration("v3-transaction-runs") { db in
-            try db.execute(sql: TransactionRuns.schema)
-            var level = 0
-            var blocks = try latestHeight(db)
-            while blocks >= UInt64(TransactionRunLimits.standard.fanout) {
-                blocks /= UInt64(TransactionRunLimits.standard.fanout)
-                level += 1
-            }
-            try TransactionRuns.writeRun(level: level, db) { add in
+            try db.execute(sql: """
+                CREATE TABLE tx_runs (
+                    run          INTEGER PRIMARY KEY NOT NULL,
+                    level        INTEGER NOT NULL,
+                    state        INTEGER NOT NULL,
+                    merge_into   INTEGER,
+                    resume_after BLOB
+                );
+                CREATE TABLE tx_chunks (
+                    chunk     INTEGER PRIMARY KEY NOT NULL,
+                    run       INTEGER NOT NULL,
+                    first_key BLOB NOT NULL,
+                    entries   BLOB NOT NULL
+                );
+                CREATE UNIQUE INDEX tx_chunks_by_key ON tx_chunks(run, first_key);
+                """)
+            let level = SortedRunLimits.standard.level(ofBlocks: try latestHeight(db))
+            try SortedRuns.writeRun(level: level, .transactions, db) { add in
                 let rows = try Row.fetchCursor(db, sql: "SELECT tx_id, height, position FROM receipts ORDER BY tx_id, height, position")
                 while let row = try rows.next() {
                     try add(TransactionRunEntries.entry(try hash(row["tx_id"], "transaction id"), at: TransactionLocation(
@@ -114,11 +123,11 @@ enum SQLiteSchema {
                 PRAGMA user_version = 3;
                 """)
         }
-        // A filter of each run's ids (``TransactionRunFilter``), so that a lookup reads only the runs
-        // that may hold its id; an older store's live runs get theirs from their chunks.
+        // A filter of each run's ids (``RunFilter``), so that a lookup reads only the runs that may
+        // hold its id; an older store's live runs get theirs from their chunks.
         migrator.registerMigration("v4-transaction-run-filters") { db in
             try db.execute(sql: "ALTER TABLE tx_runs ADD COLUMN id_filter BLOB")
-            try TransactionRuns.fillFilters(db)
+            try SortedRuns.fillFilters(.transactions, db)
             try db.execute(sql: """
                 UPDATE metadata SET value = CAST('4' AS BLOB) WHERE name = 'schema_version';
                 PRAGMA user_version = 4;
@@ -138,12 +147,55 @@ enum SQLiteSchema {
                 PRAGMA user_version = 5;
                 """)
         }
+        // Readings appended by (height, position), and found by device through sorted runs
+        // (``ReadingRunEntries``) instead of a table keyed by (device, time, seq): a block dirtied a
+        // page of that table per device (docs/benchmarks.md, "Round 21"), and a lookup by sequence
+        // number read all of a device's readings. A store's existing readings become one run.
+        migrator.registerMigration("v6-reading-runs") { db in
+            try db.execute(sql: RunLayout.readings.schema + """
+                ALTER TABLE readings RENAME TO readings_v5;
+                CREATE TABLE readings (
+                    height   INTEGER NOT NULL REFERENCES blocks(height),
+                    position INTEGER NOT NULL,
+                    reading  BLOB NOT NULL,
+                    PRIMARY KEY (height, position)
+                ) WITHOUT ROWID;
+                INSERT INTO readings (height, position, reading)
+                    SELECT height, position, reading FROM readings_v5 ORDER BY height, position;
+                """)
+            let level = SortedRunLimits.standard.level(ofBlocks: try latestHeight(db))
+            try SortedRuns.writeRun(level: level, .readings, db) { add in
+                // By kind, then in each kind's order.
+                for (kind, order) in [(ReadingRunEntries.Kind.byTime, "time_ms, seq"), (.bySequence, "seq")] {
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT device, time_ms, seq, height, position FROM readings_v5 ORDER BY device, \(order), height, position
+                        """)
+                    while let row = try rows.next() {
+                        guard let device = Address(bytes: [UInt8](row["device"] as Data)) else {
+                            throw StoreError(.corrupt, "a reading's device is not an address")
+                        }
+                        let time = unordered(row["time_ms"]), sequence = unordered(row["seq"])
+                        try add(ReadingRunEntries.entry(kind, device, kind == .byTime ? time : sequence,
+                                                        kind == .byTime ? sequence : 0, height: UInt64(row["height"] as Int64),
+                                                        position: UInt32(row["position"] as Int64)))
+                    }
+                }
+            }
+            try SortedRuns.fillFilters(.readings, db)
+            try db.execute(sql: """
+                DROP TABLE readings_v5;
+                UPDATE metadata SET value = CAST('6' AS BLOB) WHERE name = 'schema_version';
+                PRAGMA user_version = 6;
+                """)
+        }
         return migrator
     }
 
     // MARK: values
 
-    static func ordered(_ value: UInt64) -> Int64 { Int64(bitPattern: value ^ (1 << 63)) }
+    /// A reading's time or sequence number as schema 5 stored it (`stored`: the value with its top
+    /// bit flipped, so that SQLite's signed order was the unsigned order).
+    static func unordered(_ stored: Int64) -> UInt64 { UInt64(bitPattern: stored) ^ (1 << 63) }
 
     /// A height as SQLite stores it, `nil` when it cannot be one.
     static func sqlHeight(_ height: UInt64) -> Int64? { Int64(exactly: height) }
@@ -297,12 +349,10 @@ enum SQLiteSchema {
         for (position, value) in commitment.receipts.enumerated() {
             try receipt.execute(arguments: [height, position, Data(value.transactionID.bytes), Data(value.encoded)])
         }
-        let reading = try db.cachedStatement(sql: """
-            INSERT INTO readings (device, time_ms, seq, height, position, reading) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        for (position, value) in commitment.readings.enumerated() {
-            try reading.execute(arguments: [Data(value.device.bytes), ordered(value.timeMillis), ordered(value.sequence),
-                                            height, position, Data(commitment.readingEncodings[position])])
+        // Found by device through the readings' runs (``ReadingRunEntries``), written beside.
+        let reading = try db.cachedStatement(sql: "INSERT INTO readings (height, position, reading) VALUES (?, ?, ?)")
+        for (position, encoding) in commitment.readingEncodings.enumerated() {
+            try reading.execute(arguments: [height, position, Data(encoding)])
         }
         try apply(commitment.state, db)
     }

@@ -77,6 +77,7 @@ struct SQLiteStoreTests {
         }
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
+            try SchemaDowngrade.readingsToSchemaFive(db)
             try db.execute(sql: """
                 DROP TABLE validator_set_changes;
                 DELETE FROM grdb_migrations WHERE identifier = 'v5-validator-set-changes';

@@ -16,6 +16,7 @@ struct SQLiteTreeNodeMigrationTests {
     static func downgradeToSchemaOne(_ path: String) throws {
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
+            try SchemaDowngrade.readingsToSchemaFive(db)
             try db.execute(sql: """
                 CREATE TABLE old_nodes (hash BLOB PRIMARY KEY NOT NULL, node BLOB NOT NULL) WITHOUT ROWID;
                 INSERT OR IGNORE INTO old_nodes (hash, node) SELECT hash, substr(node, 1, 65) FROM smt_nodes;

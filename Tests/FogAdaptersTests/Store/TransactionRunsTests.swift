@@ -27,13 +27,13 @@ struct TransactionRunsTests {
         var steps = 0
         var finished = false
         while !finished {
-            var inputs = [first, second].map { TransactionRunEntries.MergeInput(flat: $0, after: resume, isComplete: true) }
+            var inputs = [first, second].map { RunEntries.MergeInput(flat: $0, size: TransactionRunEntries.size, after: resume, isComplete: true) }
             var step: [UInt8] = []
-            #expect(TransactionRunEntries.merge(&inputs, into: &step, limit: 7) == nil)
+            #expect(RunEntries.merge(&inputs, into: &step, limit: 7) == nil)
             #expect(step.count <= 7 * TransactionRunEntries.size)
             merged += step
             resume = step.isEmpty ? resume : Array(step.suffix(TransactionRunEntries.size))
-            finished = TransactionRunEntries.isFinished(inputs)
+            finished = RunEntries.isFinished(inputs)
             steps += 1
         }
         #expect(merged == all)
@@ -42,15 +42,15 @@ struct TransactionRunsTests {
         // An input read in part stops the merge once it has nothing left in hand, and goes on when
         // its next entries are added.
         let split = 2 * TransactionRunEntries.size
-        var inputs = [TransactionRunEntries.MergeInput(flat: Array(first.prefix(split)), after: nil, isComplete: false),
-                      TransactionRunEntries.MergeInput(flat: second, after: nil, isComplete: true)]
+        var inputs = [RunEntries.MergeInput(flat: Array(first.prefix(split)), size: TransactionRunEntries.size, after: nil, isComplete: false),
+                      RunEntries.MergeInput(flat: second, size: TransactionRunEntries.size, after: nil, isComplete: true)]
         var step: [UInt8] = []
-        #expect(TransactionRunEntries.merge(&inputs, into: &step, limit: 100) == 0)
+        #expect(RunEntries.merge(&inputs, into: &step, limit: 100) == 0)
         #expect(inputs[0].lastRead == Array(first[TransactionRunEntries.size..<split]))
         #expect(step.count >= split && step.count < all.count)
         inputs[0].append(Array(first.dropFirst(split)), isComplete: true)
-        #expect(TransactionRunEntries.merge(&inputs, into: &step, limit: 100) == nil)
-        #expect(step == all && TransactionRunEntries.isFinished(inputs))
+        #expect(RunEntries.merge(&inputs, into: &step, limit: 100) == nil)
+        #expect(step == all && RunEntries.isFinished(inputs))
     }
 
     @Test func anEntrySortsByIDThenHeightThenPosition() {
@@ -58,47 +58,52 @@ struct TransactionRunsTests {
         let early = TransactionRunEntries.entry(id, at: TransactionLocation(height: 2, index: 300))
         let late = TransactionRunEntries.entry(id, at: TransactionLocation(height: 256, index: 0))
         #expect(early.lexicographicallyPrecedes(late))
-        #expect(TransactionRunEntries.location(late, at: 0) == TransactionLocation(height: 256, index: 0))
+        #expect(TransactionRunEntries.location(late[...]) == TransactionLocation(height: 256, index: 0))
         let (lower, upper) = TransactionRunEntries.bounds(of: id)
         #expect(lower.lexicographicallyPrecedes(early) && late.lexicographicallyPrecedes(upper))
-        #expect(TransactionRunEntries.locations(of: id, in: early + late).map(\.height) == [2, 256])
+        let other = TransactionRunEntries.entry(Self.id(2), at: TransactionLocation(height: 3, index: 0))
+        let flat = RunEntries.sorted([early, late, other])
+        #expect(RunEntries.entries(of: flat, size: TransactionRunEntries.size, from: lower, before: upper)
+            .map { TransactionRunEntries.location($0).height } == [2, 256])
     }
 
     @Test func aRunsFilterHoldsEveryIDAndRejectsAlmostEveryOther() throws {
         let held = (0..<5_000).map(Self.id)
-        var filter = TransactionRunFilter(capacity: held.count)
-        for id in held.prefix(2_500) { filter.insert(id) }
+        var filter = RunFilter(capacity: held.count)
+        for id in held.prefix(2_500) { filter.insert(TransactionRunEntries.filterKey(id)) }
         // From entries, as merges add them: the same bits as from the ids.
-        filter.insert(entries: Self.run((2_500..<5_000).map { ($0, 9) }))
+        filter.insert(entries: Self.run((2_500..<5_000).map { ($0, 9) }), .transactions)
         #expect(filter.count == held.count)
-        #expect(held.allSatisfy(filter.mayContain))
-        let wrongly = (5_000..<25_000).filter { filter.mayContain(Self.id($0)) }.count
+        #expect(held.allSatisfy { filter.mayContain(TransactionRunEntries.filterKey($0)) })
+        let wrongly = (5_000..<25_000).filter { filter.mayContain(TransactionRunEntries.filterKey(Self.id($0))) }.count
         #expect(wrongly < 400, "\(wrongly) of 20,000 absent ids answered maybe (about 1 % expected)")
 
-        let decoded = try TransactionRunFilter(encoded: filter.encoded)
+        let decoded = try RunFilter(encoded: filter.encoded)
         #expect(decoded == filter)
         for bad in [[], [UInt8](repeating: 0, count: 8), [UInt8](filter.encoded.dropLast())] {
-            #expect(throws: StoreError.self) { try TransactionRunFilter(encoded: bad) }
+            #expect(throws: StoreError.self) { try RunFilter(encoded: bad) }
         }
         // Fuller than sized for: more false answers of maybe, never a false no.
-        var small = TransactionRunFilter(capacity: 1)
-        for id in held { small.insert(id) }
-        #expect(held.allSatisfy(small.mayContain))
+        var small = RunFilter(capacity: 1)
+        for id in held { small.insert(TransactionRunEntries.filterKey(id)) }
+        #expect(held.allSatisfy { small.mayContain(TransactionRunEntries.filterKey($0)) })
     }
 
-    /// Live runs by level, runs in each state, and the chunks ongoing merges have written.
-    static func runs(_ path: String) throws -> (live: [Int: Int], building: Int, dead: Int, written: Int) {
+    /// Live runs by level, runs in each state, and the chunks ongoing merges have written, of the
+    /// index `layout` describes.
+    static func runs(_ path: String, _ layout: RunLayout = .transactions) throws -> (live: [Int: Int], building: Int, dead: Int, written: Int) {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
+        let runs = layout.runsTable
         return try queue.read { db in
             var live: [Int: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT level, COUNT(*) AS n FROM tx_runs WHERE state = 0 GROUP BY level") {
+            for row in try Row.fetchAll(db, sql: "SELECT level, COUNT(*) AS n FROM \(runs) WHERE state = 0 GROUP BY level") {
                 live[row["level"]] = row["n"]
             }
-            let building = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_runs WHERE state = 1") ?? 0
-            let dead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tx_runs WHERE state = 2") ?? 0
+            let building = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(runs) WHERE state = 1") ?? 0
+            let dead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(runs) WHERE state = 2") ?? 0
             let written = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM tx_chunks WHERE run IN (SELECT run FROM tx_runs WHERE state = 1)
+                SELECT COUNT(*) FROM \(layout.chunksTable) WHERE run IN (SELECT run FROM \(runs) WHERE state = 1)
                 """) ?? 0
             return (live, building, dead, written)
         }
@@ -125,10 +130,10 @@ struct TransactionRunsTests {
     @Test func everyTransactionIsFoundWhileRunsMergeAndAfterAReopen() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
-        let limits = TransactionRunLimits(fanout: 2, stepChunks: 1)
+        let limits = SortedRunLimits(fanout: 2, stepChunks: 1)
         var committed: [(Hash256, TransactionLocation)] = []
         do {
-            let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, transactionRuns: limits)
+            let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, indexRuns: limits)
             var chain = StoreChain(store: store)
             _ = try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
             committed = try Self.commitReadings(&chain, blocks: 45, from: 0)
@@ -145,7 +150,7 @@ struct TransactionRunsTests {
 
         // Reopened in the middle of its merges, the store finishes them on later blocks; the run a
         // merge was writing gets a filter of all its ids, those written before the reopen included.
-        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, transactionRuns: limits)
+        let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, indexRuns: limits)
         var chain = StoreChain(store: store)
         for block in 45..<75 {
             committed += try Self.commitReadings(&chain, blocks: 1, from: block)
@@ -172,6 +177,7 @@ struct TransactionRunsTests {
         }
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
+            try SchemaDowngrade.readingsToSchemaFive(db)
             try db.execute(sql: """
                 DROP TABLE tx_runs;
                 DROP TABLE tx_chunks;

@@ -2,23 +2,24 @@ import Foundation
 import FogStore
 import GRDB
 
-/// The rows of `tx_runs` as the store's writer last committed them, so that a block's write does
-/// not read them back (the store is the only writer of its file), and each ongoing merge's allowance,
-/// kept in memory only: lost on a restart, it is given again by the next blocks. Each run's id
-/// filter is here too: a complete run's as stored, an ongoing merge's output's as far as written.
-struct TransactionRunCatalog: Sendable {
+/// The rows of an index's runs table (``SortedRuns``) as the store's writer last committed them, so
+/// that a block's write does not read them back (the store is the only writer of its file), and each
+/// ongoing merge's allowance, kept in memory only: lost on a restart, it is given again by the next
+/// blocks. Each run's filter is here too: a complete run's as stored, an ongoing merge's output's as
+/// far as written.
+struct RunCatalog: Sendable {
     /// One run.
     struct Run: Sendable {
         var level: Int
-        var state: TransactionRuns.State
+        var state: SortedRuns.State
         /// For a live run an ongoing merge reads: that merge's output run.
         var mergeInto: Int64?
         /// For a merge's output: the last entry written.
         var resumeAfter: [UInt8]?
         /// For a merge's output: the entries the blocks since its last step allow it to write.
         var allowance = 0
-        /// The filter of the run's ids (of those written so far while it is being built).
-        var filter: TransactionRunFilter?
+        /// The filter of the run's keys (of those written so far while it is being built).
+        var filter: RunFilter?
     }
 
     private(set) var runs: [Int64: Run] = [:]
@@ -26,35 +27,35 @@ struct TransactionRunCatalog: Sendable {
     /// (a deleted run's id may be given again after a restart; its chunks are gone by then).
     private(set) var nextRun: Int64 = 1
 
-    /// The catalog of the runs stored in `db`. The filter of an ongoing merge's output is built
-    /// again from the chunks it has written.
-    static func load(_ db: Database) throws -> TransactionRunCatalog {
-        var catalog = TransactionRunCatalog()
-        for row in try Row.fetchAll(db, sql: "SELECT run, level, state, merge_into, resume_after, id_filter FROM tx_runs") {
-            guard let state = TransactionRuns.State(rawValue: row["state"]) else {
-                throw StoreError(.corrupt, "transaction run \(row["run"] as Int64) has state \(row["state"] as Int64)")
+    /// The catalog of `layout`'s runs stored in `db`. The filter of an ongoing merge's output is
+    /// built again from the chunks it has written.
+    static func load(_ layout: RunLayout, _ db: Database) throws -> RunCatalog {
+        var catalog = RunCatalog()
+        for row in try Row.fetchAll(db, sql: "SELECT run, level, state, merge_into, resume_after, id_filter FROM \(layout.runsTable)") {
+            guard let state = SortedRuns.State(rawValue: row["state"]) else {
+                throw StoreError(.corrupt, "\(layout.name) run \(row["run"] as Int64) has state \(row["state"] as Int64)")
             }
             let resumeAfter = (row["resume_after"] as Data?).map { [UInt8]($0) }
-            let filter = try (row["id_filter"] as Data?).map { try TransactionRunFilter(encoded: [UInt8]($0)) }
+            let filter = try (row["id_filter"] as Data?).map { try RunFilter(encoded: [UInt8]($0)) }
             catalog.runs[row["run"]] = Run(level: row["level"], state: state, mergeInto: row["merge_into"],
                                            resumeAfter: resumeAfter, filter: filter)
         }
         catalog.nextRun = (catalog.runs.keys.max() ?? 0) + 1
         for output in catalog.ids(in: .building) {
-            var filter = TransactionRunFilter(capacity: catalog.mergedCount(into: output))
-            try TransactionRuns.forEachChunk(of: output, db) { filter.insert(entries: $0) }
+            var filter = RunFilter(capacity: catalog.mergedCount(into: output))
+            try SortedRuns.forEachChunk(of: output, layout, db) { filter.insert(entries: $0, layout) }
             catalog.update(output) { $0.filter = filter }
         }
         return catalog
     }
 
-    /// The ids the merge into `output` takes from its inputs, as their filters count them.
+    /// The entries the merge into `output` takes from its inputs, as their filters count them.
     func mergedCount(into output: Int64) -> Int {
         inputs(of: output).reduce(0) { $0 + (runs[$1]?.filter?.count ?? 0) }
     }
 
     /// The filters of the complete runs (live, or dead and not yet deleted): what lookups may trust.
-    var completeFilters: [Int64: TransactionRunFilter] {
+    var completeFilters: [Int64: RunFilter] {
         runs.compactMapValues { $0.state == .building ? nil : $0.filter }
     }
 
@@ -75,7 +76,7 @@ struct TransactionRunCatalog: Sendable {
     mutating func remove(_ id: Int64) { runs[id] = nil }
 
     /// The ids of the runs in `state`, oldest first.
-    func ids(in state: TransactionRuns.State) -> [Int64] {
+    func ids(in state: SortedRuns.State) -> [Int64] {
         runs.filter { $0.value.state == state }.keys.sorted()
     }
 
