@@ -4,8 +4,8 @@ import GRDB
 
 /// The rows of an index's runs table (``SortedRuns``) as the store's writer last committed them, so
 /// that a block's write does not read them back (the store is the only writer of its file), and each
-/// ongoing merge's allowance, kept in memory only: lost on a restart, it is given again by the next
-/// blocks. Each run's filter is here too: a complete run's as stored, an ongoing merge's output's as
+/// ongoing merge's allowance and the inputs it has read, kept in memory only: lost on a restart, the
+/// allowance is given again by the next blocks and the inputs are read again. Each run's filter is here too: a complete run's as stored, an ongoing merge's output's as
 /// far as written.
 struct RunCatalog: Sendable {
     /// One run.
@@ -20,6 +20,10 @@ struct RunCatalog: Sendable {
         var allowance = 0
         /// The filter of the run's keys (of those written so far while it is being built).
         var filter: RunFilter?
+        /// For a merge's output: its inputs as the last step left them (entries read and not yet
+        /// merged), so that the next step goes on without reading them again; `nil` when the
+        /// catalog was loaded, and the step reads them from the resume point.
+        var mergeInputs: [RunEntries.MergeInput]?
     }
 
     private(set) var runs: [Int64: Run] = [:]

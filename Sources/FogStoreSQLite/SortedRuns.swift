@@ -160,7 +160,7 @@ enum SortedRuns {
     }
 
     /// Chunks of a merge's input read at once.
-    private static let chunksRead = 2
+    private static let chunksRead = 4
 
     /// Writes up to `chunks` full chunks of merge `output`'s run; when its inputs are exhausted,
     /// makes it live and them dead. Returns the chunks written.
@@ -169,8 +169,9 @@ enum SortedRuns {
         let resumeAfter = catalog.runs[output]?.resumeAfter
         let inputRuns = catalog.inputs(of: output)
         // Each input is read a few chunks at a time, as the merge takes its entries: from the chunk
-        // that holds the resume point, then after the last entry read.
-        var inputs = try inputRuns.map { run in
+        // that holds the resume point (unless the last step's inputs are in hand), then after the
+        // last entry read.
+        var inputs = try catalog.runs[output]?.mergeInputs ?? inputRuns.map { run in
             let flat = try Data.fetchAll(db.cachedStatement(sql: chunksSQL(layout)), arguments: [
                 "run": run, "before": Data(layout.afterAll), "after": Data(resumeAfter ?? []), "limit": chunksRead,
             ])
@@ -193,6 +194,7 @@ enum SortedRuns {
                 $0.state = .live
                 $0.resumeAfter = nil
                 $0.allowance = 0
+                $0.mergeInputs = nil
             }
             try db.cachedStatement(sql: "UPDATE \(layout.runsTable) SET state = ?, merge_into = NULL WHERE merge_into = ?")
                 .execute(arguments: [State.dead.rawValue, output])
@@ -206,6 +208,7 @@ enum SortedRuns {
             catalog.update(output) {
                 $0.resumeAfter = last
                 $0.allowance -= merged.count / layout.entrySize
+                $0.mergeInputs = inputs
             }
         }
         return (merged.count + layout.chunkBytes - 1) / layout.chunkBytes

@@ -10,8 +10,8 @@ import Foundation
 
 /// A dev node's block path on a real store: executing a block of single signed readings whose
 /// signatures admission already verified, and committing its result to SQLite (WAL, fsynced).
-/// The chain has `LedgerChain.deviceCount` registered devices; each block carries one reading of
-/// `readingsPerBlock` of them, the next ones in turn, as a fleet reporting at the same pace does.
+/// The chain has 1,000 registered devices; each block carries one reading of `readingsPerBlock` of
+/// them, the next ones in turn, as a fleet reporting at the same pace does.
 let benchmarks: @Sendable () -> Void = {
     FogBenchmark.configure(seconds: 3)
     let readingsPerBlock = 100
@@ -54,11 +54,35 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try looking.store.receipts(transactionID: absentIDs[index % absentIDs.count]))
         }
     }
+
+    // A device's readings on a store where it has 100,000 (1,000 blocks of 100), in the readings'
+    // merged runs: by sequence number (what the proof endpoint and gateway attestation ask; one
+    // sample is 1,000 lookups), and a page of 100 by time from a cursor (one sample is one page).
+    let busy = try! LedgerChain(deviceCount: 1)
+    _ = try! busy.commitBlocks(1_000, readingsPerBlock: 100)
+    let busyDevice = busy.devices[0].publicKey.address
+    Benchmark("SQLiteLedgerStore-reading-by-sequence-of-100k", configuration: perLookups) { benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(try busy.store.reading(device: busyDevice, sequence: UInt64(index * 7_919 % 100_000 + 1)))
+        }
+    }
+    let perPage = Benchmark.Configuration(metrics: FogBenchmark.metrics, warmupIterations: 10, scalingFactor: .one,
+                                          maxDuration: .seconds(3), thresholds: FogBenchmark.thresholds(timePercent: 100))
+    var pageStart = 0
+    Benchmark("SQLiteLedgerStore-readings-page-100-of-100k", configuration: perPage) { benchmark in
+        // A cursor inside a block's readings (they share its time), a different block each sample.
+        pageStart = (pageStart + 367) % 99_000
+        let sequence = UInt64(pageStart + 50)
+        let cursor = ReadingCursor(timeMillis: busy.genesis.timeMillis + ((sequence - 1) / 100 + 2) * 1_000, sequence: sequence)
+        benchmark.startMeasurement()
+        let page = try busy.store.readings(device: busyDevice, timeMillis: 0..<UInt64.max, after: cursor, limit: 100)
+        benchmark.stopMeasurement()
+        precondition(page.readings.count == 100)
+    }
 }
 
 /// A one-validator chain on a SQLite store in a temporary folder, with its devices registered.
 final class LedgerChain {
-    static let deviceCount = 1_000
     static let chainID = try! ChainID("fog-bench-ledger")
     static let owner = key(1)
     static let validator = key(2)
@@ -77,16 +101,16 @@ final class LedgerChain {
         return PrivateKey.generate(.ed25519, using: &generator)
     }
 
-    /// Creates the store and commits block 1, which registers every device.
-    init() throws {
+    /// Creates the store and commits block 1, which registers `deviceCount` devices.
+    init(deviceCount: Int = 1_000) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("fog-bench-ledger-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let validators = try ValidatorSet([try Validator(publicKey: Self.validator.publicKey, power: 1)])
         genesis = try Genesis(chainID: Self.chainID, timeMillis: 1_700_000_000_000, consensus: .poa, validators: validators,
                               accounts: [GenesisAccount(publicKey: Self.owner.publicKey, balance: 1_000_000_000)])
         store = try SQLiteLedgerStore(path: "\(folder)/ledger.sqlite", genesis: genesis)
-        devices = (0..<UInt32(Self.deviceCount)).map { Self.key(1_000 + $0) }
-        sequences = Array(repeating: 0, count: Self.deviceCount)
+        devices = (0..<UInt32(deviceCount)).map { Self.key(1_000 + $0) }
+        sequences = Array(repeating: 0, count: deviceCount)
         let registrations = try devices.enumerated().map { nonce, device in
             let registration = try DeviceRegistration(publicKey: device.publicKey, deviceType: "bench-sensor", metadata: .map([]))
             let transaction = try TransactionBody.registerDevice(registration)
