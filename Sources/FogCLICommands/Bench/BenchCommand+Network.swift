@@ -24,6 +24,13 @@ struct BenchStep: Sendable {
     /// Send → answer of the step's requests, p50 and p99 in milliseconds (admission, not commit).
     var answerP50 = 0.0
     var answerP99 = 0.0
+    /// Heights each timed envelope waited for (``CommitTimeline/heightsWaited(sentAt:committedAt:startHeight:)``),
+    /// p50 and p99.
+    var heightsWaitedP50 = 0.0
+    var heightsWaitedP99 = 0.0
+    /// Milliseconds between node0's commits of consecutive heights during the window, p50 and p99.
+    var heightIntervalP50 = 0.0
+    var heightIntervalP99 = 0.0
     /// What the device holding the validators' files did while the load was offered.
     var device = DeviceActivity()
     /// Cores the validators used together while the load was offered (CPU seconds per second).
@@ -43,6 +50,9 @@ struct BenchStep: Sendable {
                                    "max": .double((max * 100).rounded() / 100), "envelopes": .int(Int64(timed))]),
             "refused": .int(Int64(refused)), "mempoolFullRetries": .int(Int64(retries)),
             "answerMs": .object(["p50": .double((answerP50 * 100).rounded() / 100), "p99": .double((answerP99 * 100).rounded() / 100)]),
+            "heightsWaited": .object(["p50": .double(heightsWaitedP50), "p99": .double(heightsWaitedP99)]),
+            "heightIntervalMs": .object(["p50": .double((heightIntervalP50 * 100).rounded() / 100),
+                                         "p99": .double((heightIntervalP99 * 100).rounded() / 100)]),
             "device": device.json,
             "validatorCores": .double((validatorCores * 100).rounded() / 100),
         ])
@@ -124,6 +134,7 @@ struct BenchNetworkReport: Sendable {
             | maximum sustained envelopes/s (readings/s) | \(number(maxSustained)) (\(number(maxSustained * Double(batch)))) |
             | at half load (\(number(halfLoad.offered)) offered): committed/s | \(number(halfLoad.committed)) |
             | at half load: submit → commit p50 / p99 / max | \(number(halfLoad.p50, 1)) / \(number(halfLoad.p99, 1)) / \(number(halfLoad.max, 1)) ms (\(halfLoad.timed) envelopes) |
+            | at half load: heights waited p50 / p99; node0's heights p50 / p99 | \(number(halfLoad.heightsWaitedP50)) / \(number(halfLoad.heightsWaitedP99)); \(number(halfLoad.heightIntervalP50, 1)) / \(number(halfLoad.heightIntervalP99, 1)) ms |
             | at half load: cores the validators used | \(number(halfLoad.validatorCores, 2)) of \(cores) |
             | at half load: device stalls of 50 ms or more (writes in flight, none completed) | \(halfLoad.device.stallCell) |
             | at half load: device writes / flushes per second | \(halfLoad.device.rateCell) |
@@ -308,6 +319,8 @@ extension BenchCommand {
         var windowEnvelopes = 0
         var envelopesCommitted = 0
         var latencies: [Double] = []
+        var heightsWaited: [Double] = []
+        let timeline = CommitTimeline(firstSeen: firstSeen)
         for (connection, result) in results.enumerated() {
             for (index, sentAt) in result.acceptedAt.enumerated() where sentAt > 0 {
                 guard let height = heightOf[workload.ids[connection][index]], let committedAt = firstSeen[height] else { continue }
@@ -316,10 +329,15 @@ extension BenchCommand {
                 if sentAt >= windowStart, sentAt <= end, committedAt <= end + UInt64(Self.stepLatencyLimit * 1e6) {
                     windowEnvelopes += 1
                 }
-                if sentAt >= windowStart, committedAt >= sentAt { latencies.append(Double(committedAt - sentAt) / 1e6) }
+                if sentAt >= windowStart, committedAt >= sentAt {
+                    latencies.append(Double(committedAt - sentAt) / 1e6)
+                    heightsWaited.append(Double(timeline.heightsWaited(sentAt: sentAt, committedAt: height, startHeight: startHeight)))
+                }
             }
         }
         latencies.sort()
+        heightsWaited.sort()
+        let intervals = end > windowStart ? timeline.heightIntervals(in: windowStart...end).sorted() : []
         let answers = results.flatMap(\.answerMillis).sorted()
         let window = end > windowStart ? Double(end - windowStart) / 1e9 : 0
         let step = BenchStep(offered: rate, committed: window > 0 ? Double(windowEnvelopes) / window : 0,
@@ -327,8 +345,10 @@ extension BenchCommand {
                              timed: latencies.count, envelopesCommitted: envelopesCommitted,
                              refused: results.map(\.refused).reduce(0, +),
                              retries: results.map(\.retries).reduce(0, +),
-                             answerP50: percentile(answers, 50), answerP99: percentile(answers, 99), device: deviceActivity,
-                             validatorCores: cores)
+                             answerP50: percentile(answers, 50), answerP99: percentile(answers, 99),
+                             heightsWaitedP50: percentile(heightsWaited, 50), heightsWaitedP99: percentile(heightsWaited, 99),
+                             heightIntervalP50: percentile(intervals, 50), heightIntervalP99: percentile(intervals, 99),
+                             device: deviceActivity, validatorCores: cores)
         return (step, nextSequence)
     }
 }
