@@ -84,7 +84,7 @@ struct ReadingRunsTests {
         do {
             let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, indexRuns: limits)
             var chain = StoreChain(store: store)
-            _ = try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+            try chain.registerSensors()
             committed = try Self.commitReadings(&chain, blocks: 40, from: 0)
             try Self.expectFound(committed, in: store)
             try store.verifyIntegrity()
@@ -110,7 +110,7 @@ struct ReadingRunsTests {
         var committed: [StoredReading] = []
         do {
             var chain = StoreChain(store: try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis))
-            _ = try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+            try chain.registerSensors()
             committed = try Self.commitReadings(&chain, blocks: 12, from: 0)
             // One device with more by-time entries in the migrated run than a lookup reads at once.
             for block in 0..<7 {
@@ -153,7 +153,7 @@ struct ReadingRunsTests {
         let path = directory.path("ledger.sqlite")
         do {
             var chain = StoreChain(store: try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis))
-            _ = try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+            try chain.registerSensors()
             _ = try Self.commitReadings(&chain, blocks: 3, from: 1)
         }
         // Two readings' rows swapped (block 2's first two, of sensors 1 and 2): each row sits where

@@ -164,7 +164,7 @@ struct SQLiteStoreTests {
         let directory = try TemporaryDirectory()
         let store = try Self.open(directory.path("ledger.sqlite"))
         var chain = StoreChain(store: store)
-        try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+        try chain.registerSensors()
         var samples: [Duration] = []
         for block in 0..<5 {
             let envelopes = (0..<1_000).map { index in

@@ -64,6 +64,12 @@ struct StoreChain {
 
     // MARK: blocks
 
+    /// Commits a block that registers every one of ``sensors`` (owned by ``alice``).
+    @discardableResult
+    mutating func registerSensors() throws -> BlockCommitment {
+        try commit(Self.sensors.map { tx(Self.alice, Self.registration($0)) })
+    }
+
     /// Executes `envelopes` as the next block on the store and commits it; returns what was committed.
     /// `nextValidatorsHash` is what the header names as the next set (the genesis set by default).
     @discardableResult

@@ -135,7 +135,7 @@ struct TransactionRunsTests {
         do {
             let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, indexRuns: limits)
             var chain = StoreChain(store: store)
-            _ = try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+            try chain.registerSensors()
             committed = try Self.commitReadings(&chain, blocks: 45, from: 0)
             for (id, location) in committed {
                 #expect(try store.receipts(transactionID: id).map(\.location) == [location])
@@ -172,7 +172,7 @@ struct TransactionRunsTests {
         var committed: [(Hash256, TransactionLocation)] = []
         do {
             var chain = StoreChain(store: try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis))
-            _ = try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+            try chain.registerSensors()
             committed = try Self.commitReadings(&chain, blocks: 12, from: 0)
         }
         let queue = try DatabaseQueue(path: path)

@@ -9,7 +9,7 @@ struct WALCheckpointTests {
     /// blocks were committed; returns the blocks committed.
     private static func commitUntil(_ store: SQLiteLedgerStore, _ done: () -> Bool) throws -> Int {
         var chain = StoreChain(store: store)
-        try chain.commit(StoreChain.sensors.map { chain.tx(StoreChain.alice, StoreChain.registration($0)) })
+        try chain.registerSensors()
         var blocks = 1
         while !done(), blocks < 200 {
             try chain.commit((0..<50).map { index in
