@@ -40,12 +40,13 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// The complete runs' filters as last committed, for lookups.
     private let runFilters: Mutex<RunCatalogs.Filters>
 
-    /// The page size of a new store's file. A block dirtied a page of each large index for each of
-    /// its devices (each device's readings and state versions; transaction ids were a third such
-    /// index before ``SortedRuns``, readings a second before schema 6), and SQLite writes every dirty page whole to the WAL: with
-    /// 2 KiB pages instead of SQLite's 4 KiB, four validators at 2,500 envelopes/s wrote 34 KB per
-    /// transaction instead of 48–50, for the same CPU (docs/benchmarks.md, "Round 10"). 1 KiB pages wrote about a third less again, but
-    /// heights slowed at 4,000–5,000/s, and 512-byte pages slowed them at 2,500/s ("Round 12").
+    /// The page size of a new store's file. A block dirties a page of a large index for each of its
+    /// devices (their state versions; transaction ids and readings were two more such indexes
+    /// before ``SortedRuns``), and SQLite writes every dirty page whole to the WAL: with 2 KiB pages
+    /// instead of SQLite's 4 KiB, four validators at 2,500 envelopes/s wrote 34 KB per transaction
+    /// instead of 48–50, for the same CPU (docs/benchmarks.md, "Round 10"). 1 KiB pages wrote about
+    /// a third less again, but heights slowed at 4,000–5,000/s, and 512-byte pages slowed them at
+    /// 2,500/s ("Round 12").
     static let pageSize = 2_048
 
     /// The writer's page cache in KiB. A large block's dirty pages must fit, or SQLite spills them

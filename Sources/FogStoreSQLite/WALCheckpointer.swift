@@ -19,9 +19,9 @@ public struct WALCheckpointLimits: Sendable, Equatable {
 
     /// 64 MiB of WAL in the background and four times that inline, in pages of `pageSize` bytes.
     ///
-    /// A block writes rows spread over large indexes (each device's readings and state versions, and
-    /// transaction ids before schema 3), so once the store holds some 50,000 readings each block
-    /// dirtied a few MiB of pages, and SQLite's default (1,000 pages) checkpointed at nearly every
+    /// A block writes rows spread over large indexes (each device's state versions, its readings
+    /// before schema 6, and transaction ids before schema 3), so once the store held some 50,000
+    /// readings each block dirtied a few MiB of pages, and SQLite's default (1,000 pages) checkpointed at nearly every
     /// block: over 40 s at 2,000 envelopes/s a validator's block write grew from 7–12 ms to 23–30 ms
     /// (median); with 64 MiB it stayed at 8–13 ms (docs/benchmarks.md, "Round 3"). A checkpoint copies each page
     /// once however often the WAL holds it, so the pages a store rewrites at every block cost less
