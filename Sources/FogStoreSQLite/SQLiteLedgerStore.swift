@@ -226,9 +226,12 @@ public final class SQLiteLedgerStore: LedgerStore {
             guard readingEntries == 2 * readings else {
                 throw StoreError(.corrupt, "\(readings) readings, but \(readingEntries) entries in the readings' live runs")
             }
-            for table in ["receipts", "readings", "commits", "state_versions", "validator_set_changes"] {
-                let beyond = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE height > ?",
-                                                arguments: [Int64(latest)]) ?? 0
+            let columns = [("receipts", "id"), ("readings", "id"), ("commits", "height"), ("state_versions", "height"),
+                           ("validator_set_changes", "height")]
+            for (table, column) in columns {
+                let above = column == "id" ? BlockRowID.above(latest) : Int64(latest) + 1
+                let beyond = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(column) >= ?",
+                                                arguments: [above]) ?? 0
                 guard beyond == 0 else {
                     throw StoreError(.corrupt, "\(beyond) rows of \(table) above the latest height \(latest)")
                 }
@@ -333,21 +336,22 @@ public final class SQLiteLedgerStore: LedgerStore {
             let entries = try SortedRuns.entries(from: lower, before: upper, limit: .max,
                                                  key: TransactionRunEntries.filterKey(transactionID),
                                                  filters: runFilters.withLock { $0.transactions }, .transactions, db)
+            let row = try db.cachedStatement(sql: "SELECT receipt FROM receipts WHERE id = ?")
             return try entries.map(TransactionRunEntries.location).map { location in
-                guard let data = try Data.fetchOne(
-                    db.cachedStatement(sql: "SELECT receipt FROM receipts WHERE height = ? AND position = ? AND tx_id = ?"),
-                    arguments: [Int64(location.height), Int64(location.index), Data(transactionID.bytes)])
+                guard let id = BlockRowID(height: location.height, position: UInt64(location.index)),
+                      let data = try Data.fetchOne(row, arguments: [id.value]),
+                      case let receipt = try SQLiteSchema.decode(Receipt.self, data), receipt.transactionID == transactionID
                 else { throw StoreError(.corrupt, "no receipt of \(transactionID) at \(location.height):\(location.index)") }
-                return StoredReceipt(receipt: try SQLiteSchema.decode(Receipt.self, data), location: location)
+                return StoredReceipt(receipt: receipt, location: location)
             }
         }
     }
 
     public func receipts(height: UInt64) throws -> [Receipt] {
-        guard let height = SQLiteSchema.sqlHeight(height) else { return [] }
+        guard let ids = BlockRowID.block(height) else { return [] }
         return try pool.read { db in
-            try Data.fetchAll(db.cachedStatement(sql: "SELECT receipt FROM receipts WHERE height = ? ORDER BY position"),
-                              arguments: [height])
+            try Data.fetchAll(db.cachedStatement(sql: "SELECT receipt FROM receipts WHERE id BETWEEN ? AND ? ORDER BY id"),
+                              arguments: [ids.lowerBound, ids.upperBound])
         }.map { try SQLiteSchema.decode(Receipt.self, $0) }
     }
 
@@ -379,10 +383,11 @@ public final class SQLiteLedgerStore: LedgerStore {
             let entries = try SortedRuns.entries(from: lower, before: upper, limit: limit,
                                                  key: ReadingRunEntries.filterKey(device),
                                                  filters: runFilters.withLock { $0.readings }, .readings, db)
-            let row = try db.cachedStatement(sql: "SELECT reading FROM readings WHERE height = ? AND position = ?")
+            let row = try db.cachedStatement(sql: "SELECT reading FROM readings WHERE id = ?")
             return try entries.map { entry in
                 let (height, position) = ReadingRunEntries.location(entry)
-                guard let data = try Data.fetchOne(row, arguments: [Int64(height), Int64(position)]) else {
+                guard let id = BlockRowID(height: height, position: UInt64(position)),
+                      let data = try Data.fetchOne(row, arguments: [id.value]) else {
                     throw StoreError(.corrupt, "no reading at \(height):\(position), which the readings index names")
                 }
                 let reading = try SQLiteSchema.decode(Reading.self, data)

@@ -8,13 +8,14 @@ import GRDB
 
 /// The schema of the SQLite store and the SQL of its reads and writes.
 ///
-/// Integers: heights and positions are stored as they are (below 2^63). Readings are found through
-/// the entries of their index (``ReadingRunEntries``), whose numbers are big-endian bytes.
+/// Integers: heights and positions are stored as they are (below 2^63); a receipt or reading row's
+/// (height, position) is its rowid (``BlockRowID``). Readings are found through the entries of their
+/// index (``ReadingRunEntries``), whose numbers are big-endian bytes.
 enum SQLiteSchema {
     /// `PRAGMA application_id` of a FogLedger store: "FOGL".
     static let applicationID: Int32 = 0x464F_474C
     /// `PRAGMA user_version`: the schema version, the number of migrations.
-    static let schemaVersion = 6
+    static let schemaVersion = 7
     /// Where a store made before schema 2 keeps its tree nodes (by hash alone); dropped when empty.
     static let legacyNodesTable = "smt_nodes_v1"
 
@@ -188,8 +189,39 @@ enum SQLiteSchema {
                 PRAGMA user_version = 6;
                 """)
         }
+        // Receipts and readings keyed by their rowid (``BlockRowID``) instead of (height, position)
+        // in `WITHOUT ROWID` tables, so that a block's rows take SQLite's append path; a receipt's
+        // transaction id, which its encoding holds, is no longer a column of its own.
+        migrator.registerMigration("v7-block-rowids") { db in
+            try db.execute(sql: """
+                ALTER TABLE receipts RENAME TO receipts_v6;
+                ALTER TABLE readings RENAME TO readings_v6;
+                """ + rowTables + """
+                INSERT INTO receipts (id, receipt)
+                    SELECT height << \(BlockRowID.positionBits) | position, receipt FROM receipts_v6 ORDER BY height, position;
+                INSERT INTO readings (id, reading)
+                    SELECT height << \(BlockRowID.positionBits) | position, reading FROM readings_v6 ORDER BY height, position;
+                DROP TABLE receipts_v6;
+                DROP TABLE readings_v6;
+                UPDATE metadata SET value = CAST('7' AS BLOB) WHERE name = 'schema_version';
+                PRAGMA user_version = 7;
+                """)
+        }
         return migrator
     }
+
+    /// Schema 7's receipts and readings, by ``BlockRowID``.
+    static let rowTables = """
+        CREATE TABLE receipts (
+            id      INTEGER PRIMARY KEY NOT NULL,
+            receipt BLOB NOT NULL
+        );
+        CREATE TABLE readings (
+            id      INTEGER PRIMARY KEY NOT NULL,
+            reading BLOB NOT NULL
+        );
+
+        """
 
     // MARK: values
 
@@ -343,16 +375,14 @@ enum SQLiteSchema {
         if let commit = commitment.commit { try putCommit(commit, db) }
         try noteValidatorSetChange(header, db)
 
-        let receipt = try db.cachedStatement(sql: """
-            INSERT INTO receipts (height, position, tx_id, receipt) VALUES (?, ?, ?, ?)
-            """)
+        let receipt = try db.cachedStatement(sql: "INSERT INTO receipts (id, receipt) VALUES (?, ?)")
         for (position, value) in commitment.receipts.enumerated() {
-            try receipt.execute(arguments: [height, position, Data(value.transactionID.bytes), Data(value.encoded)])
+            try receipt.execute(arguments: [try BlockRowID.writing(height: header.height, position: position), Data(value.encoded)])
         }
         // Found by device through the readings' runs (``ReadingRunEntries``), written beside.
-        let reading = try db.cachedStatement(sql: "INSERT INTO readings (height, position, reading) VALUES (?, ?, ?)")
+        let reading = try db.cachedStatement(sql: "INSERT INTO readings (id, reading) VALUES (?, ?)")
         for (position, encoding) in commitment.readingEncodings.enumerated() {
-            try reading.execute(arguments: [height, position, Data(encoding)])
+            try reading.execute(arguments: [try BlockRowID.writing(height: header.height, position: position), Data(encoding)])
         }
         try apply(commitment.state, db)
     }

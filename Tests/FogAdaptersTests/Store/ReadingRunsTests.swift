@@ -136,7 +136,7 @@ struct ReadingRunsTests {
              try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0)
         }
         #expect(unfiltered == 0, "the migrated run has its filter")
-        #expect(columns == ["height", "position", "reading"] && version == 6)
+        #expect(columns == ["id", "reading"] && version == SQLiteSchema.schemaVersion)
         try Self.expectFound(committed, in: store)
         var chain = StoreChain(store: store)
         committed += try Self.commitReadings(&chain, blocks: 3, from: 12)
@@ -160,11 +160,12 @@ struct ReadingRunsTests {
         // the index names the other.
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
+            let (first, second) = (BlockRowID(height: 2, position: 0)!.value, BlockRowID(height: 2, position: 1)!.value)
             try db.execute(sql: """
-                UPDATE readings SET reading = CASE position WHEN 0 THEN
-                    (SELECT reading FROM readings WHERE height = 2 AND position = 1) ELSE
-                    (SELECT reading FROM readings WHERE height = 2 AND position = 0) END
-                WHERE height = 2 AND position IN (0, 1)
+                UPDATE readings SET reading = CASE id WHEN \(first) THEN
+                    (SELECT reading FROM readings WHERE id = \(second)) ELSE
+                    (SELECT reading FROM readings WHERE id = \(first)) END
+                WHERE id IN (\(first), \(second))
                 """)
         }
         try queue.close()
@@ -173,7 +174,8 @@ struct ReadingRunsTests {
                                      after: nil, limit: 100) } throws: { ($0 as? StoreError)?.code == .corrupt }
         // A reading without its entries.
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "INSERT INTO readings SELECT height, position + 100, reading FROM readings WHERE height = 3 AND position = 0")
+            let row = BlockRowID(height: 3, position: 0)!.value
+            try db.execute(sql: "INSERT INTO readings SELECT id + 100, reading FROM readings WHERE id = \(row)")
         }
         #expect { try store.verifyIntegrity() } throws: { error in
             guard let error = error as? StoreError else { return false }

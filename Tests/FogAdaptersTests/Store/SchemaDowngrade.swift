@@ -7,9 +7,48 @@ import GRDB
 /// Rewrites parts of a closed store back into an older schema's layout, so that opening it runs
 /// that part's migration again.
 enum SchemaDowngrade {
+    /// Puts the receipts and readings back into schema 6's `WITHOUT ROWID` tables keyed by (height,
+    /// position), each receipt with its transaction id beside it, and marks the store as schema 6.
+    static func rowTablesToSchemaSix(_ db: Database) throws {
+        let bits = BlockRowID.positionBits
+        try db.execute(sql: """
+            ALTER TABLE receipts RENAME TO receipts_v7;
+            ALTER TABLE readings RENAME TO readings_v7;
+            CREATE TABLE receipts (
+                height   INTEGER NOT NULL REFERENCES blocks(height),
+                position INTEGER NOT NULL,
+                tx_id    BLOB NOT NULL,
+                receipt  BLOB NOT NULL,
+                PRIMARY KEY (height, position)
+            ) WITHOUT ROWID;
+            CREATE TABLE readings (
+                height   INTEGER NOT NULL REFERENCES blocks(height),
+                position INTEGER NOT NULL,
+                reading  BLOB NOT NULL,
+                PRIMARY KEY (height, position)
+            ) WITHOUT ROWID;
+            INSERT INTO readings SELECT id >> \(bits), id & \((1 << bits) - 1), reading FROM readings_v7;
+            """)
+        for row in try Row.fetchAll(db, sql: "SELECT id, receipt FROM receipts_v7") {
+            let id: Int64 = row["id"], data: Data = row["receipt"]
+            let receipt = try SQLiteSchema.decode(Receipt.self, data)
+            try db.execute(sql: "INSERT INTO receipts (height, position, tx_id, receipt) VALUES (?, ?, ?, ?)",
+                           arguments: [id >> bits, id & ((1 << bits) - 1), Data(receipt.transactionID.bytes), data])
+        }
+        try db.execute(sql: """
+            DROP TABLE receipts_v7;
+            DROP TABLE readings_v7;
+            DELETE FROM grdb_migrations WHERE identifier = 'v7-block-rowids';
+            UPDATE metadata SET value = CAST('6' AS BLOB) WHERE name = 'schema_version';
+            PRAGMA user_version = 6;
+            """)
+    }
+
     /// Puts the readings back into schema 5's table keyed by (device, time, seq), numbers stored with
-    /// their top bit flipped, without the readings' runs, and marks the store as schema 5.
+    /// their top bit flipped, without the readings' runs, and marks the store as schema 5 (after
+    /// ``rowTablesToSchemaSix(_:)``).
     static func readingsToSchemaFive(_ db: Database) throws {
+        try rowTablesToSchemaSix(db)
         try db.execute(sql: """
             DROP TABLE reading_runs;
             DROP TABLE reading_chunks;
