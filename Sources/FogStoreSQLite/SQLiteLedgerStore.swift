@@ -227,7 +227,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 throw StoreError(.corrupt, "\(readings) readings, but \(readingEntries) entries in the readings' live runs")
             }
             let columns = [("receipts", "id"), ("readings", "id"), ("commits", "height"), ("state_versions", "height"),
-                           ("validator_set_changes", "height")]
+                           ("state_changes", "height"), ("validator_set_changes", "height")]
             for (table, column) in columns {
                 let above = column == "id" ? BlockRowID.above(latest) : Int64(latest) + 1
                 let beyond = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(column) >= ?",

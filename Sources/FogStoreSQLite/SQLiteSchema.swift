@@ -15,7 +15,7 @@ enum SQLiteSchema {
     /// `PRAGMA application_id` of a FogLedger store: "FOGL".
     static let applicationID: Int32 = 0x464F_474C
     /// `PRAGMA user_version`: the schema version, the number of migrations.
-    static let schemaVersion = 7
+    static let schemaVersion = 8
     /// Where a store made before schema 2 keeps its tree nodes (by hash alone); dropped when empty.
     static let legacyNodesTable = "smt_nodes_v1"
 
@@ -207,7 +207,31 @@ enum SQLiteSchema {
                 PRAGMA user_version = 7;
                 """)
         }
+        // The keys each height changed, one row per block, for pruning, instead of an index of the
+        // state versions by height: that index took a random place per changed key at every block.
+        migrator.registerMigration("v8-state-changes") { db in
+            try db.execute(sql: "CREATE TABLE state_changes (height INTEGER PRIMARY KEY NOT NULL, keys BLOB NOT NULL)")
+            let rows = try Row.fetchCursor(db, sql: "SELECT height, state_key FROM state_versions ORDER BY height")
+            var pending: (height: Int64, keys: Data)?
+            while let row = try rows.next() {
+                let height: Int64 = row["height"], key: Data = row["state_key"]
+                if let current = pending, current.height != height { try insertStateChanges(current, db) }
+                pending = pending?.height == height ? (height, pending!.keys + key) : (height, key)
+            }
+            if let pending { try insertStateChanges(pending, db) }
+            try db.execute(sql: """
+                DROP INDEX state_versions_by_height;
+                UPDATE metadata SET value = CAST('8' AS BLOB) WHERE name = 'schema_version';
+                PRAGMA user_version = 8;
+                """)
+        }
         return migrator
+    }
+
+    /// Records that `changes.height` changed the state keys `changes.keys` (32 bytes each, end to end).
+    static func insertStateChanges(_ changes: (height: Int64, keys: Data), _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO state_changes (height, keys) VALUES (?, ?)")
+            .execute(arguments: [changes.height, changes.keys])
     }
 
     /// Schema 7's receipts and readings, by ``BlockRowID``.
@@ -402,6 +426,9 @@ enum SQLiteSchema {
         for change in diff.changes {
             try record.execute(arguments: [Data(change.key.bytes), height, change.record.map { Data($0) }])
         }
+        if !diff.changes.isEmpty {
+            try insertStateChanges((height, Data(diff.changes.flatMap(\.key.bytes))), db)
+        }
         let node = try db.cachedStatement(sql: "INSERT OR IGNORE INTO smt_nodes (version, hash, node) VALUES (?, ?, ?)")
         for (hash, value) in diff.newNodes {
             try node.execute(arguments: [height, Data(hash.bytes), encodeNode(value)])
@@ -409,17 +436,33 @@ enum SQLiteSchema {
     }
 
     /// Drops the state versions no retained height reads: for the keys changed at the new oldest
-    /// retained height, their older versions, and a removal at that height itself.
+    /// retained height (its row of `state_changes`), their older versions, and a removal at that
+    /// height itself; then the rows of `state_changes` up to that height, which no later pruning reads.
     static func prune(latest: UInt64, retained: UInt64, _ db: Database) throws {
         let floor = StoreLimits.oldestRetained(latest: latest, retained: retained)
-        guard floor > 0 else { return }
-        try db.cachedStatement(sql: """
-            DELETE FROM state_versions
-            WHERE height < :floor
-              AND state_key IN (SELECT state_key FROM state_versions WHERE height = :floor)
-            """).execute(arguments: ["floor": Int64(floor)])
-        try db.cachedStatement(sql: "DELETE FROM state_versions WHERE height = :floor AND record IS NULL")
-            .execute(arguments: ["floor": Int64(floor)])
+        guard floor > 0, let height = sqlHeight(floor) else { return }
+        if let keys = try Data.fetchOne(db.cachedStatement(sql: "SELECT keys FROM state_changes WHERE height = ?"),
+                                        arguments: [height]) {
+            guard keys.count % Hash256.byteCount == 0 else {
+                throw StoreError(.corrupt, "the keys changed at height \(floor) are \(keys.count) bytes")
+            }
+            // Each key of the blob, as rows, for one statement per kind of version dropped.
+            let changedKeys = """
+                WITH RECURSIVE offsets(start) AS (
+                    SELECT 1 UNION ALL SELECT start + 32 FROM offsets WHERE start + 32 <= length(:keys)
+                )
+                """
+            let arguments: StatementArguments = ["keys": keys, "floor": height]
+            try db.cachedStatement(sql: changedKeys + """
+                DELETE FROM state_versions
+                WHERE state_key IN (SELECT substr(:keys, start, 32) FROM offsets) AND height < :floor
+                """).execute(arguments: arguments)
+            try db.cachedStatement(sql: changedKeys + """
+                DELETE FROM state_versions
+                WHERE state_key IN (SELECT substr(:keys, start, 32) FROM offsets) AND height = :floor AND record IS NULL
+                """).execute(arguments: arguments)
+        }
+        try db.cachedStatement(sql: "DELETE FROM state_changes WHERE height <= ?").execute(arguments: [height])
     }
 
     /// The record under `key` at `height` (the latest version at or below it), or at the latest height.

@@ -7,9 +7,23 @@ import GRDB
 /// Rewrites parts of a closed store back into an older schema's layout, so that opening it runs
 /// that part's migration again.
 enum SchemaDowngrade {
+    /// Puts back schema 7's index of the state versions by height in place of `state_changes`, and
+    /// marks the store as schema 7.
+    static func stateChangesToSchemaSeven(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TABLE state_changes;
+            CREATE INDEX state_versions_by_height ON state_versions(height);
+            DELETE FROM grdb_migrations WHERE identifier = 'v8-state-changes';
+            UPDATE metadata SET value = CAST('7' AS BLOB) WHERE name = 'schema_version';
+            PRAGMA user_version = 7;
+            """)
+    }
+
     /// Puts the receipts and readings back into schema 6's `WITHOUT ROWID` tables keyed by (height,
-    /// position), each receipt with its transaction id beside it, and marks the store as schema 6.
+    /// position), each receipt with its transaction id beside it, and marks the store as schema 6
+    /// (after ``stateChangesToSchemaSeven(_:)``).
     static func rowTablesToSchemaSix(_ db: Database) throws {
+        try stateChangesToSchemaSeven(db)
         let bits = BlockRowID.positionBits
         try db.execute(sql: """
             ALTER TABLE receipts RENAME TO receipts_v7;
