@@ -8,7 +8,7 @@ import FogTypes
 /// go in at the end of the table's B-tree in key order, where SQLite takes its append path: a full
 /// rightmost leaf gets a new leaf beside it, and nothing else moves. Keyed by the pair (height,
 /// position) in a `WITHOUT ROWID` table, each commit's inserts rebalanced the rightmost leaf with
-/// its neighbours and wrote those again: about ten WAL pages per block for six of rows
+/// its neighbours and wrote those again: 12–14 WAL pages per block for three pages of rows
 /// (docs/benchmarks.md, "Round 23").
 struct BlockRowID {
     /// Bits of the position: a block holds fewer than 2^24 receipts or readings, since it holds at
