@@ -215,8 +215,13 @@ enum SQLiteSchema {
             var pending: (height: Int64, keys: Data)?
             while let row = try rows.next() {
                 let height: Int64 = row["height"], key: Data = row["state_key"]
-                if let current = pending, current.height != height { try insertStateChanges(current, db) }
-                pending = pending?.height == height ? (height, pending!.keys + key) : (height, key)
+                if var current = pending, current.height == height {
+                    current.keys += key
+                    pending = current
+                } else {
+                    if let current = pending { try insertStateChanges(current, db) }
+                    pending = (height, key)
+                }
             }
             if let pending { try insertStateChanges(pending, db) }
             try db.execute(sql: """
