@@ -440,34 +440,49 @@ enum SQLiteSchema {
         }
     }
 
-    /// Drops the state versions no retained height reads: for the keys changed at the new oldest
-    /// retained height (its row of `state_changes`), their older versions, and a removal at that
-    /// height itself; then the rows of `state_changes` up to that height, which no later pruning reads.
+    /// Pruning runs at every oldest retained height divisible by this, for every height since it
+    /// last ran. The versions it drops sit at the front of each key's range in `state_versions`, so
+    /// a key changed at every block costs one page write per run instead of one per block; the
+    /// versions kept a little longer are below the oldest retained height, which no read reaches.
+    static let pruneEveryHeights: UInt64 = 8
+
+    /// Drops the state versions no retained height reads, once the oldest retained height is a
+    /// multiple of ``pruneEveryHeights``: for each height up to it that `state_changes` still holds,
+    /// the older versions of the keys it changed and their removals at that height; then those rows.
     static func prune(latest: UInt64, retained: UInt64, _ db: Database) throws {
         let floor = StoreLimits.oldestRetained(latest: latest, retained: retained)
-        guard floor > 0, let height = sqlHeight(floor) else { return }
-        if let keys = try Data.fetchOne(db.cachedStatement(sql: "SELECT keys FROM state_changes WHERE height = ?"),
-                                        arguments: [height]) {
-            guard keys.count % Hash256.byteCount == 0 else {
-                throw StoreError(.corrupt, "the keys changed at height \(floor) are \(keys.count) bytes")
-            }
-            // Each key of the blob, as rows, for one statement per kind of version dropped.
-            let changedKeys = """
-                WITH RECURSIVE offsets(start) AS (
-                    SELECT 1 UNION ALL SELECT start + 32 FROM offsets WHERE start + 32 <= length(:keys)
-                )
-                """
-            let arguments: StatementArguments = ["keys": keys, "floor": height]
-            try db.cachedStatement(sql: changedKeys + """
-                DELETE FROM state_versions
-                WHERE state_key IN (SELECT substr(:keys, start, 32) FROM offsets) AND height < :floor
-                """).execute(arguments: arguments)
-            try db.cachedStatement(sql: changedKeys + """
-                DELETE FROM state_versions
-                WHERE state_key IN (SELECT substr(:keys, start, 32) FROM offsets) AND height = :floor AND record IS NULL
-                """).execute(arguments: arguments)
+        guard floor > 0, floor % pruneEveryHeights == 0, let floorHeight = sqlHeight(floor) else { return }
+        let changes = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT height, keys FROM state_changes WHERE height <= ? ORDER BY height
+            """), arguments: [floorHeight])
+        for row in changes {
+            let height: Int64 = row["height"], keys: Data = row["keys"]
+            try dropSupersededVersions(keys: keys, changedAt: height, db)
         }
-        try db.cachedStatement(sql: "DELETE FROM state_changes WHERE height <= ?").execute(arguments: [height])
+        try db.cachedStatement(sql: "DELETE FROM state_changes WHERE height <= ?").execute(arguments: [floorHeight])
+    }
+
+    /// Drops, for each of `keys` (32 bytes each, end to end) changed at `height`, its versions below
+    /// `height` and a removal at `height`: no height from `height` on reads them.
+    private static func dropSupersededVersions(keys: Data, changedAt height: Int64, _ db: Database) throws {
+        guard keys.count % Hash256.byteCount == 0 else {
+            throw StoreError(.corrupt, "the keys changed at height \(height) are \(keys.count) bytes")
+        }
+        // Each key of the blob, as rows, for one statement per kind of version dropped.
+        let changedKeys = """
+            WITH RECURSIVE offsets(start) AS (
+                SELECT 1 UNION ALL SELECT start + 32 FROM offsets WHERE start + 32 <= length(:keys)
+            )
+            """
+        let arguments: StatementArguments = ["keys": keys, "height": height]
+        try db.cachedStatement(sql: changedKeys + """
+            DELETE FROM state_versions
+            WHERE state_key IN (SELECT substr(:keys, start, 32) FROM offsets) AND height < :height
+            """).execute(arguments: arguments)
+        try db.cachedStatement(sql: changedKeys + """
+            DELETE FROM state_versions
+            WHERE state_key IN (SELECT substr(:keys, start, 32) FROM offsets) AND height = :height AND record IS NULL
+            """).execute(arguments: arguments)
     }
 
     /// The record under `key` at `height` (the latest version at or below it), or at the latest height.

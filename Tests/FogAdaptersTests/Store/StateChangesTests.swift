@@ -6,7 +6,8 @@ import GRDB
 import Testing
 
 /// The SQLite store prunes state versions through the keys each height changed (`state_changes`,
-/// schema 8): the rows it deletes, and a schema-7 store migrated.
+/// schema 8), every ``SQLiteSchema/pruneEveryHeights`` heights: the rows it deletes, and a schema-7
+/// store migrated.
 @Suite("SQLite store: pruning by the keys each height changed")
 struct StateChangesTests {
     /// The heights of bob's stored versions, and the lowest height `state_changes` still holds.
@@ -29,10 +30,12 @@ struct StateChangesTests {
         let path = directory.path("ledger.sqlite")
         let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, retainedVersions: 3)
         var chain = StoreChain(store: store)
-        try Self.pay(&chain, blocks: 8)
+        try Self.pay(&chain, blocks: 9)
+        #expect(try Self.rows(path).bob == Array(0...9), "the oldest retained height, 7, is not a multiple of 8 yet")
+        try Self.pay(&chain, blocks: 1)
         let (bob, lowestChange) = try Self.rows(path)
-        #expect(bob == [6, 7, 8], "versions 0–5 superseded at the oldest retained height, 6")
-        #expect(lowestChange == 7, "the changes up to height 6 are no longer needed")
+        #expect(bob == [8, 9, 10], "versions 0–7 superseded at or below the oldest retained height, 8")
+        #expect(lowestChange == 9, "the changes up to height 8 are no longer needed")
         try store.verifyIntegrity()
     }
 
@@ -49,11 +52,11 @@ struct StateChangesTests {
 
         let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis, retainedVersions: 3)
         #expect(try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == SQLiteSchema.schemaVersion)
-        #expect(try Self.rows(path).bob == [3, 4, 5])
+        #expect(try Self.rows(path).bob == Array(0...5), "nothing pruned yet: the oldest retained height is 3")
         var chain = StoreChain(store: store)
-        try Self.pay(&chain, blocks: 3)
-        #expect(try Self.rows(path).bob == [6, 7, 8])
-        for height in UInt64(6)...8 {
+        try Self.pay(&chain, blocks: 5)
+        #expect(try Self.rows(path).bob == [8, 9, 10])
+        for height in UInt64(8)...10 {
             #expect(try StateVersionTests.balance(store.record(StateVersionTests.bobKey, at: height)) == 10 + height)
         }
         try store.verifyIntegrity()
