@@ -38,23 +38,9 @@ enum SQLiteSchema {
                     height       INTEGER PRIMARY KEY NOT NULL REFERENCES blocks(height),
                     commit_bytes BLOB NOT NULL
                 );
-                CREATE TABLE receipts (
-                    height   INTEGER NOT NULL REFERENCES blocks(height),
-                    position INTEGER NOT NULL,
-                    tx_id    BLOB NOT NULL,
-                    receipt  BLOB NOT NULL,
-                    PRIMARY KEY (height, position)
-                ) WITHOUT ROWID;
+                \(SchemaTables.receiptsV1)
                 CREATE INDEX receipts_by_tx ON receipts(tx_id);
-                CREATE TABLE readings (
-                    device   BLOB NOT NULL,
-                    time_ms  INTEGER NOT NULL,
-                    seq      INTEGER NOT NULL,
-                    height   INTEGER NOT NULL REFERENCES blocks(height),
-                    position INTEGER NOT NULL,
-                    reading  BLOB NOT NULL,
-                    PRIMARY KEY (device, time_ms, seq)
-                ) WITHOUT ROWID;
+                \(SchemaTables.readingsV1)
                 CREATE TABLE state_versions (
                     state_key BLOB NOT NULL,
                     height    INTEGER NOT NULL,
@@ -155,12 +141,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v6-reading-runs") { db in
             try db.execute(sql: RunLayout.readings.schema + """
                 ALTER TABLE readings RENAME TO readings_v5;
-                CREATE TABLE readings (
-                    height   INTEGER NOT NULL REFERENCES blocks(height),
-                    position INTEGER NOT NULL,
-                    reading  BLOB NOT NULL,
-                    PRIMARY KEY (height, position)
-                ) WITHOUT ROWID;
+                \(SchemaTables.readingsV6)
                 INSERT INTO readings (height, position, reading)
                     SELECT height, position, reading FROM readings_v5 ORDER BY height, position;
                 """)
@@ -196,7 +177,7 @@ enum SQLiteSchema {
             try db.execute(sql: """
                 ALTER TABLE receipts RENAME TO receipts_v6;
                 ALTER TABLE readings RENAME TO readings_v6;
-                """ + rowTables + """
+                \(SchemaTables.blockRowsV7)
                 INSERT INTO receipts (id, receipt)
                     SELECT height << \(BlockRowID.positionBits) | position, receipt FROM receipts_v6 ORDER BY height, position;
                 INSERT INTO readings (id, reading)
@@ -238,19 +219,6 @@ enum SQLiteSchema {
         try db.cachedStatement(sql: "INSERT INTO state_changes (height, keys) VALUES (?, ?)")
             .execute(arguments: [changes.height, changes.keys])
     }
-
-    /// Schema 7's receipts and readings, by ``BlockRowID``.
-    static let rowTables = """
-        CREATE TABLE receipts (
-            id      INTEGER PRIMARY KEY NOT NULL,
-            receipt BLOB NOT NULL
-        );
-        CREATE TABLE readings (
-            id      INTEGER PRIMARY KEY NOT NULL,
-            reading BLOB NOT NULL
-        );
-
-        """
 
     // MARK: values
 

@@ -28,19 +28,8 @@ enum SchemaDowngrade {
         try db.execute(sql: """
             ALTER TABLE receipts RENAME TO receipts_v7;
             ALTER TABLE readings RENAME TO readings_v7;
-            CREATE TABLE receipts (
-                height   INTEGER NOT NULL REFERENCES blocks(height),
-                position INTEGER NOT NULL,
-                tx_id    BLOB NOT NULL,
-                receipt  BLOB NOT NULL,
-                PRIMARY KEY (height, position)
-            ) WITHOUT ROWID;
-            CREATE TABLE readings (
-                height   INTEGER NOT NULL REFERENCES blocks(height),
-                position INTEGER NOT NULL,
-                reading  BLOB NOT NULL,
-                PRIMARY KEY (height, position)
-            ) WITHOUT ROWID;
+            \(SchemaTables.receiptsV1)
+            \(SchemaTables.readingsV6)
             INSERT INTO readings SELECT id >> \(bits), id & \((1 << bits) - 1), reading FROM readings_v7;
             """)
         for row in try Row.fetchAll(db, sql: "SELECT id, receipt FROM receipts_v7") {
@@ -67,15 +56,7 @@ enum SchemaDowngrade {
             DROP TABLE reading_runs;
             DROP TABLE reading_chunks;
             ALTER TABLE readings RENAME TO readings_v6;
-            CREATE TABLE readings (
-                device   BLOB NOT NULL,
-                time_ms  INTEGER NOT NULL,
-                seq      INTEGER NOT NULL,
-                height   INTEGER NOT NULL REFERENCES blocks(height),
-                position INTEGER NOT NULL,
-                reading  BLOB NOT NULL,
-                PRIMARY KEY (device, time_ms, seq)
-            ) WITHOUT ROWID;
+            \(SchemaTables.readingsV1)
             """)
         let flipped = { (value: UInt64) in Int64(bitPattern: value ^ (1 << 63)) }
         for row in try Row.fetchAll(db, sql: "SELECT height, position, reading FROM readings_v6") {
