@@ -226,10 +226,11 @@ public final class SQLiteLedgerStore: LedgerStore {
             guard readingEntries == 2 * readings else {
                 throw StoreError(.corrupt, "\(readings) readings, but \(readingEntries) entries in the readings' live runs")
             }
-            let columns = [("receipts", "id"), ("readings", "id"), ("commits", "height"), ("state_versions", "height"),
-                           ("state_changes", "height"), ("validator_set_changes", "height")]
-            for (table, column) in columns {
-                let above = column == "id" ? BlockRowID.above(latest) : Int64(latest) + 1
+            let aboveRows = BlockRowID.above(latest), aboveHeights = Int64(latest) + 1
+            let bounds = [("receipts", "id", aboveRows), ("readings", "id", aboveRows), ("commits", "height", aboveHeights),
+                          ("state_versions", "height", aboveHeights), ("state_changes", "height", aboveHeights),
+                          ("validator_set_changes", "height", aboveHeights)]
+            for (table, column, above) in bounds {
                 let beyond = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(column) >= ?",
                                                 arguments: [above]) ?? 0
                 guard beyond == 0 else {
@@ -277,7 +278,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                                   .transactions, limits: runLimits, &runs.transactions, db)
             try SortedRuns.record(ReadingRunEntries.sortedRun(commitment.readings, height: height),
                                   .readings, limits: runLimits, &runs.readings, db)
-            try SQLiteSchema.prune(latest: commitment.block.header.height, retained: retainedVersions, db)
+            try SQLiteSchema.prune(latest: height, retained: retainedVersions, db)
         }
     }
 

@@ -59,6 +59,18 @@ struct BlockRowIDTests {
         try store.verifyIntegrity()
     }
 
+    /// Swaps the `column` of the rows at positions 0 and 1 of `height` in `table` (receipts or
+    /// readings): each row then sits where the other belongs.
+    static func swapFirstTwoRows(_ column: String, of table: String, height: UInt64, _ db: Database) throws {
+        let (first, second) = (BlockRowID(height: height, position: 0)!.value, BlockRowID(height: height, position: 1)!.value)
+        try db.execute(sql: """
+            UPDATE \(table) SET \(column) = CASE id WHEN \(first) THEN
+                (SELECT \(column) FROM \(table) WHERE id = \(second)) ELSE
+                (SELECT \(column) FROM \(table) WHERE id = \(first)) END
+            WHERE id IN (\(first), \(second))
+            """)
+    }
+
     @Test func aReceiptOfAnotherTransactionIsReportedAsCorruption() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
@@ -69,15 +81,7 @@ struct BlockRowIDTests {
             swapped = try #require(try chain.store.receipts(height: 1).first)
         }
         // Height 1's first two receipts trade rows.
-        let (first, second) = (BlockRowID(height: 1, position: 0)!.value, BlockRowID(height: 1, position: 1)!.value)
-        try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: """
-                UPDATE receipts SET receipt = CASE id WHEN \(first) THEN
-                    (SELECT receipt FROM receipts WHERE id = \(second)) ELSE
-                    (SELECT receipt FROM receipts WHERE id = \(first)) END
-                WHERE id IN (\(first), \(second))
-                """)
-        }
+        try DatabaseQueue(path: path).write { try Self.swapFirstTwoRows("receipt", of: "receipts", height: 1, $0) }
         let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
         #expect { try store.receipts(transactionID: swapped.transactionID) } throws: { ($0 as? StoreError)?.code == .corrupt }
     }

@@ -159,15 +159,7 @@ struct ReadingRunsTests {
         // Two readings' rows swapped (block 2's first two, of sensors 1 and 2): each row sits where
         // the index names the other.
         let queue = try DatabaseQueue(path: path)
-        try queue.write { db in
-            let (first, second) = (BlockRowID(height: 2, position: 0)!.value, BlockRowID(height: 2, position: 1)!.value)
-            try db.execute(sql: """
-                UPDATE readings SET reading = CASE id WHEN \(first) THEN
-                    (SELECT reading FROM readings WHERE id = \(second)) ELSE
-                    (SELECT reading FROM readings WHERE id = \(first)) END
-                WHERE id IN (\(first), \(second))
-                """)
-        }
+        try queue.write { try BlockRowIDTests.swapFirstTwoRows("reading", of: "readings", height: 2, $0) }
         try queue.close()
         let store = try SQLiteLedgerStore(path: path, genesis: StoreChain.genesis)
         #expect { try store.readings(device: StoreChain.sensors[1].publicKey.address, timeMillis: 0..<UInt64.max,
